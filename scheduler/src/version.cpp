@@ -1,0 +1,5 @@
+#include "p2pcdn/scheduler/version.hpp"
+
+namespace p2pcdn::sched {
+const char* version() { return "0.1.0"; }
+}  // namespace p2pcdn::sched
