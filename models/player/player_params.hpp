@@ -1,0 +1,63 @@
+// Parameters of the simulated video player (start-up, buffer, live sync, stalls)
+// and of its ABR rule (parameters.md §5.4-5.5). Plain data only: no behaviour,
+// no validation (the scenario loader validates ranges).
+#pragma once
+#include <cstdint>
+
+namespace p2pcdn::models {
+
+struct PlayerParams {
+  // Buffered media needed before the first frame. hls.js/dash.js start as soon as the first
+  // fragment is appended (§5.4 [HLSJS], no threshold key): 2 s means "one segment" for any
+  // segment of 2 s or more (D).
+  double startup_buffer_s = 2.0;
+  // Stop requesting segments when this much media is buffered ahead of the playhead:
+  // hls.js maxBufferLength 30 s, §5.4 [HLSJS] (V).
+  double buffer_target_s = 30.0;
+  // Join this many segments behind the live edge: hls.js liveSyncDurationCount 3,
+  // §5.3/§5.4 [HLSJS] (V).
+  int live_sync_segments = 3;
+  // If > 0, overrides live_sync_segments with a delay in seconds behind the live edge
+  // (dash.js liveDelay, NaN = unset by default, §5.4 [DASHJS] (V)).
+  double live_delay_s = 0.0;
+  // After a stall, resume once this much media is buffered. dash.js stallThreshold is 0.3 s
+  // (§5.4 [DASHJS] V); whole segments arrive at once, so any value <= one segment means
+  // "resume on the next segment" (D).
+  double rebuffer_resume_s = 2.0;
+  // Live catch-up by skipping: when the playhead falls more than live_max_latency_s behind
+  // the live edge, jump forward to the live sync position (hls.js liveMaxLatencyDurationCount,
+  // default Infinity = never: §5.4 [HLSJS] V). Off by default.
+  bool live_skip_ahead_enabled = false;
+  double live_max_latency_s = 60.0;
+};
+
+// Which ABR rule a player runs (per scenario).
+enum class AbrRule : std::uint8_t { kThroughput, kBufferBased, kBola };
+
+struct AbrParams {
+  // hls.js-like throughput rule is the default player in §8 (`player: {type: hlsjs}`).
+  AbrRule rule = AbrRule::kThroughput;
+  // hls.js two EWMAs of per-segment throughput, estimate = min(fast, slow); live half-lives
+  // 3 s / 9 s, §5.5 [HLSJS][HLSEW] (V).
+  double ewma_fast_half_life_s = 3.0;
+  double ewma_slow_half_life_s = 9.0;
+  // Estimate before any sample: hls.js abrEwmaDefaultEstimate 500 kbps, §5.5 [HLSJS] (V).
+  double default_estimate_kbps = 500.0;
+  // Samples shorter than this are ignored: hls.js min sample 50 ms, §5.5 [HLSJS] (V).
+  double min_sample_duration_s = 0.05;
+  // Safety factors: keep or down-switch to a level <= estimate x 0.95, up-switch only to a
+  // level <= estimate x 0.7 (hls.js abrBandWidthFactor / abrBandWidthUpFactor, §5.5 [HLSJS] V).
+  double bandwidth_safety_factor = 0.95;
+  double bandwidth_up_safety_factor = 0.7;
+  // BBA-0: lowest rate below the reservoir, highest above reservoir + cushion, linear in
+  // between; research re-implementation r = 5 s, c = 10 s, §5.5 [PEN][BBA14] (V).
+  double bba_reservoir_s = 5.0;
+  double bba_cushion_s = 10.0;
+  // BOLA-BASIC: gamma and V derived from these (dash.js MINIMUM_BUFFER 10 s, BUFFER_TARGET 30 s,
+  // §5.5 [BOLA][BOLAJS] (V)): gp = (u_max - 1) / (target/min - 1), V = min / gp, with the
+  // utilities u_m = ln(S_m / S_0) + 1.
+  double bola_min_buffer_s = 10.0;
+  double bola_buffer_target_s = 30.0;
+};
+
+}  // namespace p2pcdn::models
