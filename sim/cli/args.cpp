@@ -1,0 +1,228 @@
+#include "sim/cli/args.hpp"
+
+#include <charconv>
+#include <set>
+
+namespace p2pcdn::cli {
+namespace {
+
+const std::set<std::string> kVerbs = {"run", "validate", "sweep", "compare", "check", "bound"};
+
+bool parse_u64(const std::string& text, std::uint64_t& out) {
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  return ec == std::errc() && ptr == end && !text.empty();
+}
+
+}  // namespace
+
+ParseResult parse_args(int argc, const char* const* argv) {
+  ParseResult result;
+  Args& args = result.args;
+  int i = 1;
+  if (i < argc) {
+    const std::string first = argv[i];
+    if (first == "--help" || first == "-h" || first == "help") {
+      args.help = true;
+      if (i + 1 < argc) args.verb = argv[i + 1];
+      return result;
+    }
+    if (!kVerbs.count(first)) {
+      result.error = "unknown verb '" + first + "' (expected one of: run, validate, sweep, compare, check, bound)";
+      return result;
+    }
+    args.verb = first;
+    ++i;
+  } else {
+    args.help = true;
+    return result;
+  }
+  auto need_value = [&](const std::string& flag) -> std::optional<std::string> {
+    if (i + 1 >= argc) {
+      result.error = flag + " needs a value";
+      return std::nullopt;
+    }
+    return std::string(argv[++i]);
+  };
+  for (; i < argc; ++i) {
+    std::string arg = argv[i];
+    std::optional<std::string> inline_value;
+    if (arg.rfind("--", 0) == 0) {
+      if (auto eq = arg.find('='); eq != std::string::npos && arg != "--set" && arg != "--vary") {
+        // --out=DIR style; --set/--vary values themselves contain '='.
+        const std::string flag = arg.substr(0, eq);
+        if (flag != "--set" && flag != "--vary" && flag != "--tolerance" && flag != "--target") {
+          inline_value = arg.substr(eq + 1);
+          arg = flag;
+        }
+      }
+    }
+    auto value = [&](const std::string& flag) -> std::optional<std::string> {
+      if (inline_value) return inline_value;
+      return need_value(flag);
+    };
+    if (arg == "--help" || arg == "-h") {
+      args.help = true;
+    } else if (arg == "--quiet" || arg == "-q") {
+      args.quiet = true;
+    } else if (arg == "--out" || arg == "-o") {
+      auto v = value(arg);
+      if (!v) return result;
+      args.out = *v;
+    } else if (arg == "--seed") {
+      auto v = value(arg);
+      if (!v) return result;
+      std::uint64_t seed = 0;
+      if (!parse_u64(*v, seed)) {
+        result.error = "--seed: expected a non-negative integer, got '" + *v + "'";
+        return result;
+      }
+      args.seed = seed;
+    } else if (arg == "--set") {
+      auto v = value(arg);
+      if (!v) return result;
+      if (v->find('=') == std::string::npos) {
+        result.error = "--set: expected key.path=value, got '" + *v + "'";
+        return result;
+      }
+      args.sets.push_back(*v);
+    } else if (arg == "--vary") {
+      auto v = value(arg);
+      if (!v) return result;
+      if (v->find('=') == std::string::npos) {
+        result.error = "--vary: expected key.path=v1,v2,..., got '" + *v + "'";
+        return result;
+      }
+      args.varies.push_back(*v);
+    } else if (arg == "--tolerance") {
+      auto v = value(arg);
+      if (!v) return result;
+      args.tolerances.push_back(*v);
+    } else if (arg == "--replications" || arg == "-r") {
+      auto v = value(arg);
+      if (!v) return result;
+      std::uint64_t n = 0;
+      if (*v != "auto" && (!parse_u64(*v, n) || n < 1 || n > 10000)) {
+        result.error = "--replications: expected a count in 1..10000 or 'auto', got '" + *v + "'";
+        return result;
+      }
+      args.replications = *v;
+    } else if (arg == "--max-replications") {
+      auto v = value(arg);
+      if (!v) return result;
+      std::uint64_t n = 0;
+      if (!parse_u64(*v, n) || n < 2 || n > 10000) {
+        result.error = "--max-replications: expected a count in 2..10000, got '" + *v + "'";
+        return result;
+      }
+      args.max_replications = static_cast<int>(n);
+    } else if (arg == "--target") {
+      auto v = value(arg);
+      if (!v) return result;
+      args.target_metric = *v;
+    } else if (arg == "--policy-a") {
+      auto v = value(arg);
+      if (!v) return result;
+      args.policy_a = *v;
+    } else if (arg == "--policy-b") {
+      auto v = value(arg);
+      if (!v) return result;
+      args.policy_b = *v;
+    } else if (arg == "--threads" || arg == "-j") {
+      auto v = value(arg);
+      if (!v) return result;
+      std::uint64_t n = 0;
+      if (!parse_u64(*v, n) || n > 256) {
+        result.error = "--threads: expected a count in 0..256, got '" + *v + "'";
+        return result;
+      }
+      args.threads = static_cast<int>(n);
+    } else if (arg.rfind("-", 0) == 0 && arg.size() > 1) {
+      result.error = "unknown option '" + arg + "' for '" + args.verb + "' (see p2pcdn-sim " +
+                     args.verb + " --help)";
+      return result;
+    } else {
+      args.positional.push_back(arg);
+    }
+  }
+  return result;
+}
+
+std::string help_text(const std::string& verb) {
+  if (verb == "run") {
+    return R"(usage: p2pcdn-sim run SCENARIO.yaml [--out DIR] [--seed N] [--set key.path=value ...]
+                       [--replications R|auto] [--target metric=half_width] [--max-replications N]
+                       [--threads N] [--quiet]
+
+Runs one scenario and writes DIR/summary.json, DIR/timeseries.csv and DIR/report.html
+(default DIR: out/<scenario name>). Files are written whole or not at all.
+
+  --seed N             run seed (default: the scenario's run.seed); same binary + scenario + seed
+                       give the same results bit for bit
+  --set key=value      override a scenario field, e.g. --set audience.channels[0].peak_viewers=2e6
+  --replications R     R independent seeds (seed, seed+1, ...): every metric with mean, stddev and
+                       a Student-t 95 % confidence interval (DIR/replications.json and .csv)
+  --replications auto  add replications until the CI half-width of --target metric=H is under H
+                       (default target: offload=0.005), at most --max-replications (default 30)
+  --threads N          replications run in parallel on N threads (default: all cores); results do
+                       not depend on N
+  --quiet              no progress output
+
+Ctrl-C stops cleanly: what was measured so far is written, marked "partial": true.
+)";
+  }
+  if (verb == "validate") {
+    return R"(usage: p2pcdn-sim validate SCENARIO.yaml [--set key.path=value ...]
+
+Checks a scenario (and the files it extends) and prints every error as FILE:LINE:COL: KEY: message.
+Exit status 0 when valid, 1 when not.
+)";
+  }
+  if (verb == "sweep") {
+    return R"(usage: p2pcdn-sim sweep SCENARIO.yaml --vary key.path=v1,v2,... [--vary ...] [--replications R]
+                         [--out DIR] [--seed N] [--set ...] [--threads N]
+
+Runs the grid of scenarios (every combination of the --vary values), each with R replications
+(default 3), and writes DIR/sweep.csv (tidy: one row per point and metric, with mean, stddev and
+95 % CI) and DIR/sweep.html (the curves with their confidence bands).
+)";
+  }
+  if (verb == "compare") {
+    return R"(usage: p2pcdn-sim compare A B [--replications R] [--out DIR] [--seed N] [--set ...]
+       p2pcdn-sim compare SCENARIO.yaml --policy-a NAME --policy-b NAME [...]
+
+Runs A and B on the same viewers (common random numbers: replication i of both uses seed+i) and
+reports paired differences B - A with 95 % confidence intervals (DIR/compare.json, compare.html).
+A and B are scenario files, or one scenario with two scheduler policies.
+)";
+  }
+  if (verb == "check") {
+    return R"(usage: p2pcdn-sim check BASELINE.json CURRENT.json [--tolerance metric=value ...]
+
+The CI regression gate. Compares two summary.json files and prints what moved. Exit status 1 when
+offload drops, rebuffering or the CDN peak rises, or the event count changes beyond tolerance.
+)";
+  }
+  if (verb == "bound") {
+    return R"(usage: p2pcdn-sim bound SCENARIO.yaml [--seed N] [--set ...]
+
+Computes the theoretical offload bounds of a scenario (fluid and max-flow) without simulating it.
+)";
+  }
+  return R"(p2pcdn-sim: a discrete-event simulator of hybrid CDN/P2P live video delivery.
+
+usage: p2pcdn-sim <verb> [options]
+
+verbs:
+  run SCENARIO       simulate a scenario; writes summary.json, timeseries.csv, report.html
+  validate SCENARIO  check a scenario file and report every error with file:line:column
+  sweep SCENARIO     run a grid of scenario variants with replications (--vary key=v1,v2)
+  compare A B        paired comparison of two policies or scenarios on the same viewers
+  check BASE CUR     regression gate over two summary.json files (exit 1 on regression)
+  bound SCENARIO     theoretical offload bounds of a scenario
+
+'p2pcdn-sim <verb> --help' tells more about each verb.
+)";
+}
+
+}  // namespace p2pcdn::cli
