@@ -43,7 +43,7 @@ struct AbrParams {
   double ewma_slow_half_life_s = 9.0;
   // Estimate before any sample: hls.js abrEwmaDefaultEstimate 500 kbps, §5.5 [HLSJS] (V).
   double default_estimate_kbps = 500.0;
-  // Samples shorter than this are ignored: hls.js min sample 50 ms, §5.5 [HLSJS] (V).
+  // Shorter downloads count as this long (hls.js minDelayMs): min sample 50 ms, §5.5 [HLSJS] (V).
   double min_sample_duration_s = 0.05;
   // Safety factors: keep or down-switch to a level <= estimate x 0.95, up-switch only to a
   // level <= estimate x 0.7 (hls.js abrBandWidthFactor / abrBandWidthUpFactor, §5.5 [HLSJS] V).
