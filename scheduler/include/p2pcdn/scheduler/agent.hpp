@@ -72,11 +72,11 @@ struct SegmentInfo {
 };
 
 struct PlayerView {
-  TimeUs playhead_us = 0;              // media time being played
-  TimeUs buffer_end_us = 0;            // media time buffered up to
-  SegmentKey next_needed{};            // the segment the player must append next
-  TimeUs next_deadline_us = kNever;    // absolute host time at which the buffer runs dry
-  std::uint16_t rendition = 0;         // rendition ABR chose (== next_needed.rendition)
+  TimeUs playhead_us = 0;            // media time being played
+  TimeUs buffer_end_us = 0;          // media time buffered up to
+  SegmentKey next_needed{};          // the segment the player must append next
+  TimeUs next_deadline_us = kNever;  // absolute host time at which the buffer runs dry
+  std::uint16_t rendition = 0;       // rendition ABR chose (== next_needed.rendition)
 };
 
 struct PeerTraits {
@@ -109,25 +109,25 @@ struct Action {  // trivially copyable, no ownership
 
 // Counters for hosts, tests and metrics; they never affect decisions.
 struct AgentStats {
-  std::uint64_t http_bytes = 0;          // downloaded from the CDN (completed fetches)
-  std::uint64_t p2p_bytes = 0;           // downloaded from peers (integrity passed)
-  std::uint64_t upload_bytes = 0;        // served to peers (completed uploads)
+  std::uint64_t http_bytes = 0;    // downloaded from the CDN (completed fetches)
+  std::uint64_t p2p_bytes = 0;     // downloaded from peers (integrity passed)
+  std::uint64_t upload_bytes = 0;  // served to peers (completed uploads)
   std::uint32_t http_segments = 0;
   std::uint32_t p2p_segments = 0;
   std::uint32_t http_failures = 0;
-  std::uint32_t requests_sent = 0;       // peer requests we sent
-  std::uint32_t requests_rejected = 0;   // ... that the peer rejected
-  std::uint32_t requests_timed_out = 0;  // ... that we abandoned on timeout
-  std::uint32_t requests_failed = 0;     // ... that failed (transfer failed / peer left)
+  std::uint32_t requests_sent = 0;          // peer requests we sent
+  std::uint32_t requests_rejected = 0;      // ... that the peer rejected
+  std::uint32_t requests_timed_out = 0;     // ... that we abandoned on timeout
+  std::uint32_t requests_failed = 0;        // ... that failed (transfer failed / peer left)
   std::uint32_t p2p_to_http_fallbacks = 0;  // peer download replaced by HTTP for the deadline
-  std::uint32_t uploads_served = 0;      // completed uploads
-  std::uint32_t uploads_rejected = 0;    // requests we rejected (busy, absent, rate)
+  std::uint32_t uploads_served = 0;         // completed uploads
+  std::uint32_t uploads_rejected = 0;       // requests we rejected (busy, absent, rate)
   std::uint32_t integrity_failures = 0;
   std::uint32_t peers_banned = 0;        // kDropPeer emitted
   std::uint32_t malformed_messages = 0;  // decode errors and protocol violations
   std::uint32_t segments_delivered = 0;
-  std::uint32_t decision_epochs = 0;     // policy invocations
-  std::uint32_t peer_requests_asked = 0; // kRequestPeers emitted
+  std::uint32_t decision_epochs = 0;      // policy invocations
+  std::uint32_t peer_requests_asked = 0;  // kRequestPeers emitted
 };
 
 class Agent {
@@ -150,7 +150,7 @@ class Agent {
 
   // Outputs.
   [[nodiscard]] std::optional<Action> poll_action();  // call until empty after every input
-  [[nodiscard]] TimeUs next_timeout() const;         // absolute; kNever when nothing pending
+  [[nodiscard]] TimeUs next_timeout() const;          // absolute; kNever when nothing pending
 
   [[nodiscard]] const AgentStats& stats() const;
   // Heap bytes owned by this agent (state, peer table, policy, queues): with sizeof(Agent)

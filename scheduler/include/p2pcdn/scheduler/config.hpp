@@ -12,12 +12,12 @@ namespace p2pcdn::sched {
 
 // Hard compile-time caps: every table in the agent is bounded by one of these, whatever
 // peers send and whatever the config says (the config values below must not exceed them).
-inline constexpr std::size_t kPeersMax = 64;             // tracked neighbours (connected)
-inline constexpr std::size_t kWindowSegmentsMax = 64;    // segments tracked around the playhead
-inline constexpr std::size_t kRenditionsMax = 16;        // renditions whose live edge we remember
-inline constexpr std::size_t kHttpDownloadsMax = 8;      // simultaneous HTTP fetches
-inline constexpr std::size_t kP2pDownloadsMax = 16;      // simultaneous peer downloads
-inline constexpr std::size_t kUploadsMax = 16;           // simultaneous uploads served
+inline constexpr std::size_t kPeersMax = 64;           // tracked neighbours (connected)
+inline constexpr std::size_t kWindowSegmentsMax = 64;  // segments tracked around the playhead
+inline constexpr std::size_t kRenditionsMax = 16;      // renditions whose live edge we remember
+inline constexpr std::size_t kHttpDownloadsMax = 8;    // simultaneous HTTP fetches
+inline constexpr std::size_t kP2pDownloadsMax = 16;    // simultaneous peer downloads
+inline constexpr std::size_t kUploadsMax = 16;         // simultaneous uploads served
 inline constexpr std::size_t kTransfersMax = kHttpDownloadsMax + kP2pDownloadsMax + kUploadsMax;
 inline constexpr std::size_t kPendingActionsMax = 4 * kPeersMax + 64;  // queued, undrained actions
 
@@ -41,9 +41,9 @@ struct AgentConfig {
   // --- live seeding (PML loadRandomThroughHttp): a timer fires every U[1, 1+N) periods
   // (N = connected peers) and loads each unseen candidate with probability ~1/(N+1), so
   // about one member of a neighbourhood seeds each new segment from the CDN.
-  bool random_http_enabled = true;              // PML: on for live streams
-  TimeUs random_http_period_us = 1'000'000;     // PML PEER_UPDATE_LATENCY = 1000 ms
-  TimeUs http_initial_delay_us = 0;             // PML httpDownloadInitialTimeoutMs = 0 (off)
+  bool random_http_enabled = true;           // PML: on for live streams
+  TimeUs random_http_period_us = 1'000'000;  // PML PEER_UPDATE_LATENCY = 1000 ms
+  TimeUs http_initial_delay_us = 0;          // PML httpDownloadInitialTimeoutMs = 0 (off)
 
   // --- timeouts and retries
   // PML p2pNotReceivingBytesTimeoutMs = 2000: abort a peer download with no bytes for 2 s.
@@ -55,7 +55,7 @@ struct AgentConfig {
   TimeUs http_no_bytes_timeout_us = 3'000'000;  // PML httpNotReceivingBytesTimeoutMs = 3000
   std::uint32_t http_min_rate_kbps = 250;       // same floor for HTTP (CDN rarely slower)
   std::uint8_t http_error_retries = 3;          // PML httpErrorRetries: prefetch attempts/segment
-  std::uint8_t p2p_error_retries = 3;           // PML p2pErrorRetries: strikes before dropping a peer
+  std::uint8_t p2p_error_retries = 3;  // PML p2pErrorRetries: strikes before dropping a peer
   // Slack kept when falling back from P2P to HTTP: switch when the HTTP estimate plus this
   // margin no longer fits before the deadline (the "P2P segment timeout" of issue 3).
   TimeUs fallback_margin_us = 1'000'000;
@@ -70,18 +70,26 @@ struct AgentConfig {
 
   // --- upload side (PML has no cap; Streamroot maxUploadSlots = 10; 4 keeps a home uplink
   // (a few Mbps) from being split into slices too thin to beat the 2 s no-bytes timeout)
-  bool p2p_disabled = false;         // PML isP2PDisabled: pure CDN
-  bool upload_disabled = false;      // PML isP2PUploadDisabled: leech only, no announcements
-  std::uint8_t upload_slots = 4;     // simultaneous uploads served
+  bool p2p_disabled = false;              // PML isP2PDisabled: pure CDN
+  bool upload_disabled = false;           // PML isP2PUploadDisabled: leech only, no announcements
+  std::uint8_t upload_slots = 4;          // simultaneous uploads served
   std::uint8_t uploads_per_peer_max = 1;  // one upload per requester at a time (PML: one
                                           // download per peer at a time on the other side)
   // Token bucket on incoming requests per peer: beyond it the peer is rejected kRateLimited.
   std::uint16_t peer_requests_per_s = 4;  // a 4 s segment stream needs < 1/s per neighbour
   std::uint16_t peer_request_burst = 8;
 
+  // Upload slot freed if the host never reports the upload's end (Streamroot
+  // uploadSlotTimeout is 8 s; 20 s lets a 4 s segment finish on a slow uplink).
+  TimeUs upload_slot_timeout_us = 20'000'000;
+
   // --- neighbours
-  std::uint8_t peers_max = 32;              // tracked neighbours (<= kPeersMax)
-  std::uint8_t peers_min = 4;               // below this, emit kRequestPeers
+  // What we tell neighbours in Hello (hints for their scoring); 0 = unknown.
+  std::uint16_t self_region = 0;
+  std::uint16_t self_isp = 0;
+  std::uint32_t self_uplink_kbps = 0;
+  std::uint8_t peers_max = 32;                   // tracked neighbours (<= kPeersMax)
+  std::uint8_t peers_min = 4;                    // below this, emit kRequestPeers
   TimeUs request_peers_interval_us = 5'000'000;  // rate limit for kRequestPeers
   // Peer scoring: throughput EWMA weight of the newest sample (0..1) and score penalty per
   // failure; PML 2.3 weights by 15 s throughput, Streamroot +1/-1 per success/failure.
@@ -96,7 +104,7 @@ struct AgentConfig {
   // Seeds: agent fetches a fresh segment early by HTTP if hash(seed, segment) falls in the
   // lowest seed_fraction_scale/(N+1) of the range, or if no neighbour has it by then.
   double seed_fraction_scale = 1.0;
-  TimeUs seed_wait_us = 1'500'000;     // wait this long after publication before self-seeding
+  TimeUs seed_wait_us = 1'500'000;  // wait this long after publication before self-seeding
 
   // --- reference (issue 7's scenario): each new segment is wanted after U[0, wait_max)
   TimeUs reference_wait_max_us = 1'000'000;

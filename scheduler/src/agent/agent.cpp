@@ -1,0 +1,212 @@
+// The public Agent API: validates the config, forwards each input to the core and runs one
+// decision epoch after it. Owns no logic of its own beyond that plumbing.
+#include "p2pcdn/scheduler/agent.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "agent/core.hpp"
+
+namespace p2pcdn::sched {
+namespace agent_detail {
+
+Core::Core(const AgentConfig& cfg, std::uint64_t seed_in, TimeUs now_in,
+           std::unique_ptr<policy::Policy> pol)
+    : config(cfg), policy(std::move(pol)), prng(seed_in), seed(seed_in), now(now_in) {
+  config.policy = {};  // the name's storage belongs to the caller; never read it later
+}
+
+void Core::deliver_if_ready() {
+  if (!have_player || delivered_valid || !window_valid) return;
+  const SegmentKey need = player.next_needed;
+  if (need.rendition != rendition || !in_window(need.index) ||
+      slot(need.index).phase != Phase::kStored) {
+    return;
+  }
+  delivered_valid = true;
+  delivered_key = need;
+  ++stats.segments_delivered;
+  push(Pending{ActionKind::kDeliverSegment, Msg::kNone, 0, PeerId{}, TransferId{}, need, 0});
+}
+
+void Core::epoch() {
+  ++stats.decision_epochs;
+  expire_transfers();
+  if (window_valid) {
+    for (std::uint32_t idx = base, end = queue_end(); idx < end; ++idx) {
+      Slot& s = slot(idx);
+      if (s.phase == Phase::kNotYet && s.available_at_us <= now) s.phase = Phase::kMissing;
+    }
+  }
+  deliver_if_ready();
+  if (have_player && window_valid) {
+    if (policy->deadline_fallback()) {
+      // Core safety net: a peer download whose deadline HTTP can barely still meet goes HTTP.
+      for (std::size_t ti = 0; ti < transfers.size(); ++ti) {
+        const Transfer& t = transfers[ti];
+        if (t.kind == Kind::kP2p && !t.verifying && t.rendition == rendition &&
+            fallback_at(t) <= now && switch_to_http(t.index)) {
+          ti = static_cast<std::size_t>(-1);  // the table changed: rescan
+        }
+      }
+    }
+    policy_wake_us = kNever;
+    policy::PlanContext ctx(*this);
+    policy->plan(ctx);
+  }
+  if (p2p_on() && peers.size() < config.peers_min &&
+      (!peers_asked || now - peers_asked_at_us >= config.request_peers_interval_us)) {
+    peers_asked = true;
+    peers_asked_at_us = now;
+    ++stats.peer_requests_asked;
+    push(
+        Pending{ActionKind::kRequestPeers, Msg::kNone, 0, PeerId{}, TransferId{}, SegmentKey{}, 0});
+  }
+}
+
+TimeUs Core::next_timeout() const {
+  TimeUs t = kNever;
+  auto consider = [&](TimeUs when) {
+    if (when > now && when < t) t = when;  // past times were handled or cannot act now
+  };
+  for (const auto& tr : transfers) {
+    consider(tr.timeout_us);
+    if (tr.kind == Kind::kP2p && !tr.verifying && policy->deadline_fallback()) {
+      consider(fallback_at(tr));
+    }
+  }
+  consider(policy_wake_us);
+  if (window_valid && have_player) {
+    for (std::uint32_t idx = std::max(base, player.next_needed.index), end = queue_end(); idx < end;
+         ++idx) {
+      const Slot& s = slot(idx);
+      if (s.phase == Phase::kNotYet && s.available_at_us != kNever) {
+        consider(s.available_at_us);
+        break;
+      }
+    }
+  }
+  if (p2p_on() && peers.size() < config.peers_min && peers_asked) {
+    consider(peers_asked_at_us + config.request_peers_interval_us);
+  }
+  return t;
+}
+
+}  // namespace agent_detail
+
+namespace {
+Status validate(const AgentConfig& c) {
+  auto bad = [](const char* what) { return Status(Errc::kInvalidArgument, what); };
+  if (c.simultaneous_http_downloads < 1 || c.simultaneous_http_downloads > kHttpDownloadsMax) {
+    return bad("simultaneous_http_downloads must be in [1, kHttpDownloadsMax]");
+  }
+  if (c.simultaneous_p2p_downloads > kP2pDownloadsMax)
+    return bad("simultaneous_p2p_downloads > kP2pDownloadsMax");
+  if (c.upload_slots > kUploadsMax) return bad("upload_slots > kUploadsMax");
+  if (c.peers_max < 1 || c.peers_max > kPeersMax) return bad("peers_max must be in [1, kPeersMax]");
+  if (c.cache_segments_max < 1) return bad("cache_segments_max must be >= 1");
+  if (!(c.score_ewma_alpha > 0 && c.score_ewma_alpha <= 1))
+    return bad("score_ewma_alpha must be in (0, 1]");
+  if (!(c.failure_penalty >= 0)) return bad("failure_penalty must be >= 0");
+  if (!(c.seed_fraction_scale >= 0)) return bad("seed_fraction_scale must be >= 0");
+  if (c.high_demand_window_us < 0 || c.http_download_window_us < 0 ||
+      c.p2p_download_window_us < 0 || c.random_http_period_us <= 0 || c.http_initial_delay_us < 0 ||
+      c.p2p_no_bytes_timeout_us <= 0 || c.http_no_bytes_timeout_us <= 0 ||
+      c.fallback_margin_us < 0 || c.http_rtt_guess_us < 0 || c.cache_behind_us < 0 ||
+      c.upload_slot_timeout_us <= 0 || c.request_peers_interval_us <= 0 || c.low_buffer_us < 0 ||
+      c.seed_wait_us < 0 || c.reference_wait_max_us < 0) {
+    return bad("a duration knob is negative (or zero where a period is needed)");
+  }
+  if (c.p2p_min_rate_kbps == 0 || c.http_min_rate_kbps == 0 || c.http_rate_guess_kbps == 0) {
+    return bad("rate knobs must be > 0");
+  }
+  if (c.peer_requests_per_s == 0 || c.peer_request_burst == 0)
+    return bad("peer request rate must be > 0");
+  if (c.http_error_retries < 1 || c.p2p_error_retries < 1) return bad("retries must be >= 1");
+  return Status();
+}
+}  // namespace
+
+Result<Agent> Agent::create(const AgentConfig& config, std::uint64_t seed, TimeUs now) {
+  if (Status st = validate(config); !st.ok()) return st;
+  std::unique_ptr<policy::Policy> pol = policy::make_policy(config.policy, config);
+  if (!pol) return Status(Errc::kInvalidArgument, "unknown policy name");
+  return Agent(std::make_unique<State>(config, seed, now, std::move(pol)));
+}
+
+Agent::Agent(std::unique_ptr<State> state) : state_(std::move(state)) {}
+Agent::Agent(Agent&&) noexcept = default;
+Agent& Agent::operator=(Agent&&) noexcept = default;
+Agent::~Agent() = default;
+
+namespace {
+void advance(agent_detail::Core& s, TimeUs now) { s.now = std::max(s.now, now); }
+}  // namespace
+
+void Agent::handle_segment_published(TimeUs now, const SegmentInfo& segment) {
+  advance(*state_, now);
+  state_->publish(segment);
+  state_->epoch();
+}
+
+void Agent::handle_player(TimeUs now, const PlayerView& player) {
+  advance(*state_, now);
+  state_->set_player(player);
+  state_->epoch();
+}
+
+void Agent::handle_peer_connected(TimeUs now, PeerId peer, const PeerTraits& traits) {
+  advance(*state_, now);
+  state_->add_peer(peer, traits);
+  state_->epoch();
+}
+
+void Agent::handle_peer_disconnected(TimeUs now, PeerId peer) {
+  advance(*state_, now);
+  state_->remove_peer(peer);
+  state_->epoch();
+}
+
+Status Agent::handle_peer_message(TimeUs now, PeerId peer, std::span<const std::byte> bytes) {
+  advance(*state_, now);
+  const Status st = state_->on_message(peer, bytes);
+  state_->epoch();
+  return st;
+}
+
+void Agent::handle_transfer_progress(TimeUs now, TransferId transfer, std::uint64_t bytes_done) {
+  advance(*state_, now);
+  (void)bytes_done;
+  if (auto* t = state_->find_transfer(static_cast<std::uint32_t>(transfer));
+      t != nullptr && t->kind != agent_detail::Kind::kUpload && !t->verifying) {
+    const TimeUs no_bytes = t->kind == agent_detail::Kind::kHttp
+                                ? state_->config.http_no_bytes_timeout_us
+                                : state_->config.p2p_no_bytes_timeout_us;
+    t->timeout_us = now + no_bytes;  // bytes arrived: restart the no-bytes timer
+  }
+}
+
+void Agent::handle_transfer_done(TimeUs now, TransferId transfer, Outcome outcome) {
+  advance(*state_, now);
+  state_->transfer_done(static_cast<std::uint32_t>(transfer), outcome);
+  state_->epoch();
+}
+
+void Agent::handle_integrity(TimeUs now, SegmentKey segment, bool passed) {
+  advance(*state_, now);
+  state_->integrity(segment, passed);
+  state_->epoch();
+}
+
+void Agent::handle_timeout(TimeUs now) {
+  advance(*state_, now);
+  state_->epoch();
+}
+
+std::optional<Action> Agent::poll_action() { return state_->poll(); }
+TimeUs Agent::next_timeout() const { return state_->next_timeout(); }
+const AgentStats& Agent::stats() const { return state_->stats; }
+std::size_t Agent::heap_bytes() const { return state_->heap_bytes(); }
+std::size_t Agent::peer_count() const { return state_->peers.size(); }
+
+}  // namespace p2pcdn::sched

@@ -1,0 +1,210 @@
+// The agent's whole state (one allocation plus three small vectors) and the core operations
+// policies and the public API build on. Bounded by the kXxxMax caps of config.hpp; it never
+// reads a clock or draws randomness except from prng (seeded by the host).
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "p2pcdn/scheduler/agent.hpp"
+#include "p2pcdn/scheduler/wire.hpp"
+#include "policy/policy.hpp"
+#include "util/prng.hpp"
+
+namespace p2pcdn::sched::agent_detail {
+
+using policy::Phase;
+
+// One segment of the current rendition in the sliding window (ring indexed by index % size).
+struct Slot {
+  TimeUs available_at_us = kNever;  // kNever: not published (yet)
+  std::uint32_t size_bytes = 0;
+  std::uint16_t duration_ms = 0;
+  Phase phase = Phase::kNotYet;
+  std::uint8_t attempts = 0;  // low nibble: HTTP attempts, high nibble: P2P attempts
+};
+static_assert(sizeof(Slot) == 16);
+
+// The latest published segment of a rendition (to rebuild the window after a switch).
+struct Edge {
+  TimeUs available_at_us = 0;
+  std::uint32_t last_index = 0;
+  std::uint32_t size_bytes = 0;
+  std::uint16_t duration_ms = 0;
+  std::uint16_t rendition = 0;
+  bool valid = false;
+};
+
+struct Peer {
+  std::uint64_t have = 0;  // bit (index % kWindowSegmentsMax) for window segments it holds
+  TimeUs tokens_at_us = 0;
+  TimeUs busy_until_us = 0;
+  PeerId id{};
+  std::uint32_t uplink_kbps = 0;
+  float throughput_kbps = 0;
+  float score = 0;
+  float tokens = 0;
+  std::uint16_t region = 0;
+  std::uint16_t isp = 0;
+  std::uint16_t rendition = 0;  // rendition of its last map/have
+  std::uint8_t downloads = 0;   // ours from it
+  std::uint8_t uploads = 0;     // ours to it
+  std::uint8_t strikes = 0;
+  bool choked = false;
+};
+static_assert(sizeof(Peer) <= 64);
+
+enum class Kind : std::uint8_t { kHttp, kP2p, kUpload };
+
+struct Transfer {
+  TimeUs started_us = 0;
+  TimeUs timeout_us = kNever;
+  std::uint32_t id = 0;
+  std::uint32_t index = 0;
+  PeerId peer{};
+  std::uint32_t request_id = 0;  // uploads: the requester's id
+  std::uint32_t size_bytes = 0;
+  std::uint16_t rendition = 0;
+  Kind kind = Kind::kHttp;
+  bool verifying = false;  // P2P download complete, waiting for handle_integrity
+};
+
+enum class Msg : std::uint8_t { kNone, kHello, kMap, kHave, kRequest, kCancel, kReject };
+
+// A queued action; messages are encoded at poll time into the one-message outbox.
+struct Pending {
+  ActionKind kind = ActionKind::kHttpFetch;
+  Msg msg = Msg::kNone;
+  std::uint8_t reason = 0;
+  PeerId peer{};
+  TransferId transfer{};
+  SegmentKey segment{};
+  std::uint32_t request_id = 0;
+};
+
+inline constexpr std::size_t kBannedMax = 8;
+
+struct Core {
+  Core(const AgentConfig& cfg, std::uint64_t seed_in, TimeUs now_in,
+       std::unique_ptr<policy::Policy> pol);
+
+  // ---- state
+  AgentConfig config;
+  std::unique_ptr<policy::Policy> policy;
+  util::Prng prng;
+  std::uint64_t seed;
+  TimeUs now;
+  AgentStats stats;
+
+  PlayerView player{};
+  bool have_player = false;
+  bool delivered_valid = false;  // delivered_key was delivered for the current need
+  SegmentKey delivered_key{};
+
+  bool window_valid = false;
+  std::uint16_t rendition = 0;
+  std::uint32_t base = 0;  // lowest index in the window
+  std::array<Slot, kWindowSegmentsMax> slots{};
+  std::array<Edge, 8> edges{};
+
+  std::vector<Peer> peers;
+  std::vector<Transfer> transfers;
+  std::vector<Pending> pending;
+  std::size_t pending_head = 0;
+  std::array<std::byte, wire::kMaxMessageBytes> outbox{};
+  std::array<PeerId, kBannedMax> banned{};
+  std::uint8_t banned_count = 0;
+  std::uint8_t banned_next = 0;
+
+  std::uint32_t next_transfer_id = 1;
+  TimeUs policy_wake_us = kNever;
+  TimeUs peers_asked_at_us = 0;
+  bool peers_asked = false;
+  float http_kbps = 0;  // EWMA of measured HTTP throughput (0 = none yet)
+
+  // ---- window (window.cpp)
+  [[nodiscard]] bool in_window(std::uint32_t index) const {
+    return window_valid && index >= base && index - base < kWindowSegmentsMax;
+  }
+  Slot& slot(std::uint32_t index) { return slots[index % kWindowSegmentsMax]; }
+  [[nodiscard]] const Slot& slot(std::uint32_t index) const {
+    return slots[index % kWindowSegmentsMax];
+  }
+  Edge* edge(std::uint16_t r);
+  [[nodiscard]] const Edge* edge(std::uint16_t r) const;
+  void publish(const SegmentInfo& info);
+  void set_player(const PlayerView& view);
+  void reset_window(std::uint16_t r, std::uint32_t new_base);
+  void advance_window(std::uint32_t new_base);
+  void fill_slot_from_edge(std::uint32_t index);
+  void enforce_cache();
+  [[nodiscard]] std::uint32_t behind_slots() const;
+  [[nodiscard]] TimeUs slot_duration_us(std::uint32_t index) const;
+  [[nodiscard]] std::uint32_t queue_end() const;  // one past the last known index queued
+
+  // ---- peers (peers.cpp)
+  Peer* find_peer(PeerId id);
+  [[nodiscard]] std::size_t peer_index(PeerId id) const;  // SIZE_MAX if unknown
+  void add_peer(PeerId id, const PeerTraits& traits);
+  void remove_peer(PeerId id);  // re-plans its downloads, forgets its uploads
+  void drop_peer(PeerId id);    // ban + kDropPeer + remove
+  [[nodiscard]] bool is_banned(PeerId id) const;
+  [[nodiscard]] bool peer_has(const Peer& p, std::uint32_t index) const;
+  Status on_message(PeerId from, std::span<const std::byte> bytes);
+  void on_request(Peer& p, const wire::Request& req);
+  void peer_failure(Peer& p);
+
+  // ---- transfers (transfers.cpp)
+  Transfer* find_transfer(std::uint32_t id);
+  std::uint32_t new_transfer_id();
+  [[nodiscard]] std::size_t count(Kind kind) const;
+  bool start_http(std::uint32_t index, bool preempt);
+  bool start_p2p(std::uint32_t index, Peer& p);
+  bool switch_to_http(std::uint32_t index);
+  void cancel_transfer(std::size_t ti, bool tell_peer);  // removes it
+  void transfer_done(std::uint32_t id, Outcome outcome);
+  void integrity(SegmentKey key, bool passed);
+  void expire_transfers();
+  void on_stored(std::uint32_t index);
+  void erase_transfer(std::size_t ti);
+  [[nodiscard]] TimeUs http_estimate_us(std::uint32_t size_bytes) const;
+  [[nodiscard]] TimeUs p2p_estimate_us(const Peer& p, std::uint32_t size_bytes) const;
+  [[nodiscard]] TimeUs deadline_of(std::uint32_t index) const;
+  [[nodiscard]] TimeUs fallback_at(const Transfer& t) const;
+
+  // ---- epoch (agent.cpp)
+  void epoch();
+  void deliver_if_ready();
+  [[nodiscard]] TimeUs next_timeout() const;
+
+  // ---- outbox (outbox.cpp)
+  void push(const Pending& p);
+  void send(PeerId to, Msg msg, SegmentKey seg = {}, std::uint32_t request_id = 0,
+            std::uint8_t reason = 0);
+  void announce_have(std::uint32_t index);
+  std::optional<Action> poll();
+  [[nodiscard]] bool p2p_on() const { return !config.p2p_disabled && policy->uses_peers(); }
+  [[nodiscard]] bool upload_on() const { return p2p_on() && !config.upload_disabled; }
+  [[nodiscard]] std::size_t heap_bytes() const;
+};
+
+inline std::uint8_t http_attempts(const Slot& s) { return s.attempts & 0x0F; }
+inline std::uint8_t p2p_attempts(const Slot& s) {
+  return static_cast<std::uint8_t>(s.attempts >> 4);
+}
+inline void bump_http(Slot& s) {
+  if ((s.attempts & 0x0F) != 0x0F) s.attempts = static_cast<std::uint8_t>(s.attempts + 1);
+}
+inline void bump_p2p(Slot& s) {
+  if ((s.attempts >> 4) != 0x0F) s.attempts = static_cast<std::uint8_t>(s.attempts + 0x10);
+}
+
+}  // namespace p2pcdn::sched::agent_detail
+
+namespace p2pcdn::sched {
+struct Agent::State final : agent_detail::Core {
+  using Core::Core;
+};
+}  // namespace p2pcdn::sched

@@ -1,0 +1,94 @@
+// The bounded action queue and the one-message outbox: messages are encoded lazily at poll
+// time, so queued actions stay small and a SegmentMap always reflects the current state.
+#include <algorithm>
+
+#include "agent/core.hpp"
+
+namespace p2pcdn::sched::agent_detail {
+
+void Core::push(const Pending& p) {
+  if (pending_head == pending.size()) {
+    pending.clear();
+    pending_head = 0;
+  }
+  if (pending.size() - pending_head >= kPendingActionsMax) {
+    // The host is not draining: drop announcements first, never state-changing actions.
+    if (p.kind == ActionKind::kSendMessage && (p.msg == Msg::kHave || p.msg == Msg::kMap)) return;
+  }
+  if (pending.size() == pending.capacity()) pending.reserve(pending.size() + 8);
+  pending.push_back(p);
+}
+
+void Core::send(PeerId to, Msg msg, SegmentKey seg, std::uint32_t request_id, std::uint8_t reason) {
+  push(Pending{ActionKind::kSendMessage, msg, reason, to, TransferId{}, seg, request_id});
+}
+
+void Core::announce_have(std::uint32_t index) {
+  if (!upload_on()) return;
+  for (const auto& p : peers) send(p.id, Msg::kHave, SegmentKey{index, rendition});
+}
+
+std::optional<Action> Core::poll() {
+  while (pending_head < pending.size()) {
+    const Pending p = pending[pending_head++];
+    Action a;
+    a.kind = p.kind;
+    a.peer = p.peer;
+    a.transfer = p.transfer;
+    a.segment = p.segment;
+    a.request_id = p.request_id;
+    if (p.kind == ActionKind::kSendMessage) {
+      wire::Message m;
+      switch (p.msg) {
+        case Msg::kHello: {
+          m = wire::Hello{config.self_region, config.self_isp, config.self_uplink_kbps};
+          break;
+        }
+        case Msg::kMap: {
+          wire::SegmentMap map;
+          map.rendition = rendition;
+          map.first_index = base;
+          map.count = static_cast<std::uint16_t>(kWindowSegmentsMax);
+          for (std::uint32_t i = 0; i < kWindowSegmentsMax; ++i) {
+            if (window_valid && slot(base + i).phase == Phase::kStored) {
+              map.bits[i / 64] |= std::uint64_t{1} << (i % 64);
+            }
+          }
+          m = map;
+          break;
+        }
+        case Msg::kHave:
+          m = wire::Have{p.segment.rendition, p.segment.index};
+          break;
+        case Msg::kRequest:
+          m = wire::Request{p.request_id, p.segment.rendition, p.segment.index};
+          break;
+        case Msg::kCancel:
+          m = wire::Cancel{p.request_id};
+          break;
+        case Msg::kReject:
+          m = wire::Reject{p.request_id, static_cast<wire::RejectReason>(p.reason)};
+          break;
+        case Msg::kNone:
+          continue;
+      }
+      const std::size_t n = wire::encode(m, outbox);
+      if (n == 0) continue;  // cannot happen for messages we build; never emit garbage
+      a.bytes = std::span<const std::byte>(outbox.data(), n);
+    }
+    if (pending_head == pending.size()) {
+      pending.clear();
+      pending_head = 0;
+      if (pending.capacity() > 16) pending.shrink_to_fit();  // keep idle agents small
+    }
+    return a;
+  }
+  return std::nullopt;
+}
+
+std::size_t Core::heap_bytes() const {
+  return sizeof(Core) + peers.capacity() * sizeof(Peer) + transfers.capacity() * sizeof(Transfer) +
+         pending.capacity() * sizeof(Pending) + (policy ? policy->heap_bytes() : 0);
+}
+
+}  // namespace p2pcdn::sched::agent_detail

@@ -1,0 +1,225 @@
+// Neighbour table and everything a peer can send us: bounded, rate-limited, and tolerant of
+// garbage (malformed or unsolicited input is ignored and reported as a Status, never trusted).
+#include <algorithm>
+#include <limits>
+
+#include "agent/core.hpp"
+
+namespace p2pcdn::sched::agent_detail {
+
+Peer* Core::find_peer(PeerId id) {
+  for (auto& p : peers) {
+    if (p.id == id) return &p;
+  }
+  return nullptr;
+}
+
+std::size_t Core::peer_index(PeerId id) const {
+  for (std::size_t j = 0; j < peers.size(); ++j) {
+    if (peers[j].id == id) return j;
+  }
+  return std::numeric_limits<std::size_t>::max();
+}
+
+bool Core::is_banned(PeerId id) const {
+  for (std::size_t i = 0; i < banned_count; ++i) {
+    if (banned[i] == id) return true;
+  }
+  return false;
+}
+
+bool Core::peer_has(const Peer& p, std::uint32_t index) const {
+  return in_window(index) && p.rendition == rendition &&
+         ((p.have >> (index % kWindowSegmentsMax)) & 1U) != 0;
+}
+
+void Core::add_peer(PeerId id, const PeerTraits& traits) {
+  if (find_peer(id) != nullptr) return;
+  if (is_banned(id) || peers.size() >= std::min<std::size_t>(config.peers_max, kPeersMax)) {
+    push(Pending{ActionKind::kDropPeer, Msg::kNone, 0, id, TransferId{}, SegmentKey{}, 0});
+    return;
+  }
+  if (peers.size() == peers.capacity()) peers.reserve(peers.size() + 4);  // grow in small steps
+  Peer p;
+  p.id = id;
+  p.region = traits.region;
+  p.isp = traits.isp;
+  p.uplink_kbps = traits.uplink_kbps_hint;
+  p.rendition = rendition;
+  p.tokens = static_cast<float>(config.peer_request_burst);
+  p.tokens_at_us = now;
+  peers.push_back(p);
+  if (p2p_on()) {
+    send(id, Msg::kHello);
+    if (upload_on()) send(id, Msg::kMap);
+  }
+}
+
+void Core::remove_peer(PeerId id) {
+  const std::size_t j = peer_index(id);
+  if (j == std::numeric_limits<std::size_t>::max()) return;
+  for (std::size_t ti = transfers.size(); ti-- > 0;) {
+    Transfer& t = transfers[ti];
+    if (t.peer != id || t.verifying) continue;
+    if (t.kind == Kind::kP2p) {
+      ++stats.requests_failed;
+      if (t.rendition == rendition && in_window(t.index)) {
+        Slot& s = slot(t.index);
+        s.phase = Phase::kMissing;
+        bump_p2p(s);
+      }
+      erase_transfer(ti);
+    } else if (t.kind == Kind::kUpload) {
+      erase_transfer(ti);
+    }
+  }
+  peers.erase(peers.begin() + static_cast<std::ptrdiff_t>(j));
+  if (peers.capacity() - peers.size() > 8) peers.shrink_to_fit();
+}
+
+void Core::drop_peer(PeerId id) {
+  if (!is_banned(id)) {
+    banned[banned_next] = id;
+    banned_next = static_cast<std::uint8_t>((banned_next + 1) % kBannedMax);
+    banned_count = static_cast<std::uint8_t>(std::min<std::size_t>(banned_count + 1U, kBannedMax));
+  }
+  ++stats.peers_banned;
+  push(Pending{ActionKind::kDropPeer, Msg::kNone, 0, id, TransferId{}, SegmentKey{}, 0});
+  remove_peer(id);
+}
+
+void Core::peer_failure(Peer& p) {
+  p.score -= static_cast<float>(config.failure_penalty);
+  p.throughput_kbps = 0;  // PML: throughput history cleared on any error but a plain abort
+  if (++p.strikes >= config.p2p_error_retries) drop_peer(p.id);
+}
+
+Status Core::on_message(PeerId from, std::span<const std::byte> bytes) {
+  Peer* p = find_peer(from);
+  if (p == nullptr) return Status(Errc::kUnknownPeer, "message from unknown peer");
+  Result<wire::Message> decoded = wire::decode(bytes);
+  if (!decoded.ok()) {
+    ++stats.malformed_messages;
+    return decoded.status();
+  }
+  const wire::Message& m = decoded.value();
+  if (const auto* hello = std::get_if<wire::Hello>(&m)) {
+    p->region = hello->region;
+    p->isp = hello->isp;
+    p->uplink_kbps = hello->uplink_kbps;
+  } else if (const auto* map = std::get_if<wire::SegmentMap>(&m)) {
+    if (map->rendition != p->rendition) p->have = 0;
+    p->rendition = map->rendition;
+    if (map->rendition == rendition) {
+      for (std::uint32_t i = 0; i < map->count; ++i) {
+        const std::uint32_t idx = map->first_index + i;
+        if (idx < map->first_index || !in_window(idx)) continue;  // wrapped or out of window
+        const std::uint64_t bit = std::uint64_t{1} << (idx % kWindowSegmentsMax);
+        if ((map->bits[i / 64] >> (i % 64)) & 1U) {
+          p->have |= bit;
+        } else {
+          p->have &= ~bit;
+        }
+      }
+    }
+  } else if (const auto* have = std::get_if<wire::Have>(&m)) {
+    if (have->rendition != p->rendition) p->have = 0;
+    p->rendition = have->rendition;
+    if (have->rendition == rendition && in_window(have->index)) {
+      p->have |= std::uint64_t{1} << (have->index % kWindowSegmentsMax);
+    }
+  } else if (const auto* req = std::get_if<wire::Request>(&m)) {
+    on_request(*p, *req);
+  } else if (const auto* cancel = std::get_if<wire::Cancel>(&m)) {
+    for (std::size_t ti = 0; ti < transfers.size(); ++ti) {
+      const Transfer& t = transfers[ti];
+      if (t.kind == Kind::kUpload && t.peer == from && t.request_id == cancel->request_id) {
+        cancel_transfer(ti, false);
+        return Status();
+      }
+    }
+    // A Cancel for a finished upload is normal (it crossed the completion); ignore quietly.
+  } else if (const auto* reject = std::get_if<wire::Reject>(&m)) {
+    for (std::size_t ti = 0; ti < transfers.size(); ++ti) {
+      Transfer& t = transfers[ti];
+      if (t.kind != Kind::kP2p || t.peer != from || t.id != reject->request_id || t.verifying) {
+        continue;
+      }
+      ++stats.requests_rejected;
+      if (t.rendition == rendition && in_window(t.index)) {
+        Slot& s = slot(t.index);
+        s.phase = Phase::kMissing;
+        bump_p2p(s);
+        if (reject->reason == wire::RejectReason::kNotFound) {
+          p->have &= ~(std::uint64_t{1} << (t.index % kWindowSegmentsMax));
+        }
+      }
+      if (reject->reason != wire::RejectReason::kNotFound) p->busy_until_us = now + 1'000'000;
+      p->score -= static_cast<float>(config.failure_penalty);
+      erase_transfer(ti);
+      return Status();
+    }
+    ++stats.malformed_messages;
+    return Status(Errc::kProtocolViolation, "reject for no outstanding request");
+  } else if (std::holds_alternative<wire::Choke>(m)) {
+    p->choked = true;
+  } else if (std::holds_alternative<wire::Unchoke>(m)) {
+    p->choked = false;
+  }
+  return Status();
+}
+
+void Core::on_request(Peer& p, const wire::Request& req) {
+  // Token bucket per peer: refill, then spend one token per request.
+  const double refill = static_cast<double>(now - p.tokens_at_us) * 1e-6 *
+                        static_cast<double>(config.peer_requests_per_s);
+  p.tokens = static_cast<float>(
+      std::min<double>(config.peer_request_burst, static_cast<double>(p.tokens) + refill));
+  p.tokens_at_us = now;
+  auto reject = [&](wire::RejectReason why) {
+    ++stats.uploads_rejected;
+    send(p.id, Msg::kReject, SegmentKey{}, req.request_id, static_cast<std::uint8_t>(why));
+  };
+  if (p.tokens < 1.0F) {
+    reject(wire::RejectReason::kRateLimited);
+    return;
+  }
+  p.tokens -= 1.0F;
+  const SegmentKey key{req.index, req.rendition};
+  if (!upload_on() || req.rendition != rendition || !in_window(req.index) ||
+      slot(req.index).phase != Phase::kStored) {
+    reject(wire::RejectReason::kNotFound);
+    return;
+  }
+  std::size_t uploads_total = 0;
+  for (const auto& t : transfers) {
+    if (t.kind != Kind::kUpload) continue;
+    ++uploads_total;
+    if (t.peer == p.id && t.request_id == req.request_id) {  // duplicate of one in flight
+      reject(wire::RejectReason::kBusy);
+      return;
+    }
+  }
+  if (uploads_total >= std::min<std::size_t>(config.upload_slots, kUploadsMax) ||
+      p.uploads >= config.uploads_per_peer_max) {
+    reject(wire::RejectReason::kBusy);
+    return;
+  }
+  Transfer t;
+  t.kind = Kind::kUpload;
+  t.id = new_transfer_id();
+  t.index = req.index;
+  t.rendition = req.rendition;
+  t.peer = p.id;
+  t.request_id = req.request_id;
+  t.size_bytes = slot(req.index).size_bytes;
+  t.started_us = now;
+  t.timeout_us = now + config.upload_slot_timeout_us;
+  if (transfers.size() == transfers.capacity()) transfers.reserve(transfers.size() + 4);
+  transfers.push_back(t);
+  ++p.uploads;
+  push(Pending{ActionKind::kStartUpload, Msg::kNone, 0, p.id, TransferId{t.id}, key,
+               req.request_id});
+}
+
+}  // namespace p2pcdn::sched::agent_detail

@@ -1,0 +1,191 @@
+// The sliding window of the current rendition's segments and the live edge of the others:
+// publication, player moves, rendition switches, cache eviction. Never decides fetches.
+#include <algorithm>
+
+#include "agent/core.hpp"
+
+namespace p2pcdn::sched::agent_detail {
+
+namespace {
+std::uint16_t to_ms(TimeUs us) {
+  return static_cast<std::uint16_t>(std::clamp<TimeUs>(us / 1000, 1, 65535));
+}
+}  // namespace
+
+Edge* Core::edge(std::uint16_t r) {
+  for (auto& e : edges) {
+    if (e.valid && e.rendition == r) return &e;
+  }
+  return nullptr;
+}
+const Edge* Core::edge(std::uint16_t r) const {
+  for (const auto& e : edges) {
+    if (e.valid && e.rendition == r) return &e;
+  }
+  return nullptr;
+}
+
+std::uint32_t Core::behind_slots() const {
+  const Edge* e = edge(rendition);
+  const TimeUs dur_us = e != nullptr ? TimeUs{e->duration_ms} * 1000 : 4'000'000;
+  const TimeUs n = config.cache_behind_us / std::max<TimeUs>(dur_us, 1) + 1;
+  return static_cast<std::uint32_t>(std::min<TimeUs>(n, kWindowSegmentsMax / 2));
+}
+
+TimeUs Core::slot_duration_us(std::uint32_t index) const {
+  if (in_window(index) && slot(index).duration_ms != 0)
+    return TimeUs{slot(index).duration_ms} * 1000;
+  const Edge* e = edge(rendition);
+  return e != nullptr ? TimeUs{e->duration_ms} * 1000 : 4'000'000;
+}
+
+void Core::fill_slot_from_edge(std::uint32_t index) {
+  Slot& s = slot(index);
+  s = Slot{};
+  const Edge* e = edge(rendition);
+  if (e == nullptr || index > e->last_index) return;
+  const TimeUs back = TimeUs{e->last_index - index} * TimeUs{e->duration_ms} * 1000;
+  s.available_at_us = e->available_at_us - back;
+  s.size_bytes = e->size_bytes;
+  s.duration_ms = e->duration_ms;
+  s.phase = Phase::kNotYet;
+}
+
+void Core::publish(const SegmentInfo& info) {
+  if (info.size_bytes == 0 || info.duration_us <= 0) return;  // nothing to fetch
+  Edge* e = edge(info.key.rendition);
+  if (e == nullptr) {
+    // Replace an invalid entry, else the one with the oldest edge (renditions nobody watches).
+    e = &edges[0];
+    for (auto& cand : edges) {
+      if (!cand.valid) {
+        e = &cand;
+        break;
+      }
+      if (cand.available_at_us < e->available_at_us) e = &cand;
+    }
+    *e = Edge{};
+    e->rendition = info.key.rendition;
+    e->valid = true;
+    e->last_index = info.key.index;
+  }
+  if (info.key.index >= e->last_index) {
+    e->last_index = info.key.index;
+    e->available_at_us = info.available_at_us;
+    e->size_bytes = info.size_bytes;
+    e->duration_ms = to_ms(info.duration_us);
+  }
+  if (window_valid && info.key.rendition == rendition && in_window(info.key.index)) {
+    Slot& s = slot(info.key.index);
+    s.available_at_us = info.available_at_us;
+    s.size_bytes = info.size_bytes;
+    s.duration_ms = to_ms(info.duration_us);
+  }
+}
+
+void Core::reset_window(std::uint16_t r, std::uint32_t new_base) {
+  // Abort downloads of segments that leave the window; drop the stored ones.
+  for (std::size_t ti = transfers.size(); ti-- > 0;) {
+    if (transfers[ti].kind != Kind::kUpload && !transfers[ti].verifying) cancel_transfer(ti, true);
+  }
+  if (window_valid) {
+    for (std::uint32_t i = 0; i < kWindowSegmentsMax; ++i) {
+      const std::uint32_t idx = base + i;
+      if (slot(idx).phase == Phase::kStored) {
+        push(Pending{ActionKind::kEvictSegment, Msg::kNone, 0, PeerId{}, TransferId{},
+                     SegmentKey{idx, rendition}, 0});
+      }
+    }
+  }
+  rendition = r;
+  base = new_base;
+  window_valid = true;
+  for (auto& p : peers) p.have = 0;
+  for (std::uint32_t i = 0; i < kWindowSegmentsMax; ++i) fill_slot_from_edge(base + i);
+  if (upload_on()) {
+    for (const auto& p : peers) send(p.id, Msg::kMap);
+  }
+}
+
+void Core::advance_window(std::uint32_t new_base) {
+  if (new_base <= base) return;
+  if (new_base - base >= kWindowSegmentsMax) {
+    reset_window(rendition, new_base);
+    return;
+  }
+  for (std::uint32_t idx = base; idx < new_base; ++idx) {
+    Slot& s = slot(idx);
+    for (std::size_t ti = transfers.size(); ti-- > 0;) {
+      const Transfer& t = transfers[ti];
+      if (t.kind != Kind::kUpload && t.index == idx && t.rendition == rendition && !t.verifying) {
+        cancel_transfer(ti, true);
+      }
+    }
+    if (s.phase == Phase::kStored) {
+      push(Pending{ActionKind::kEvictSegment, Msg::kNone, 0, PeerId{}, TransferId{},
+                   SegmentKey{idx, rendition}, 0});
+    }
+    const std::uint64_t mask = ~(std::uint64_t{1} << (idx % kWindowSegmentsMax));
+    for (auto& p : peers) p.have &= mask;
+  }
+  const std::uint32_t old_end = base + kWindowSegmentsMax;
+  base = new_base;
+  for (std::uint32_t idx = old_end; idx < base + kWindowSegmentsMax; ++idx)
+    fill_slot_from_edge(idx);
+}
+
+void Core::set_player(const PlayerView& view) {
+  const SegmentKey need = view.next_needed;
+  if (!(have_player && need == player.next_needed)) delivered_valid = false;
+  player = view;
+  player.rendition = need.rendition;  // next_needed is authoritative
+  have_player = true;
+  const std::uint32_t back = behind_slots();
+  const std::uint32_t want_base = need.index > back ? need.index - back : 0;
+  if (!window_valid || need.rendition != rendition || need.index < base ||
+      need.index - base >= kWindowSegmentsMax - back) {
+    reset_window(need.rendition, want_base);
+  } else if (want_base > base) {
+    advance_window(want_base);
+  }
+  enforce_cache();
+}
+
+void Core::enforce_cache() {
+  // Evict segments that ended more than cache_behind_us before the playhead (PML live rule),
+  // then the oldest held segments while over cache_segments_max.
+  if (!window_valid || !have_player) return;
+  TimeUs end_rel = player.buffer_end_us - player.playhead_us;  // end of segment need-1
+  std::uint32_t held = 0;
+  for (std::uint32_t i = 0; i < kWindowSegmentsMax; ++i) {
+    held += slot(base + i).phase == Phase::kStored ? 1U : 0U;
+  }
+  for (std::uint32_t idx = player.next_needed.index; idx-- > base;) {
+    if (end_rel < -config.cache_behind_us && slot(idx).phase == Phase::kStored) {
+      slot(idx).phase = Phase::kMissing;
+      --held;
+      push(Pending{ActionKind::kEvictSegment, Msg::kNone, 0, PeerId{}, TransferId{},
+                   SegmentKey{idx, rendition}, 0});
+    }
+    end_rel -= slot_duration_us(idx);
+  }
+  for (std::uint32_t i = 0; i < kWindowSegmentsMax && held > config.cache_segments_max; ++i) {
+    Slot& s = slot(base + i);
+    if (s.phase == Phase::kStored && base + i != player.next_needed.index) {
+      s.phase = Phase::kMissing;
+      --held;
+      push(Pending{ActionKind::kEvictSegment, Msg::kNone, 0, PeerId{}, TransferId{},
+                   SegmentKey{base + i, rendition}, 0});
+    }
+  }
+}
+
+std::uint32_t Core::queue_end() const {
+  const Edge* e = edge(rendition);
+  if (!window_valid || e == nullptr) return base;
+  const std::uint64_t last = std::min<std::uint64_t>(std::uint64_t{e->last_index} + 1,
+                                                     std::uint64_t{base} + kWindowSegmentsMax);
+  return static_cast<std::uint32_t>(last);
+}
+
+}  // namespace p2pcdn::sched::agent_detail

@@ -1,0 +1,29 @@
+// cdn-only: the baseline. Every segment within the high-demand window comes over HTTP, in
+// order, within the HTTP slots; the agent never requests, announces or uploads.
+#include "policy/policy.hpp"
+
+namespace p2pcdn::sched::policy {
+namespace {
+
+class CdnOnly final : public Policy {
+ public:
+  void plan(PlanContext& ctx) override {
+    const TimeUs window = ctx.config().high_demand_window_us;
+    for (std::size_t i = 0, n = ctx.queue_size(); i < n && ctx.http_free() > 0; ++i) {
+      const QueueItem q = ctx.queue(i);
+      if (i > 0 && q.ahead_us >= window) break;  // the next segment is always wanted
+      if (q.phase == Phase::kNotYet) break;
+      if (q.phase == Phase::kMissing) ctx.fetch_http(q.index);
+    }
+  }
+  [[nodiscard]] bool uses_peers() const override { return false; }
+  [[nodiscard]] std::size_t heap_bytes() const override { return sizeof(*this); }
+};
+
+}  // namespace
+
+std::unique_ptr<Policy> make_cdn_only(const AgentConfig& /*config*/) {
+  return std::make_unique<CdnOnly>();
+}
+
+}  // namespace p2pcdn::sched::policy

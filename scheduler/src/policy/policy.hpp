@@ -1,0 +1,120 @@
+// The plug-in point for decision logic: a Policy looks at a PlanContext once per decision
+// epoch and issues fetch decisions through it. A policy never sees wire bytes, never owns
+// transfers and never draws randomness except from ctx.prng() / ctx.seed().
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "p2pcdn/scheduler/config.hpp"
+#include "p2pcdn/scheduler/ids.hpp"
+#include "util/prng.hpp"
+
+namespace p2pcdn::sched {
+namespace agent_detail {
+struct Core;
+}
+
+namespace policy {
+
+// Where one segment of the current rendition stands.
+enum class Phase : std::uint8_t {
+  kNotYet,     // published but not yet available at the CDN, or unknown
+  kMissing,    // available, nobody fetching it
+  kHttp,       // HTTP fetch in flight
+  kP2p,        // peer download in flight
+  kVerifying,  // peer download done, integrity result pending
+  kStored,     // held (and announced)
+};
+
+struct QueueItem {
+  std::uint32_t index = 0;
+  std::uint32_t size_bytes = 0;
+  TimeUs available_at_us = 0;
+  TimeUs deadline_us = kNever;  // when the player needs it (absolute host time)
+  TimeUs ahead_us = 0;          // media time from the playhead to the segment's start
+  Phase phase = Phase::kNotYet;
+  std::uint8_t http_attempts = 0;
+  std::uint8_t p2p_attempts = 0;
+  std::uint8_t holders = 0;  // connected peers announcing it
+};
+
+struct PeerInfo {
+  PeerId id{};
+  float throughput_kbps = 0;  // EWMA of measured download throughput from this peer (0 = none)
+  float score = 0;            // +1 per success, -failure_penalty per failure (Streamroot-like)
+  std::uint32_t uplink_kbps_hint = 0;
+  std::uint8_t downloads = 0;  // our downloads from it in flight
+  bool choked = false;         // it choked us or told us it is busy recently
+};
+
+// Read-only planning view plus the decision sink. Built by the agent core per epoch; decisions
+// take effect immediately (queue(i).phase changes), so a policy may re-read after deciding.
+class PlanContext {
+ public:
+  explicit PlanContext(agent_detail::Core& core) : core_(core) {}
+
+  [[nodiscard]] TimeUs now() const;
+  [[nodiscard]] const AgentConfig& config() const;
+  [[nodiscard]] std::uint64_t seed() const;
+  util::Prng& prng();
+
+  // Segments from the player's next_needed forward (queue order = deadline order).
+  [[nodiscard]] std::size_t queue_size() const;
+  [[nodiscard]] QueueItem queue(std::size_t i) const;
+  [[nodiscard]] TimeUs buffer_us() const;  // buffer_end - playhead
+
+  [[nodiscard]] std::size_t peer_count() const;
+  [[nodiscard]] PeerInfo peer(std::size_t j) const;
+  [[nodiscard]] bool peer_has(std::size_t j, std::uint32_t index) const;
+
+  [[nodiscard]] std::size_t http_free() const;  // free HTTP slots
+  [[nodiscard]] std::size_t p2p_free() const;   // free P2P slots
+  [[nodiscard]] TimeUs http_estimate_us(std::uint32_t size_bytes) const;
+  [[nodiscard]] TimeUs p2p_estimate_us(std::size_t j, std::uint32_t size_bytes) const;
+
+  // Decisions; each returns false (and does nothing) if not allowed right now.
+  // preempt: if no HTTP slot is free, abort the latest-queued HTTP download behind `index`.
+  bool fetch_http(std::uint32_t index, bool preempt = false);
+  bool fetch_peer(std::uint32_t index, std::size_t j);  // peer j must have it and be idle
+  bool switch_to_http(std::uint32_t index);             // abort the P2P download, fetch HTTP
+  void wake_at(TimeUs when);                            // plan again at `when`
+
+ private:
+  agent_detail::Core& core_;
+  // queue(i) walks durations from next_needed; cache the last answer for sequential scans.
+  mutable std::size_t cached_i_ = 0;
+  mutable TimeUs cached_deadline_us_ = 0;
+  mutable TimeUs cached_ahead_us_ = 0;
+  mutable bool cached_ = false;
+};
+
+class Policy {
+ public:
+  virtual ~Policy() = default;
+  // One decision epoch.
+  virtual void plan(PlanContext& ctx) = 0;
+  // False: the agent neither announces, uploads nor requests from peers (cdn-only).
+  [[nodiscard]] virtual bool uses_peers() const { return true; }
+  // The core's generic safety net (abort a P2P download when HTTP barely still makes the
+  // deadline). Policies that reproduce a published algorithm exactly may turn it off.
+  [[nodiscard]] virtual bool deadline_fallback() const { return true; }
+  [[nodiscard]] virtual std::size_t heap_bytes() const = 0;
+};
+
+using PolicyFactory = std::unique_ptr<Policy> (*)(const AgentConfig&);
+
+// Registry (src/policy/registry.cpp): nullptr for an unknown name.
+std::unique_ptr<Policy> make_policy(std::string_view name, const AgentConfig& config);
+
+// Helpers shared by policies.
+// Index of an idle (no download in flight, not choked) peer holding `index`, chosen by
+// weighted random throughput as p2p-media-loader 2.3 does; SIZE_MAX when none.
+std::size_t pick_peer_weighted(PlanContext& ctx, std::uint32_t index);
+// Deterministic per (seed, index) uniform fraction in [0, 1): the same agent makes the same
+// choice for the same segment, different agents differ.
+double hash_fraction(std::uint64_t seed, std::uint32_t index, std::uint64_t salt);
+
+}  // namespace policy
+}  // namespace p2pcdn::sched

@@ -1,0 +1,28 @@
+// Policy registry: name -> factory. Adding a policy = its own file defining
+// make_<id>(const AgentConfig&) plus ONE line in P2PCDN_POLICIES below.
+#include <string_view>
+
+#include "policy/policy.hpp"
+
+#define P2PCDN_POLICIES(X)                \
+  X(cdn_only, "cdn-only")                 \
+  X(windowed, "windowed")                 \
+  X(buffer_threshold, "buffer-threshold") \
+  X(deadline_aware, "deadline-aware")     \
+  X(reference, "reference")
+
+namespace p2pcdn::sched::policy {
+
+#define P2PCDN_DECLARE(id, name) std::unique_ptr<Policy> make_##id(const AgentConfig& config);
+P2PCDN_POLICIES(P2PCDN_DECLARE)
+#undef P2PCDN_DECLARE
+
+std::unique_ptr<Policy> make_policy(std::string_view name, const AgentConfig& config) {
+#define P2PCDN_MATCH(id, str) \
+  if (name == (str)) return make_##id(config);
+  P2PCDN_POLICIES(P2PCDN_MATCH)
+#undef P2PCDN_MATCH
+  return nullptr;
+}
+
+}  // namespace p2pcdn::sched::policy

@@ -1,0 +1,106 @@
+// windowed: p2p-media-loader-core 2.x (field-anchors §1.3-1.4) with its defaults: the
+// high-demand window goes HTTP-first (P2P only if HTTP slots are full), later segments go P2P
+// only, and a random HTTP timer (period U[1, 1+N) s, probability ~k/(N+1)) seeds the swarm.
+// Deviation: peers announce only held segments (no "http-loading" announcements).
+#include <array>
+#include <limits>
+
+#include "policy/policy.hpp"
+
+namespace p2pcdn::sched::policy {
+namespace {
+
+constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+
+class Windowed final : public Policy {
+ public:
+  void plan(PlanContext& ctx) override {
+    const AgentConfig& cfg = ctx.config();
+    const TimeUs now = ctx.now();
+    if (!started_) {
+      started_ = true;
+      created_us_ = now;
+      next_random_us_ = now + random_period(ctx);
+    }
+    const bool http_allowed = now >= created_us_ + cfg.http_initial_delay_us;
+    for (std::size_t i = 0, n = ctx.queue_size(); i < n; ++i) {
+      const QueueItem q = ctx.queue(i);
+      if (q.phase == Phase::kNotYet) break;
+      if (q.ahead_us < cfg.high_demand_window_us) {
+        if (q.phase == Phase::kP2p && http_allowed && ctx.http_free() > 0) {
+          ctx.switch_to_http(q.index);  // step 3: high demand and loading by P2P -> HTTP
+          continue;
+        }
+        if (q.phase != Phase::kMissing) continue;
+        const bool retry_ok = i == 0 || q.http_attempts < cfg.http_error_retries;
+        if (http_allowed && retry_ok && ctx.fetch_http(q.index, /*preempt=*/true)) continue;
+        if (ctx.p2p_free() > 0) {
+          if (const std::size_t j = pick_peer_weighted(ctx, q.index); j != kNone)
+            ctx.fetch_peer(q.index, j);
+        }
+        continue;
+      }
+      if (q.ahead_us >= cfg.p2p_download_window_us) break;
+      if (ctx.p2p_free() == 0) break;  // step 5: P2P only, no pre-emption
+      if (q.phase == Phase::kMissing && q.holders > 0) {
+        if (const std::size_t j = pick_peer_weighted(ctx, q.index); j != kNone)
+          ctx.fetch_peer(q.index, j);
+      }
+    }
+    if (cfg.random_http_enabled && now >= next_random_us_) {
+      next_random_us_ = now + random_period(ctx);
+      if (http_allowed) random_http(ctx);
+    }
+    if (cfg.random_http_enabled) ctx.wake_at(next_random_us_);
+  }
+
+  [[nodiscard]] bool deadline_fallback() const override { return false; }  // PML has none
+  [[nodiscard]] std::size_t heap_bytes() const override { return sizeof(*this); }
+
+ private:
+  // PEER_UPDATE_LATENCY * U[1, 1 + N), N = connected peers.
+  static TimeUs random_period(PlanContext& ctx) {
+    const double n = static_cast<double>(ctx.peer_count());
+    const double f = 1.0 + n * ctx.prng().next_double();
+    return static_cast<TimeUs>(static_cast<double>(ctx.config().random_http_period_us) * f);
+  }
+
+  // loadRandomThroughHttp: candidates nobody around has; k = min(c, 2(N+1)) of them at random;
+  // p = k/(N+1); load while p > 0 (first one certainly if p >= 1, else with probability p).
+  static void random_http(PlanContext& ctx) {
+    const std::size_t peers = ctx.peer_count();
+    if (peers == 0 || ctx.http_free() == 0) return;
+    std::array<std::uint32_t, kWindowSegmentsMax> cand{};
+    std::size_t c = 0;
+    for (std::size_t i = 0, n = ctx.queue_size(); i < n && c < cand.size(); ++i) {
+      const QueueItem q = ctx.queue(i);
+      if (q.phase == Phase::kNotYet || q.ahead_us >= ctx.config().http_download_window_us) break;
+      if (q.phase == Phase::kMissing && q.holders == 0 &&
+          q.http_attempts < ctx.config().http_error_retries) {
+        cand[c++] = q.index;
+      }
+    }
+    if (c == 0) return;
+    const std::size_t k = std::min(c, 2 * (peers + 1));
+    double p = static_cast<double>(k) / static_cast<double>(peers + 1);
+    for (std::size_t taken = 0; taken < k && p > 0 && ctx.http_free() > 0; ++taken) {
+      // Partial Fisher-Yates: a uniformly random candidate not taken yet.
+      const std::size_t r = taken + ctx.prng().next_below(static_cast<std::uint32_t>(c - taken));
+      std::swap(cand[taken], cand[r]);
+      if (p >= 1 || ctx.prng().next_double() <= p) ctx.fetch_http(cand[taken]);
+      p -= 1;
+    }
+  }
+
+  TimeUs created_us_ = 0;
+  TimeUs next_random_us_ = 0;
+  bool started_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Policy> make_windowed(const AgentConfig& /*config*/) {
+  return std::make_unique<Windowed>();
+}
+
+}  // namespace p2pcdn::sched::policy
