@@ -1,0 +1,281 @@
+// Orchestrates a load: read files, resolve `extends:` chains (cycles reported), deep-merge,
+// apply `--set` overrides, decode, check.
+#include "models/scenario/loader.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "models/scenario/decode.hpp"
+
+namespace p2pcdn::models {
+namespace {
+
+namespace fs = std::filesystem;
+using yaml::Node;
+
+struct LoadState {
+  yaml::SourceFiles files;
+  std::vector<ScenarioError> errors;
+  std::vector<fs::path> stack;  // canonical paths being loaded (cycle detection)
+};
+
+void push_error(LoadState& st, const yaml::Mark& mark, std::string key_path, std::string msg) {
+  ScenarioError e;
+  if (mark.file >= 0) e.file = st.files.names[static_cast<std::size_t>(mark.file)];
+  e.line = mark.line;
+  e.column = mark.column;
+  e.key_path = std::move(key_path);
+  e.message = std::move(msg);
+  st.errors.push_back(std::move(e));
+}
+
+fs::path canonical_or_absolute(const fs::path& p) {
+  std::error_code ec;
+  fs::path c = fs::weakly_canonical(p, ec);
+  if (ec) c = fs::absolute(p, ec);
+  return c;
+}
+
+std::optional<Node> load_tree(LoadState& st, const std::string& text, const fs::path& path);
+
+std::optional<Node> load_file(LoadState& st, const fs::path& path, const yaml::Mark& from,
+                              const std::string& from_key) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (from.file < 0) {
+      st.errors.push_back({path.generic_string(), 0, 0, "", "cannot read the scenario file"});
+    } else {
+      push_error(st, from, from_key, "cannot read extended file '" + path.generic_string() + "'");
+    }
+    return std::nullopt;
+  }
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return load_tree(st, buf.str(), path);
+}
+
+std::optional<Node> load_tree(LoadState& st, const std::string& text, const fs::path& path) {
+  const int file = st.files.add(path.generic_string());
+  auto parsed = yaml::parse(text, file);
+  for (const auto& e : parsed.errors) push_error(st, e.mark, "", e.message);
+  if (!parsed.node) return std::nullopt;
+  Node node = std::move(*parsed.node);
+  if (node.kind != Node::Kind::kMap) return node;  // the decoder reports the type error
+
+  Node* ext = node.find("extends");
+  if (ext == nullptr) return node;
+  const Node ext_node = *ext;
+  std::erase_if(node.map, [](const Node::Entry& e) { return e.key == "extends"; });
+  if (ext_node.kind != Node::Kind::kScalar || ext_node.scalar.empty()) {
+    push_error(st, ext_node.mark, "extends",
+               "expected a file name, got " + detail::kind_name(ext_node));
+    return node;
+  }
+  const fs::path parent = (path.parent_path() / ext_node.scalar).lexically_normal();
+  const fs::path canon = canonical_or_absolute(parent);
+  for (std::size_t i = 0; i < st.stack.size(); ++i) {
+    if (st.stack[i] == canon) {
+      std::string chain;
+      for (std::size_t j = i; j < st.stack.size(); ++j)
+        chain += st.stack[j].filename().generic_string() + " -> ";
+      chain += canon.filename().generic_string();
+      push_error(st, ext_node.mark, "extends", "extends cycle: " + chain);
+      return node;
+    }
+  }
+  st.stack.push_back(canon);
+  std::optional<Node> base = load_file(st, parent, ext_node.mark, "extends");
+  st.stack.pop_back();
+  if (!base || base->kind != Node::Kind::kMap) return node;
+  yaml::merge_into(*base, node);
+  return base;
+}
+
+void shift_columns(Node& n, int by) {
+  n.mark.column += by;
+  for (auto& e : n.map) {
+    e.key_mark.column += by;
+    shift_columns(e.value, by);
+  }
+  for (auto& s : n.seq) shift_columns(s, by);
+}
+
+// "a.b[2].c=value": navigate (creating missing map keys, so that the decoder reports them as
+// unknown keys at the override), then replace the target by the parsed value.
+void apply_override(LoadState& st, Node& root, const std::string& text) {
+  const int file = st.files.add("--set " + text);
+  const yaml::Mark at{file, 1, 1};
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    push_error(st, at, "", "expected key.path=value");
+    return;
+  }
+  const std::string path = text.substr(0, eq);
+  auto parsed = yaml::parse(text.substr(eq + 1), file);
+  if (!parsed.errors.empty() || !parsed.node) {
+    for (auto e : parsed.errors) {
+      e.mark.column += static_cast<int>(eq) + 1;
+      push_error(st, e.mark, path, e.message);
+    }
+    return;
+  }
+  Node value = std::move(*parsed.node);
+  shift_columns(value, static_cast<int>(eq) + 1);
+
+  // Tokenise first, so that nothing is created when the path is bad.
+  struct Token {
+    std::string key;  // empty for an index
+    std::size_t index = 0;
+  };
+  std::vector<Token> tokens;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '[') {
+      const auto close = path.find(']', i);
+      bool ok = close != std::string::npos && close > i + 1;
+      std::size_t index = 0;
+      if (ok) {
+        try {
+          std::size_t used = 0;
+          index = std::stoul(path.substr(i + 1, close - i - 1), &used);
+          ok = used == close - i - 1 && path[i + 1] != '-' && path[i + 1] != '+';
+        } catch (const std::exception&) {
+          ok = false;
+        }
+      }
+      if (!ok) {
+        push_error(st, at, path, "malformed list index in override path");
+        return;
+      }
+      tokens.push_back({"", index});
+      i = close + 1;
+    } else {
+      const auto end = path.find_first_of(".[", i);
+      const std::string key =
+          path.substr(i, end == std::string::npos ? std::string::npos : end - i);
+      if (key.empty()) {
+        push_error(st, at, path, "empty key in override path");
+        return;
+      }
+      tokens.push_back({key, 0});
+      i = end == std::string::npos ? path.size() : end;
+    }
+    if (i < path.size() && path[i] == '.') {
+      ++i;
+      if (i == path.size() || path[i] == '.' || path[i] == '[') {
+        push_error(st, at, path, "empty key in override path");
+        return;
+      }
+    }
+  }
+
+  Node* cur = &root;
+  std::string done;
+  for (std::size_t t = 0; t < tokens.size(); ++t) {
+    const Token& tok = tokens[t];
+    if (tok.key.empty()) {
+      const std::string here = fmt::format("{}[{}]", done, tok.index);
+      if (cur->kind != Node::Kind::kSeq) {
+        push_error(st, at, here,
+                   "'" + (done.empty() ? std::string("(root)") : done) + "' is not a list");
+        return;
+      }
+      if (tok.index >= cur->seq.size()) {
+        push_error(st, at, here,
+                   fmt::format("index {} out of range ('{}' has {} items)", tok.index, done,
+                               cur->seq.size()));
+        return;
+      }
+      cur = &cur->seq[tok.index];
+      done = here;
+      continue;
+    }
+    const std::string here = done.empty() ? tok.key : done + "." + tok.key;
+    if (cur->kind != Node::Kind::kMap && cur->kind != Node::Kind::kNull) {
+      push_error(st, at, here, "'" + done + "' is not a mapping");
+      return;
+    }
+    Node* next = cur->kind == Node::Kind::kMap ? cur->find(tok.key) : nullptr;
+    if (next == nullptr) {
+      for (std::size_t later = t + 1; later < tokens.size(); ++later) {
+        if (tokens[later].key.empty()) {
+          std::string list_path = here;
+          for (std::size_t k = t + 1; k < later; ++k) list_path += "." + tokens[k].key;
+          push_error(st, at, list_path,
+                     "not written in the scenario, so its default list cannot be indexed "
+                     "(set the whole list instead)");
+          return;
+        }
+      }
+      if (cur->kind == Node::Kind::kNull) {
+        cur->kind = Node::Kind::kMap;
+        cur->mark = at;
+      }
+      Node fresh;
+      fresh.mark = at;
+      cur->map.push_back({tok.key, at, fresh});
+      next = &cur->map.back().value;
+    }
+    cur = next;
+    done = here;
+  }
+  *cur = std::move(value);
+}
+
+LoadResult finish(LoadState& st, std::optional<Node> root, std::span<const std::string> overrides) {
+  LoadResult result;
+  if (root) {
+    for (const auto& o : overrides) apply_override(st, *root, o);
+    Scenario s;
+    detail::Ctx ctx;
+    ctx.files = &st.files;
+    ctx.errors = &st.errors;
+    ctx.marks[""] = root->mark;
+    detail::decode_scenario(ctx, *root, s);
+    detail::check_scenario(ctx, s);
+    if (st.errors.empty()) result.scenario = std::move(s);
+  }
+  // Report in reading order: by file, then position.
+  std::stable_sort(st.errors.begin(), st.errors.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
+  });
+  result.errors = std::move(st.errors);
+  return result;
+}
+
+}  // namespace
+
+LoadResult load_scenario(const fs::path& file, std::span<const std::string> overrides) {
+  LoadState st;
+  st.stack.push_back(canonical_or_absolute(file));
+  auto root = load_file(st, file, yaml::Mark{}, "");
+  return finish(st, std::move(root), overrides);
+}
+
+LoadResult load_scenario_text(const std::string& text, const fs::path& file_name,
+                              std::span<const std::string> overrides) {
+  LoadState st;
+  st.stack.push_back(canonical_or_absolute(file_name));
+  auto root = load_tree(st, text, file_name);
+  return finish(st, std::move(root), overrides);
+}
+
+std::vector<ScenarioError> validate_scenario_file(const fs::path& file,
+                                                  std::span<const std::string> overrides) {
+  return load_scenario(file, overrides).errors;
+}
+
+std::string format_error(const ScenarioError& e) {
+  std::string out = e.file;
+  if (e.line > 0) out += fmt::format(":{}:{}", e.line, e.column);
+  out += ": ";
+  if (!e.key_path.empty()) out += e.key_path + ": ";
+  out += e.message;
+  return out;
+}
+
+}  // namespace p2pcdn::models

@@ -1,0 +1,389 @@
+// Loader: one test per kind of error (file, line, column and key path checked), all errors
+// at once, extends chains and cycles, --set overrides.
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "models/scenario/loader.hpp"
+
+namespace p2pcdn::models {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A scratch directory with files written by the test.
+class TempDir {
+ public:
+  TempDir() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() /
+           (std::string("p2pcdn_scen_") + info->test_suite_name() + "_" + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  ~TempDir() { fs::remove_all(dir_); }
+  fs::path write(const std::string& name, const std::string& text) const {
+    const fs::path p = dir_ / name;
+    std::ofstream(p) << text;
+    return p;
+  }
+  [[nodiscard]] const fs::path& path() const { return dir_; }
+
+ private:
+  fs::path dir_;
+};
+
+LoadResult load_text(const std::string& text, std::vector<std::string> overrides = {}) {
+  return load_scenario_text(text, "scenarios/x.yaml", overrides);
+}
+
+// Finds the error for `key_path`, failing the test if there is none.
+const ScenarioError* find_error(const LoadResult& r, const std::string& key_path) {
+  for (const auto& e : r.errors) {
+    if (e.key_path == key_path) return &e;
+  }
+  std::string all;
+  for (const auto& e : r.errors) all += format_error(e) + "\n";
+  ADD_FAILURE() << "no error for " << key_path << "; errors:\n" << all;
+  return nullptr;
+}
+
+TEST(ScenarioLoader, MinimalFileLoadsWithDefaults) {
+  const auto r = load_text("name: tiny\n");
+  ASSERT_TRUE(r.errors.empty()) << format_error(r.errors.front());
+  ASSERT_TRUE(r.scenario.has_value());
+  EXPECT_EQ(r.scenario->name, "tiny");
+  EXPECT_DOUBLE_EQ(r.scenario->population.capacity_derate, 0.8);
+  EXPECT_EQ(r.scenario->stream.renditions.size(), 9u);  // Apple ladder
+}
+
+TEST(ScenarioLoader, OutOfRangeNamesLineColumnAndKey) {
+  const auto r = load_text(
+      "name: x\n"
+      "audience:\n"
+      "  concurrency:\n"
+      "    peak_viewers: -3\n");
+  ASSERT_FALSE(r.scenario.has_value());
+  ASSERT_EQ(r.errors.size(), 1u);
+  const auto& e = r.errors[0];
+  EXPECT_EQ(e.file, "scenarios/x.yaml");
+  EXPECT_EQ(e.line, 4);
+  EXPECT_EQ(e.column, 19);
+  EXPECT_EQ(e.key_path, "audience.concurrency.peak_viewers");
+  EXPECT_EQ(format_error(e),
+            "scenarios/x.yaml:4:19: audience.concurrency.peak_viewers: must be > 0 (got -3)");
+}
+
+TEST(ScenarioLoader, UnknownKeyWithSuggestion) {
+  const auto r = load_text(
+      "run:\n"
+      "  duraton_s: 10\n");
+  ASSERT_EQ(r.errors.size(), 1u);
+  const auto& e = r.errors[0];
+  EXPECT_EQ(e.key_path, "run.duraton_s");
+  EXPECT_EQ(e.line, 2);
+  EXPECT_EQ(e.column, 3);
+  EXPECT_NE(e.message.find("unknown key 'duraton_s'"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("did you mean 'duration_s'?"), std::string::npos) << e.message;
+}
+
+TEST(ScenarioLoader, UnknownTopLevelKey) {
+  const auto r = load_text("name: a\naudiance: {}\n");
+  const auto* e = find_error(r, "audiance");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->line, 2);
+  EXPECT_NE(e->message.find("did you mean 'audience'?"), std::string::npos);
+}
+
+TEST(ScenarioLoader, WrongType) {
+  const auto r = load_text(
+      "run:\n"
+      "  duration_s: long\n"
+      "p2p:\n"
+      "  enabled: 3\n"
+      "cdn:\n"
+      "  pops: {name: a}\n");
+  ASSERT_EQ(r.errors.size(), 3u);
+  const auto* e1 = find_error(r, "run.duration_s");
+  ASSERT_NE(e1, nullptr);
+  EXPECT_EQ(e1->line, 2);
+  EXPECT_EQ(e1->message, "expected a number, got 'long'");
+  const auto* e2 = find_error(r, "p2p.enabled");
+  ASSERT_NE(e2, nullptr);
+  EXPECT_EQ(e2->line, 4);
+  EXPECT_EQ(e2->message, "expected true or false, got '3'");
+  const auto* e3 = find_error(r, "cdn.pops");
+  ASSERT_NE(e3, nullptr);
+  EXPECT_EQ(e3->line, 6);
+  EXPECT_EQ(e3->message, "expected a list, got a mapping");
+}
+
+TEST(ScenarioLoader, QuotedNumberIsAString) {
+  const auto r = load_text("run: {duration_s: \"10\"}\n");
+  const auto* e = find_error(r, "run.duration_s");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->message, "expected a number, got '10'");
+}
+
+TEST(ScenarioLoader, UnknownEnumValue) {
+  const auto r = load_text("p2p:\n  policy: windowd\n");
+  const auto* e = find_error(r, "p2p.policy");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->line, 2);
+  EXPECT_NE(e->message.find("unknown value 'windowd'"), std::string::npos);
+  EXPECT_NE(e->message.find("did you mean 'windowed'?"), std::string::npos);
+}
+
+TEST(ScenarioLoader, SharesMustSumToOne) {
+  const auto r = load_text(
+      "population:\n"
+      "  regions:\n"
+      "    - {name: a, share: 0.5}\n"
+      "    - {name: b, share: 0.4}\n"
+      "  nat:\n"
+      "    cellular: {open: 0.5}\n"
+      "cdn: {pops: [{name: p, region: a}], origin: {region: a}}\n");
+  ASSERT_EQ(r.errors.size(), 2u);
+  const auto* e = find_error(r, "population.regions");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->line, 3);
+  EXPECT_EQ(e->message, "region shares must sum to 1 (got 0.9)");
+  const auto* n = find_error(r, "population.nat.cellular");
+  ASSERT_NE(n, nullptr);
+  EXPECT_EQ(n->line, 6);
+  EXPECT_NE(n->message.find("NAT type shares must sum to 1"), std::string::npos);
+}
+
+TEST(ScenarioLoader, ShareToleranceIsOneInAMillion) {
+  const auto ok = load_text(
+      "population:\n  regions:\n    - {name: a, share: 0.3333334}\n"
+      "    - {name: b, share: 0.6666666}\n"
+      "cdn: {pops: [{name: p, region: a}], origin: {region: a}}\n");
+  EXPECT_TRUE(ok.errors.empty()) << format_error(ok.errors.front());
+  const auto bad = load_text(
+      "population:\n  regions:\n    - {name: a, share: 0.333334}\n"
+      "    - {name: b, share: 0.666668}\n"
+      "cdn: {pops: [{name: p, region: a}], origin: {region: a}}\n");
+  EXPECT_NE(find_error(bad, "population.regions"), nullptr);
+}
+
+TEST(ScenarioLoader, UndefinedReferences) {
+  const auto r = load_text(
+      "population:\n"
+      "  regions: [{name: eu, share: 1.0}]\n"
+      "cdn:\n"
+      "  pops:\n"
+      "    - {name: fra, region: europe}\n"
+      "  origin: {region: eu}\n"
+      "  outages:\n"
+      "    - {pop: frx, at_s: 10, until_s: 20}\n"
+      "audience:\n"
+      "  channels:\n"
+      "    list: [{name: m, share: 1, renditions: [4k]}]\n"
+      "population_typo_free: 1\n");
+  const auto* pop_region = find_error(r, "cdn.pops[0].region");
+  ASSERT_NE(pop_region, nullptr);
+  EXPECT_EQ(pop_region->line, 5);
+  EXPECT_EQ(pop_region->message, "undefined region 'europe' (defined: eu)");
+  const auto* outage = find_error(r, "cdn.outages[0].pop");
+  ASSERT_NE(outage, nullptr);
+  EXPECT_EQ(outage->line, 8);
+  EXPECT_EQ(outage->message, "undefined PoP 'frx' (defined: fra) (did you mean 'fra'?)");
+  const auto* rend = find_error(r, "audience.channels.list[0].renditions[0]");
+  ASSERT_NE(rend, nullptr);
+  EXPECT_EQ(rend->line, 11);
+  EXPECT_NE(rend->message.find("undefined rendition '4k'"), std::string::npos);
+  EXPECT_NE(find_error(r, "population_typo_free"), nullptr);
+}
+
+TEST(ScenarioLoader, UndefinedAccessTechnology) {
+  const auto r = load_text(
+      "population:\n"
+      "  devices:\n"
+      "    tv: {access: {dsl: 1.0}}\n");
+  const auto* e = find_error(r, "population.devices.tv.access.dsl");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->line, 3);
+  EXPECT_NE(e->message.find("undefined access technology 'dsl'"), std::string::npos);
+}
+
+TEST(ScenarioLoader, DuplicateNamesAndOrdering) {
+  const auto r = load_text(
+      "stream:\n"
+      "  renditions:\n"
+      "    - {name: lo, bitrate_kbps: 500}\n"
+      "    - {name: lo, bitrate_kbps: 400}\n");
+  const auto* dup = find_error(r, "stream.renditions[1].name");
+  ASSERT_NE(dup, nullptr);
+  EXPECT_EQ(dup->line, 4);
+  EXPECT_EQ(dup->message, "duplicate name 'lo'");
+  const auto* order = find_error(r, "stream.renditions[1].bitrate_kbps");
+  ASSERT_NE(order, nullptr);
+  EXPECT_NE(order->message.find("increasing bitrates"), std::string::npos);
+}
+
+TEST(ScenarioLoader, YamlSyntaxErrorHasPosition) {
+  const auto r = load_text(
+      "name: x\n"
+      "run:\n"
+      "  duration_s: [1, 2\n"
+      "p2p: {}\n");
+  ASSERT_FALSE(r.scenario.has_value());
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].file, "scenarios/x.yaml");
+  EXPECT_GE(r.errors[0].line, 3);
+  EXPECT_NE(r.errors[0].message.find("YAML syntax error"), std::string::npos);
+}
+
+TEST(ScenarioLoader, DuplicateYamlKey) {
+  const auto r = load_text("run:\n  seed: 1\n  seed: 2\n");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].line, 3);
+  EXPECT_NE(r.errors[0].message.find("duplicate key 'seed'"), std::string::npos);
+}
+
+TEST(ScenarioLoader, AllErrorsOfAFileAtOnce) {
+  const auto r = load_text(
+      "run: {duration_s: 0, seeed: 1}\n"
+      "audience:\n"
+      "  session: {sigma: -1, law: gamma}\n"
+      "  concurrency: {baseline_fraction: 2}\n"
+      "cdn: {pops: [{name: p, region: nowhere}]}\n"
+      "stream: {segment_duration_s: 0}\n");
+  EXPECT_FALSE(r.scenario.has_value());
+  for (const char* key : {"run.duration_s", "run.seeed", "audience.session.sigma",
+                          "audience.session.law", "audience.concurrency.baseline_fraction",
+                          "cdn.pops[0].region", "stream.segment_duration_s"}) {
+    EXPECT_NE(find_error(r, key), nullptr) << key;
+  }
+  EXPECT_GE(r.errors.size(), 7u);
+}
+
+TEST(ScenarioLoader, MissingFile) {
+  const auto errors = validate_scenario_file("/nonexistent/dir/none.yaml");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].file, "/nonexistent/dir/none.yaml");
+  EXPECT_EQ(format_error(errors[0]), "/nonexistent/dir/none.yaml: cannot read the scenario file");
+}
+
+TEST(ScenarioLoader, ExtendsMergesMapsAndReplacesLists) {
+  TempDir dir;
+  dir.write("base.yaml",
+            "name: base\n"
+            "run: {duration_s: 600, seed: 7}\n"
+            "stream:\n"
+            "  renditions:\n"
+            "    - {name: a, bitrate_kbps: 100}\n"
+            "    - {name: b, bitrate_kbps: 200}\n");
+  dir.write("mid.yaml", "extends: base.yaml\nname: mid\nrun: {seed: 8}\n");
+  const auto top = dir.write("top.yaml",
+                             "extends: mid.yaml\n"
+                             "stream:\n"
+                             "  renditions: [{name: c, bitrate_kbps: 300}]\n");
+  const auto r = load_scenario(top);
+  ASSERT_TRUE(r.errors.empty()) << format_error(r.errors.front());
+  EXPECT_EQ(r.scenario->name, "mid");
+  EXPECT_DOUBLE_EQ(r.scenario->run.duration_s, 600.0);  // from base through the chain
+  EXPECT_EQ(r.scenario->run.seed, 8u);                  // mid overrides base
+  ASSERT_EQ(r.scenario->stream.renditions.size(), 1u);  // lists replace
+  EXPECT_EQ(r.scenario->stream.renditions[0].name, "c");
+}
+
+TEST(ScenarioLoader, ErrorInExtendedFileNamesThatFile) {
+  TempDir dir;
+  dir.write("base.yaml", "name: base\nrun:\n  duration_s: -5\n");
+  const auto top = dir.write("top.yaml", "extends: base.yaml\nrun: {seed: 3}\n");
+  const auto r = load_scenario(top);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(fs::path(r.errors[0].file).filename(), "base.yaml");
+  EXPECT_EQ(r.errors[0].line, 3);
+  EXPECT_EQ(r.errors[0].key_path, "run.duration_s");
+}
+
+TEST(ScenarioLoader, SyntaxErrorInExtendedFileNamesThatFile) {
+  TempDir dir;
+  dir.write("base.yaml", "name: [unclosed\n");
+  const auto top = dir.write("top.yaml", "extends: base.yaml\n");
+  const auto r = load_scenario(top);
+  ASSERT_FALSE(r.errors.empty());
+  EXPECT_EQ(fs::path(r.errors[0].file).filename(), "base.yaml");
+  EXPECT_GE(r.errors[0].line, 1);
+}
+
+TEST(ScenarioLoader, ExtendsCycleIsReported) {
+  TempDir dir;
+  dir.write("a.yaml", "extends: b.yaml\nname: a\n");
+  dir.write("b.yaml", "extends: a.yaml\nname: b\n");
+  const auto r = load_scenario(dir.path() / "a.yaml");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(fs::path(r.errors[0].file).filename(), "b.yaml");
+  EXPECT_EQ(r.errors[0].line, 1);
+  EXPECT_EQ(r.errors[0].key_path, "extends");
+  EXPECT_NE(r.errors[0].message.find("extends cycle: a.yaml -> b.yaml -> a.yaml"),
+            std::string::npos)
+      << r.errors[0].message;
+}
+
+TEST(ScenarioLoader, ExtendsMissingFile) {
+  TempDir dir;
+  const auto top = dir.write("top.yaml", "name: t\nextends: nothere.yaml\n");
+  const auto r = load_scenario(top);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(fs::path(r.errors[0].file).filename(), "top.yaml");
+  EXPECT_EQ(r.errors[0].line, 2);
+  EXPECT_NE(r.errors[0].message.find("cannot read extended file"), std::string::npos);
+}
+
+TEST(ScenarioLoader, OverridesSetValuesIncludingListIndices) {
+  const std::string text =
+      "population: {regions: [{name: r, share: 1}]}\n"
+      "cdn:\n"
+      "  pops:\n"
+      "    - {name: a, region: r, egress_gbps: 100}\n"
+      "    - {name: b, region: r, egress_gbps: 100}\n"
+      "  origin: {region: r}\n";
+  const auto r = load_text(text, {"cdn.pops[1].egress_gbps=400", "p2p.enabled=false",
+                                  "audience.channels.zipf={count: 3, exponent: 1}"});
+  ASSERT_TRUE(r.errors.empty()) << format_error(r.errors.front());
+  EXPECT_DOUBLE_EQ(r.scenario->cdn.pops[1].egress_gbps, 400.0);
+  EXPECT_DOUBLE_EQ(r.scenario->cdn.pops[0].egress_gbps, 100.0);
+  EXPECT_FALSE(r.scenario->p2p.enabled);
+  EXPECT_EQ(r.scenario->p2p.policy, P2pPolicy::kCdnOnly);
+  ASSERT_EQ(r.scenario->audience.channels.list.size(), 3u);
+  EXPECT_EQ(r.scenario->audience.channels.list[0].name, "ch01");
+  EXPECT_NEAR(r.scenario->audience.channels.list[0].share, 6.0 / 11.0, 1e-12);
+}
+
+TEST(ScenarioLoader, OverrideErrorsNameTheOverride) {
+  const auto r = load_text("name: x\ncdn:\n  pops: [{name: region-1-pop, region: region-1}]\n",
+                           {"cdn.popz=3", "cdn.pops[5].egress_gbps=1", "run.duration_s=-1",
+                            "novalue", "stream.renditions[0].bitrate_kbps=5"});
+  ASSERT_EQ(r.errors.size(), 5u);
+  const auto* defaulted = find_error(r, "stream.renditions");
+  ASSERT_NE(defaulted, nullptr);
+  EXPECT_EQ(defaulted->file, "--set stream.renditions[0].bitrate_kbps=5");
+  EXPECT_NE(defaulted->message.find("set the whole list"), std::string::npos);
+  const auto* unknown = find_error(r, "cdn.popz");
+  ASSERT_NE(unknown, nullptr);
+  EXPECT_EQ(unknown->file, "--set cdn.popz=3");
+  EXPECT_NE(unknown->message.find("did you mean 'pops'?"), std::string::npos);
+  const auto* index = find_error(r, "cdn.pops[5]");
+  ASSERT_NE(index, nullptr);
+  EXPECT_EQ(index->file, "--set cdn.pops[5].egress_gbps=1");
+  EXPECT_NE(index->message.find("out of range"), std::string::npos);
+  const auto* range = find_error(r, "run.duration_s");
+  ASSERT_NE(range, nullptr);
+  EXPECT_EQ(range->file, "--set run.duration_s=-1");
+  EXPECT_EQ(range->column, 16);
+  EXPECT_EQ(format_error(*range),
+            "--set run.duration_s=-1:1:16: run.duration_s: must be > 0 (got -1)");
+  bool saw_novalue = false;
+  for (const auto& e : r.errors) saw_novalue |= e.file == "--set novalue";
+  EXPECT_TRUE(saw_novalue);
+}
+
+}  // namespace
+}  // namespace p2pcdn::models
