@@ -68,7 +68,8 @@ std::vector<Message> edge_messages() {
   out.emplace_back(Hello{});
   out.emplace_back(Hello{1, 2, 3});
   out.emplace_back(Hello{0xFFFF, 0xFFFF, 0xFFFFFFFF});
-  for (std::uint16_t count : {0, 1, 7, 8, 9, 63, 64, 65, 255, 256}) {
+  for (int c : {0, 1, 7, 8, 9, 63, 64, 65, 255, 256}) {
+    const auto count = static_cast<std::uint16_t>(c);
     out.emplace_back(map_with(count, 0, true));
     out.emplace_back(map_with(count, 12345, false));
     out.emplace_back(map_with(count, static_cast<std::uint32_t>(0x100000000ULL - count), true));

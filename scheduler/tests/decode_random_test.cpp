@@ -23,11 +23,11 @@ std::vector<std::vector<std::byte>> seed_corpus() {
                                    Reject{7, RejectReason::kBusy},
                                    Choke{},
                                    Unchoke{}};
-  for (std::uint16_t count : {0, 5, 64, 200, 256}) {
+  for (int count : {0, 5, 64, 200, 256}) {
     SegmentMap m;
-    m.count = count;
+    m.count = static_cast<std::uint16_t>(count);
     m.first_index = 500;
-    for (std::uint16_t i = 0; i < count; i += 3) m.bits[i / 64] |= std::uint64_t{1} << (i % 64);
+    for (int i = 0; i < count; i += 3) m.bits[i / 64] |= std::uint64_t{1} << (i % 64);
     messages.emplace_back(m);
   }
   std::vector<std::vector<std::byte>> out;
