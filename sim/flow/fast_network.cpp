@@ -1,0 +1,528 @@
+#include "sim/flow/fast_network.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+#include "sim/flow/flow_math.hpp"
+
+namespace p2pcdn::sim {
+
+namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
+}
+
+FastFlowNetwork::FastFlowNetwork(std::uint32_t hub_threshold)
+    : hub_threshold_(std::max<std::uint32_t>(1, hub_threshold)) {}
+
+ResourceId FastFlowNetwork::add_resource(std::uint64_t capacity_bps) {
+  Resource r;
+  r.capacity = flow_math::bytes_per_us(capacity_bps);
+  resources_.push_back(std::move(r));
+  return static_cast<ResourceId>(resources_.size() - 1);
+}
+
+bool FastFlowNetwork::is_hub(ResourceId resource) const {
+  const auto r = static_cast<std::size_t>(resource);
+  return r < resources_.size() && resources_[r].hub != kNone;
+}
+
+std::size_t FastFlowNetwork::simple_flows() const {
+  std::size_t n = 0;
+  for (const Hub& h : hubs_) n += h.low.size() + h.high.size();
+  return n;
+}
+
+void FastFlowNetwork::check_time(Time now) {
+  if (now < last_now_) throw std::invalid_argument("flow network: time went backwards");
+  last_now_ = now;
+}
+
+const FastFlowNetwork::Flow& FastFlowNetwork::get(FlowId flow) const {
+  const auto i = static_cast<std::size_t>(flow);
+  if (i >= flows_.size() || !flows_[i].active)
+    throw std::invalid_argument("flow " + std::to_string(i) + " is not active");
+  return flows_[i];
+}
+
+double FastFlowNetwork::current_rate(const Flow& f) const {
+  if (f.hub == kNone) return f.rate;
+  return f.high ? hubs_[static_cast<std::size_t>(f.hub)].level : f.e;
+}
+
+double FastFlowNetwork::remaining_at(const Flow& f, Time now) const {
+  if (f.hub != kNone && f.high) {
+    const Hub& h = hubs_[static_cast<std::size_t>(f.hub)];
+    return f.vfinish - (h.vtime + h.level * static_cast<double>(now - h.vtime_at));
+  }
+  return f.remaining - f.rate * static_cast<double>(now - f.settled);
+}
+
+// Settles the explicit progress at `now` and runs the flow at `rate` from there.
+void FastFlowNetwork::set_explicit(std::uint32_t i, Time now, double rate) {
+  Flow& f = flows_[i];
+  if (f.finish != kNever) explicit_next_.erase({f.finish, i});
+  f.remaining = std::max(0.0, remaining_at(f, now));
+  f.settled = now;
+  f.rate = rate;
+  f.finish = flow_math::finish_time(now, f.remaining, rate);
+  if (f.finish != kNever) explicit_next_.insert({f.finish, i});
+}
+
+void FastFlowNetwork::drop_explicit(std::uint32_t i) {
+  Flow& f = flows_[i];
+  if (f.finish != kNever) explicit_next_.erase({f.finish, i});
+  f.finish = kNever;
+}
+
+// Simple: exactly one hub on the path and every other resource carries only this flow.
+bool FastFlowNetwork::eligible(std::uint32_t i, std::int32_t& hub) const {
+  hub = kNone;
+  for (std::uint32_t r : flows_[i].path) {
+    const Resource& res = resources_[r];
+    if (res.hub != kNone) {
+      if (hub != kNone) return false;
+      hub = res.hub;
+    } else if (res.count != 1) {
+      return false;
+    }
+  }
+  return hub != kNone;
+}
+
+void FastFlowNetwork::hub_advance(Hub& h, Time now) {
+  if (!h.high.empty()) h.vtime += h.level * static_cast<double>(now - h.vtime_at);
+  h.vtime_at = now;
+}
+
+// Puts simple flow i (explicit progress settled) into its hub's sets, keeping low <= high.
+void FastFlowNetwork::hub_insert(std::uint32_t i, Time now) {
+  Flow& f = flows_[i];
+  Hub& h = hubs_[static_cast<std::size_t>(f.hub)];
+  hub_advance(h, now);
+  const double remaining = std::max(0.0, remaining_at(f, now));
+  drop_explicit(i);
+  // Unlimited flows never sit in "low" (its sum must stay finite); rebalance fixes the rest.
+  if (f.e == kInf || (!h.high.empty() && f.e >= h.high.begin()->first)) {
+    f.high = true;
+    f.vfinish = h.vtime + remaining;
+    h.high.insert({f.e, i});
+    h.vfinish.insert({f.vfinish, i});
+  } else {
+    f.high = false;
+    f.remaining = remaining;
+    f.settled = now;
+    f.rate = 0.0;
+    h.low.insert({f.e, i});
+    h.low_sum += f.e;
+    set_explicit(i, now, f.e);
+  }
+}
+
+// Takes simple flow i out of its hub's sets; leaves it with settled explicit progress.
+void FastFlowNetwork::hub_erase(std::uint32_t i, Time now) {
+  Flow& f = flows_[i];
+  Hub& h = hubs_[static_cast<std::size_t>(f.hub)];
+  hub_advance(h, now);
+  if (f.high) {
+    f.remaining = std::max(0.0, f.vfinish - h.vtime);
+    f.settled = now;
+    f.rate = h.level;
+    h.high.erase({f.e, i});
+    h.vfinish.erase({f.vfinish, i});
+    f.high = false;
+  } else {
+    f.remaining = std::max(0.0, remaining_at(f, now));
+    f.settled = now;
+    drop_explicit(i);
+    h.low.erase({f.e, i});
+    h.low_sum -= f.e;
+    if (h.low.empty()) h.low_sum = 0.0;  // no drift when empty
+  }
+}
+
+void FastFlowNetwork::make_simple(std::uint32_t i, std::int32_t hub, Time now) {
+  Flow& f = flows_[i];
+  Resource& hr = resources_[hubs_[static_cast<std::size_t>(hub)].resource];
+  hr.flows.erase(std::find(hr.flows.begin(), hr.flows.end(), i));
+  f.remaining = std::max(0.0, remaining_at(f, now));
+  f.settled = now;
+  f.hub = hub;
+  f.e = f.cap > 0.0 ? f.cap : kInf;
+  for (std::uint32_t r : f.path)
+    if (resources_[r].hub == kNone) f.e = std::min(f.e, resources_[r].capacity);
+  hub_insert(i, now);
+}
+
+void FastFlowNetwork::make_complex(std::uint32_t i, Time now) {
+  Flow& f = flows_[i];
+  const double rate = current_rate(f);
+  const std::int32_t hub = f.hub;
+  hub_erase(i, now);
+  f.hub = kNone;
+  resources_[hubs_[static_cast<std::size_t>(hub)].resource].flows.push_back(i);
+  set_explicit(i, now, rate);
+}
+
+// Level the hub's simple flows reach when `n` other unfrozen flows rise with them and `avail`
+// capacity is left; walks the sorted limits from the current partition without changing it.
+double FastFlowNetwork::hub_probe(const Hub& h, double avail, std::uint32_t n) const {
+  double sum = h.low_sum;
+  std::size_t k = h.high.size();
+  auto up = h.high.begin();
+  auto down = h.low.rbegin();
+  for (;;) {
+    const double t = std::max(0.0, avail - sum) / static_cast<double>(n + k);
+    if (up != h.high.end() && up->first <= t) {
+      sum += up->first;
+      --k;
+      ++up;
+    } else if (down != h.low.rend() && down->first > t) {
+      sum -= down->first;
+      ++k;
+      ++down;
+    } else {
+      return t;
+    }
+  }
+}
+
+void FastFlowNetwork::hub_schedule(Hub& h) {
+  const std::uint32_t index = static_cast<std::uint32_t>(&h - hubs_.data());
+  if (h.next != kNever) hub_next_.erase({h.next, index});
+  h.next = kNever;
+  if (!h.high.empty())
+    h.next = flow_math::finish_time(h.vtime_at, h.vfinish.begin()->first - h.vtime, h.level);
+  if (h.next != kNever) hub_next_.insert({h.next, index});
+}
+
+// Water-fill of the hub's simple flows over `avail`: moves flows across the boundary one at a
+// time (O(log n) each), then sets the common level of the high flows.
+void FastFlowNetwork::hub_rebalance(std::uint32_t hub, Time now, double avail) {
+  Hub& h = hubs_[hub];
+  hub_advance(h, now);
+  avail = std::max(0.0, avail);
+  for (;;) {
+    const std::size_t k = h.high.size();
+    if (k == 0) {
+      if (!h.low.empty() && h.low_sum > avail * (1.0 + 1e-12) && h.low.rbegin()->first > 0.0) {
+        const std::uint32_t i = h.low.rbegin()->second;
+        Flow& f = flows_[i];
+        f.remaining = std::max(0.0, remaining_at(f, now));
+        drop_explicit(i);
+        h.low.erase(std::prev(h.low.end()));
+        h.low_sum -= f.e;
+        f.high = true;
+        f.vfinish = h.vtime + f.remaining;
+        h.high.insert({f.e, i});
+        h.vfinish.insert({f.vfinish, i});
+        continue;
+      }
+      h.level = kInf;
+      break;
+    }
+    const double t = std::max(0.0, avail - h.low_sum) / static_cast<double>(k);
+    if (h.high.begin()->first <= t) {
+      const std::uint32_t i = h.high.begin()->second;
+      Flow& f = flows_[i];
+      h.level = t;  // irrelevant for the erase: vtime already advanced
+      f.remaining = std::max(0.0, f.vfinish - h.vtime);
+      f.settled = now;
+      f.rate = 0.0;
+      f.finish = kNever;
+      h.high.erase(h.high.begin());
+      h.vfinish.erase({f.vfinish, i});
+      f.high = false;
+      h.low.insert({f.e, i});
+      h.low_sum += f.e;
+      set_explicit(i, now, f.e);
+      continue;
+    }
+    if (!h.low.empty() && h.low.rbegin()->first > t) {
+      const std::uint32_t i = h.low.rbegin()->second;
+      Flow& f = flows_[i];
+      f.remaining = std::max(0.0, remaining_at(f, now));
+      drop_explicit(i);
+      h.low.erase(std::prev(h.low.end()));
+      h.low_sum -= f.e;
+      f.high = true;
+      f.vfinish = h.vtime + f.remaining;
+      h.high.insert({f.e, i});
+      h.vfinish.insert({f.vfinish, i});
+      continue;
+    }
+    h.level = t;
+    break;
+  }
+  if (h.low.empty()) h.low_sum = 0.0;
+  hub_schedule(h);
+}
+
+void FastFlowNetwork::promote(std::uint32_t r, Time now, std::vector<std::uint32_t>& seeds) {
+  Resource& res = resources_[r];
+  Hub h;
+  h.resource = r;
+  h.vtime_at = now;
+  hubs_.push_back(std::move(h));
+  res.hub = static_cast<std::int32_t>(hubs_.size() - 1);
+  // All its flows start complex (explicit); the ones now eligible move to the water-fill.
+  const std::vector<std::uint32_t> members = res.flows;
+  for (std::uint32_t i : members) {
+    std::int32_t hub;
+    if (eligible(i, hub)) make_simple(i, hub, now);
+  }
+  seeds.push_back(r);
+}
+
+void FastFlowNetwork::set_capacity(Time now, ResourceId resource, std::uint64_t capacity_bps) {
+  const auto r = static_cast<std::size_t>(resource);
+  if (r >= resources_.size()) throw std::invalid_argument("set_capacity: unknown resource");
+  check_time(now);
+  Resource& res = resources_[r];
+  res.capacity = flow_math::bytes_per_us(capacity_bps);
+  std::vector<std::uint32_t> seeds{static_cast<std::uint32_t>(r)};
+  if (res.hub == kNone && res.count == 1 && flows_[res.flows[0]].hub != kNone) {
+    // Private resource of a simple flow: its limit changes, re-enter it in the water-fill.
+    const std::uint32_t i = res.flows[0];
+    const std::int32_t hub = flows_[i].hub;
+    make_complex(i, now);
+    make_simple(i, hub, now);
+    seeds.push_back(hubs_[static_cast<std::size_t>(hub)].resource);
+  }
+  resolve(now, seeds);
+}
+
+FlowId FastFlowNetwork::start_flow(Time now, std::span<const ResourceId> path,
+                                   std::uint64_t size_bytes, std::uint64_t rate_cap_bps,
+                                   std::uint64_t tag) {
+  if (path.empty()) throw std::invalid_argument("start_flow: empty path");
+  Flow f;
+  for (ResourceId id : path) {
+    const auto r = static_cast<std::uint32_t>(id);
+    if (r >= resources_.size()) throw std::invalid_argument("start_flow: unknown resource");
+    if (std::find(f.path.begin(), f.path.end(), r) != f.path.end())
+      throw std::invalid_argument("start_flow: resource repeated in path");
+    f.path.push_back(r);
+  }
+  check_time(now);
+  f.active = true;
+  f.cap = flow_math::bytes_per_us(rate_cap_bps);
+  f.size = static_cast<double>(size_bytes);
+  f.tag = tag;
+  f.remaining = f.size;
+  f.settled = now;
+  std::uint32_t i;
+  if (!free_ids_.empty()) {
+    i = free_ids_.back();
+    free_ids_.pop_back();
+    flows_[i] = std::move(f);
+  } else {
+    i = static_cast<std::uint32_t>(flows_.size());
+    flows_.push_back(std::move(f));
+  }
+  ++active_;
+  std::vector<std::uint32_t> seeds;
+  // Enter as a complex flow first; another flow whose private resource this was turns complex.
+  for (std::uint32_t r : flows_[i].path) {
+    Resource& res = resources_[r];
+    if (res.hub == kNone && res.count == 1 && flows_[res.flows[0]].hub != kNone) {
+      const std::uint32_t other = res.flows[0];
+      seeds.push_back(hubs_[static_cast<std::size_t>(flows_[other].hub)].resource);
+      make_complex(other, now);
+    }
+    ++res.count;
+    res.flows.push_back(i);
+    seeds.push_back(r);
+  }
+  set_explicit(i, now, 0.0);
+  for (std::uint32_t r : flows_[i].path)
+    if (resources_[r].hub == kNone && resources_[r].count > hub_threshold_) promote(r, now, seeds);
+  std::int32_t hub;
+  if (flows_[i].hub == kNone && eligible(i, hub)) make_simple(i, hub, now);
+  resolve(now, seeds);
+  return static_cast<FlowId>(i);
+}
+
+void FastFlowNetwork::remove_flow(std::uint32_t i, Time now, std::vector<std::uint32_t>& seeds) {
+  Flow& f = flows_[i];
+  if (f.hub != kNone) {
+    seeds.push_back(hubs_[static_cast<std::size_t>(f.hub)].resource);
+    hub_erase(i, now);
+    f.hub = kNone;
+  } else {
+    drop_explicit(i);
+    for (std::uint32_t r : f.path) {
+      auto& list = resources_[r].flows;
+      list.erase(std::find(list.begin(), list.end(), i));
+    }
+  }
+  for (std::uint32_t r : f.path) {
+    Resource& res = resources_[r];
+    if (res.hub == kNone) {
+      auto it = std::find(res.flows.begin(), res.flows.end(), i);
+      if (it != res.flows.end()) res.flows.erase(it);
+    }
+    --res.count;
+    seeds.push_back(r);
+  }
+  f.active = false;
+  free_ids_.push_back(i);
+  --active_;
+  // A flow left alone on a resource may have become simple.
+  for (std::uint32_t r : f.path) {
+    const Resource& res = resources_[r];
+    if (res.hub != kNone || res.count != 1) continue;
+    const std::uint32_t other = res.flows[0];
+    std::int32_t hub;
+    if (flows_[other].hub == kNone && eligible(other, hub)) {
+      make_simple(other, hub, now);
+      seeds.push_back(hubs_[static_cast<std::size_t>(hub)].resource);
+    }
+  }
+}
+
+void FastFlowNetwork::cancel_flow(Time now, FlowId flow) {
+  get(flow);
+  check_time(now);
+  std::vector<std::uint32_t> seeds;
+  remove_flow(static_cast<std::uint32_t>(flow), now, seeds);
+  resolve(now, seeds);
+}
+
+std::uint64_t FastFlowNetwork::bytes_done(Time now, FlowId flow) const {
+  const Flow& f = get(flow);
+  const double done = std::clamp(f.size - remaining_at(f, now), 0.0, f.size);
+  return static_cast<std::uint64_t>(done + flow_math::kByteEpsilon);
+}
+
+std::uint64_t FastFlowNetwork::rate_bps(FlowId flow) const {
+  return flow_math::to_bps(current_rate(get(flow)));
+}
+
+Time FastFlowNetwork::next_completion() const {
+  Time t = kNever;
+  if (!explicit_next_.empty()) t = explicit_next_.begin()->first;
+  if (!hub_next_.empty()) t = std::min(t, hub_next_.begin()->first);
+  return t;
+}
+
+void FastFlowNetwork::advance_to(Time now, std::vector<FlowDone>& done) {
+  check_time(now);
+  std::vector<std::uint32_t> finished;
+  std::vector<std::uint32_t> seeds;
+  for (Time t = next_completion(); t <= now; t = next_completion()) {
+    finished.clear();
+    seeds.clear();
+    for (auto it = explicit_next_.begin(); it != explicit_next_.end() && it->first == t; ++it)
+      finished.push_back(it->second);
+    for (auto it = hub_next_.begin(); it != hub_next_.end() && it->first == t; ++it) {
+      const Hub& h = hubs_[it->second];
+      for (const Key& k : h.vfinish) {
+        if (flow_math::finish_time(h.vtime_at, k.first - h.vtime, h.level) > t) break;
+        finished.push_back(k.second);
+      }
+    }
+    std::sort(finished.begin(), finished.end());
+    for (std::uint32_t i : finished) {
+      done.push_back({static_cast<FlowId>(i), flows_[i].tag, t});
+      remove_flow(i, t, seeds);
+    }
+    resolve(t, seeds);
+  }
+}
+
+// Exact progressive filling over the connected component(s) of the seeds, walking through
+// complex flows only: a hub contributes its complex flows and its simple flows as one
+// aggregate (hub_probe), so a component of simple flows costs O(log n), not O(n).
+void FastFlowNetwork::resolve(Time now, const std::vector<std::uint32_t>& seeds) {
+  ++stamp_;
+  comp_res_.clear();
+  comp_flows_.clear();
+  for (std::uint32_t r : seeds) {
+    if (resources_[r].stamp == stamp_) continue;
+    resources_[r].stamp = stamp_;
+    comp_res_.push_back(r);
+  }
+  for (std::size_t q = 0; q < comp_res_.size(); ++q) {
+    const Resource& res = resources_[comp_res_[q]];
+    for (std::uint32_t i : res.flows) {
+      Flow& f = flows_[i];
+      if (f.hub != kNone || f.stamp == stamp_) continue;  // simple: private resource
+      f.stamp = stamp_;
+      comp_flows_.push_back(i);
+      for (std::uint32_t r : f.path) {
+        if (resources_[r].stamp == stamp_) continue;
+        resources_[r].stamp = stamp_;
+        comp_res_.push_back(r);
+      }
+    }
+  }
+  for (std::uint32_t r : comp_res_) {
+    resources_[r].frozen = 0.0;
+    resources_[r].unfrozen = 0;
+  }
+  open_.clear();
+  for (std::uint32_t i : comp_flows_) {
+    open_.push_back(i);
+    for (std::uint32_t r : flows_[i].path) ++resources_[r].unfrozen;
+  }
+  while (!open_.empty()) {
+    double m = kInf;
+    for (std::uint32_t r : comp_res_) {
+      const Resource& res = resources_[r];
+      if (res.unfrozen == 0) continue;
+      const double avail = res.capacity - res.frozen;
+      const double level =
+          res.hub == kNone
+              ? std::max(0.0, avail) / static_cast<double>(res.unfrozen)
+              : hub_probe(hubs_[static_cast<std::size_t>(res.hub)], avail, res.unfrozen);
+      m = std::min(m, level);
+    }
+    for (std::uint32_t i : open_)
+      if (flows_[i].cap > 0.0) m = std::min(m, flows_[i].cap);
+    const double bound = m * (1.0 + 1e-12);
+    // Saturation is re-tested per resource so a flow frozen this round sees the same levels.
+    still_open_.clear();
+    std::vector<std::uint32_t> binding;
+    for (std::uint32_t r : comp_res_) {
+      Resource& res = resources_[r];
+      if (res.unfrozen == 0) continue;
+      const double avail = res.capacity - res.frozen;
+      const double level =
+          res.hub == kNone
+              ? std::max(0.0, avail) / static_cast<double>(res.unfrozen)
+              : hub_probe(hubs_[static_cast<std::size_t>(res.hub)], avail, res.unfrozen);
+      if (level <= bound) binding.push_back(r);
+    }
+    ++stamp_;
+    for (std::uint32_t r : binding) resources_[r].stamp = stamp_;
+    for (std::uint32_t i : open_) {
+      Flow& f = flows_[i];
+      bool freeze = f.cap > 0.0 && f.cap <= bound;
+      for (std::uint32_t r : f.path) freeze = freeze || resources_[r].stamp == stamp_;
+      if (!freeze) {
+        still_open_.push_back(i);
+        continue;
+      }
+      f.new_rate = m;
+      for (std::uint32_t r : f.path) {
+        resources_[r].frozen += m;
+        --resources_[r].unfrozen;
+      }
+    }
+    open_.swap(still_open_);
+  }
+  for (std::uint32_t i : comp_flows_)
+    if (flows_[i].new_rate != flows_[i].rate || flows_[i].finish == kNever)
+      set_explicit(i, now, flows_[i].new_rate);
+  for (std::uint32_t r : comp_res_) {
+    const Resource& res = resources_[r];
+    if (res.hub == kNone) continue;
+    double avail = res.capacity;
+    for (std::uint32_t i : res.flows) avail -= flows_[i].rate;
+    hub_rebalance(static_cast<std::uint32_t>(res.hub), now, avail);
+  }
+}
+
+}  // namespace p2pcdn::sim

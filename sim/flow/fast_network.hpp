@@ -1,0 +1,115 @@
+// The simulator's flow solver: exact max-min (progressive filling) maintained incrementally.
+// A heavily shared resource ("hub": a PoP egress, a TURN relay) keeps the flows that cross it
+// and otherwise only private resources in an O(log n) water-fill with processor-sharing virtual
+// time; everything else is re-solved per touched connected component. It never scans all flows.
+#pragma once
+#include <cstdint>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "sim/flow/flow_network.hpp"
+
+namespace p2pcdn::sim {
+
+class FastFlowNetwork final : public FlowNetwork {
+ public:
+  // A resource becomes a hub once more than `hub_threshold` flows cross it (>= 1; it stays one).
+  explicit FastFlowNetwork(std::uint32_t hub_threshold = 32);
+
+  ResourceId add_resource(std::uint64_t capacity_bps) override;
+  void set_capacity(Time now, ResourceId resource, std::uint64_t capacity_bps) override;
+  FlowId start_flow(Time now, std::span<const ResourceId> path, std::uint64_t size_bytes,
+                    std::uint64_t rate_cap_bps, std::uint64_t tag) override;
+  void cancel_flow(Time now, FlowId flow) override;
+  [[nodiscard]] std::uint64_t bytes_done(Time now, FlowId flow) const override;
+  [[nodiscard]] Time next_completion() const override;
+  void advance_to(Time now, std::vector<FlowDone>& done) override;
+  [[nodiscard]] std::uint64_t rate_bps(FlowId flow) const override;
+  [[nodiscard]] std::size_t active_flows() const override { return active_; }
+
+  // Introspection for tests and benchmarks.
+  [[nodiscard]] bool is_hub(ResourceId resource) const;
+  [[nodiscard]] std::size_t simple_flows() const;  // flows handled by a hub's water-fill
+
+ private:
+  using Key = std::pair<double, std::uint32_t>;  // (value, flow index)
+  static constexpr std::int32_t kNone = -1;
+
+  struct Resource {
+    double capacity = 0.0;     // bytes/µs
+    std::uint32_t count = 0;   // flows crossing it
+    std::int32_t hub = kNone;  // index in hubs_
+    // Non-hub: every flow crossing it. Hub: only its complex (explicitly solved) flows.
+    std::vector<std::uint32_t> flows;
+    std::uint32_t stamp = 0;
+    double frozen = 0.0;  // progressive-filling scratch
+    std::uint32_t unfrozen = 0;
+  };
+  // Water-fill over the hub's simple flows, each limited by its own e (cap, private resources):
+  // "low" flows (e below the level) run at e with explicit progress; "high" flows all run at
+  // `level` and progress implicitly through the virtual time (bytes per high flow so far).
+  struct Hub {
+    std::uint32_t resource = 0;
+    std::set<Key> low;
+    std::set<Key> high;
+    std::set<Key> vfinish;  // high flows by virtual finish
+    double low_sum = 0.0;
+    double level = 0.0;
+    double vtime = 0.0;
+    Time vtime_at = 0;
+    Time next = kNever;
+  };
+  struct Flow {
+    bool active = false;
+    std::vector<std::uint32_t> path;
+    double cap = 0.0;  // bytes/µs, 0 = none
+    double size = 0.0;
+    std::uint64_t tag = 0;
+    std::int32_t hub = kNone;  // set when simple
+    double e = 0.0;            // simple: its limit outside the hub
+    bool high = false;         // simple and at the hub's level
+    double vfinish = 0.0;      // high: virtual finish
+    double remaining = 0.0;    // explicit: bytes left at `settled`
+    Time settled = 0;
+    double rate = 0.0;  // explicit rate
+    Time finish = kNever;
+    std::uint32_t stamp = 0;
+    double new_rate = 0.0;  // progressive-filling scratch
+    bool open = false;
+  };
+
+  const Flow& get(FlowId flow) const;
+  double current_rate(const Flow& f) const;
+  double remaining_at(const Flow& f, Time now) const;
+  void set_explicit(std::uint32_t f, Time now, double rate);
+  void drop_explicit(std::uint32_t f);
+  bool eligible(std::uint32_t f, std::int32_t& hub) const;
+  void make_simple(std::uint32_t f, std::int32_t hub, Time now);
+  void make_complex(std::uint32_t f, Time now);
+  void hub_insert(std::uint32_t f, Time now);
+  void hub_erase(std::uint32_t f, Time now);
+  void hub_advance(Hub& h, Time now);
+  double hub_probe(const Hub& h, double avail, std::uint32_t n) const;
+  void hub_rebalance(std::uint32_t hub, Time now, double avail);
+  void hub_schedule(Hub& h);
+  void promote(std::uint32_t r, Time now, std::vector<std::uint32_t>& seeds);
+  void remove_flow(std::uint32_t f, Time now, std::vector<std::uint32_t>& seeds);
+  void resolve(Time now, const std::vector<std::uint32_t>& seeds);
+  void check_time(Time now);
+
+  std::uint32_t hub_threshold_;
+  std::vector<Resource> resources_;
+  std::vector<Hub> hubs_;
+  std::vector<Flow> flows_;
+  std::vector<std::uint32_t> free_ids_;
+  std::set<std::pair<Time, std::uint32_t>> explicit_next_;  // (finish, flow)
+  std::set<std::pair<Time, std::uint32_t>> hub_next_;       // (next finish, hub)
+  std::size_t active_ = 0;
+  std::uint32_t stamp_ = 0;
+  Time last_now_ = 0;
+  // Scratch for resolve().
+  std::vector<std::uint32_t> comp_res_, comp_flows_, open_, still_open_;
+};
+
+}  // namespace p2pcdn::sim
