@@ -1,10 +1,13 @@
 // Cross-field checks of a decoded Scenario: shares, unique names, references, orderings.
 #include <cmath>
+#include <map>
 #include <set>
 #include <string>
 
 #include <fmt/format.h>
 
+#include "models/cdn/cdn.hpp"
+#include "models/network/topology.hpp"
 #include "models/scenario/decode.hpp"
 
 namespace p2pcdn::models {
@@ -78,6 +81,11 @@ std::set<std::string> unique_names(Ctx& ctx, const std::vector<T>& items, const 
   return seen;
 }
 
+std::string strip_prefix(std::string text, std::string_view prefix) {
+  if (text.starts_with(prefix)) text.erase(0, prefix.size());
+  return text;
+}
+
 std::string known_list(const std::set<std::string>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
@@ -144,25 +152,50 @@ void check_audience(Ctx& ctx, Scenario& s, const std::set<std::string>& renditio
   }
 }
 
-void check_population(Ctx& ctx, const Scenario& s, std::set<std::string>& regions) {
-  const auto& p = s.population;
-  if (p.regions.empty()) ctx.error_at("population.regions", "at least one region is needed");
-  regions = unique_names(ctx, p.regions, "population.regions",
-                         [](const RegionSpec& r) -> const std::string& { return r.name; });
+void check_topology(Ctx& ctx, const Scenario& s, std::set<std::string>& regions) {
+  const auto& t = s.topology;
+  if (t.regions.empty()) ctx.error_at("topology.regions", "at least one region is needed");
+  regions = unique_names(ctx, t.regions, "topology.regions",
+                         [](const Region& r) -> const std::string& { return r.name; });
+  const auto isps = unique_names(ctx, t.isps, "topology.isps",
+                                 [](const Isp& x) -> const std::string& { return x.name; });
   double sum = 0.0;
-  for (std::size_t i = 0; i < p.regions.size(); ++i) {
-    const auto& r = p.regions[i];
-    sum += r.share;
-    const std::string rp = fmt::format("population.regions[{}]", i);
-    if (r.isps.empty()) ctx.error_at(rp + ".isps", "at least one ISP is needed");
-    unique_names(ctx, r.isps, rp + ".isps",
-                 [](const IspSpec& x) -> const std::string& { return x.name; });
-    double isp_sum = 0.0;
-    for (const auto& isp : r.isps) isp_sum += isp.share;
-    if (!r.isps.empty()) check_sum(ctx, rp + ".isps", isp_sum, "ISP shares");
+  for (const auto& r : t.regions) sum += r.viewer_share;
+  if (!t.regions.empty()) check_sum(ctx, "topology.regions", sum, "region viewer shares");
+  std::map<std::string, double> isp_sum;
+  for (std::size_t i = 0; i < t.isps.size(); ++i) {
+    const auto& isp = t.isps[i];
+    const std::string ip = fmt::format("topology.isps[{}]", i);
+    if (regions.count(isp.name) != 0) {
+      ctx.error_at(ip + ".name", "'" + isp.name + "' is already a region name (names are shared)");
+    }
+    check_ref(ctx, ip + ".region", isp.region, regions, "region");
+    isp_sum[isp.region] += isp.viewer_share;
   }
-  if (!p.regions.empty()) check_sum(ctx, "population.regions", sum, "region shares");
+  for (std::size_t i = 0; i < t.regions.size(); ++i) {
+    const auto& r = t.regions[i];
+    const std::string rp = fmt::format("topology.regions[{}]", i);
+    const auto it = isp_sum.find(r.name);
+    if (it == isp_sum.end()) {
+      ctx.error_at(rp, "region '" + r.name + "' has no ISP in topology.isps");
+    } else if (std::abs(it->second - 1.0) > kShareTolerance) {
+      ctx.error_at(
+          rp, fmt::format("viewer shares of the ISPs of region '{}' must sum to 1 (got {})", r.name,
+                          it->second));
+    }
+  }
+  std::set<std::string> nodes = regions;
+  nodes.insert(isps.begin(), isps.end());
+  for (std::size_t i = 0; i < t.interconnects.size(); ++i) {
+    const auto& l = t.interconnects[i];
+    check_ref(ctx, fmt::format("topology.interconnects[{}].from", i), l.from, nodes,
+              "region or ISP");
+    check_ref(ctx, fmt::format("topology.interconnects[{}].to", i), l.to, nodes, "region or ISP");
+  }
+}
 
+void check_population(Ctx& ctx, const Scenario& s) {
+  const auto& p = s.population;
   const auto techs =
       unique_names(ctx, p.access, "population.access",
                    [](const AccessTechSpec& t) -> const std::string& { return t.name; });
@@ -236,16 +269,24 @@ void check_scenario(Ctx& ctx, Scenario& s) {
     }
   }
   check_audience(ctx, s, renditions);
+  check_population(ctx, s);
   std::set<std::string> regions;
-  check_population(ctx, s, regions);
-  for (std::size_t i = 0; i < s.topology.links.size(); ++i) {
-    const auto& l = s.topology.links[i];
-    check_ref(ctx, fmt::format("topology.links[{}].a", i), l.a, regions, "region");
-    check_ref(ctx, fmt::format("topology.links[{}].b", i), l.b, regions, "region");
-    if (l.a == l.b)
-      ctx.error_at(fmt::format("topology.links[{}]", i), "a link joins two different regions");
-  }
+  check_topology(ctx, s, regions);
   check_cdn(ctx, s, regions);
+  if (ctx.errors->empty()) {
+    // Names are consistent: let the builders find what only the graph reveals (unreachable
+    // classes). Their messages already name the problem.
+    try {
+      const Topology topo = Topology::build(s.topology);
+      try {
+        (void)Cdn::build(s.cdn, topo);
+      } catch (const std::exception& e) {
+        ctx.error_at("cdn", strip_prefix(e.what(), "cdn: "));
+      }
+    } catch (const std::exception& e) {
+      ctx.error_at("topology", strip_prefix(e.what(), "topology: "));
+    }
+  }
   for (std::size_t i = 0; i < s.turn.regions.size(); ++i) {
     check_ref(ctx, fmt::format("turn.regions[{}]", i), s.turn.regions[i], regions, "region");
   }

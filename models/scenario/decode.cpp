@@ -163,26 +163,6 @@ void decode_nat_mix(Ctx& ctx, const Node* n, const std::string& path, NatMix& mi
 
 void decode_population(Ctx& ctx, const Node* n, PopulationSpec& p) {
   MapReader m(ctx, n, "population");
-  if (const Node* regions = m.take("regions")) {
-    if (regions->kind == Node::Kind::kSeq) p.regions.clear();
-    for_each_item(ctx, *regions, m.child("regions"), [&](const Node& item, const std::string& rp) {
-      RegionSpec r;
-      MapReader rm(ctx, &item, rp);
-      rm.name("name", r.name);
-      rm.number("share", r.share, unit());
-      if (const Node* isps = rm.take("isps")) {
-        if (isps->kind == Node::Kind::kSeq) r.isps.clear();
-        for_each_item(ctx, *isps, rm.child("isps"), [&](const Node& it, const std::string& ip) {
-          IspSpec isp;
-          MapReader im(ctx, &it, ip);
-          im.name("name", isp.name);
-          im.number("share", isp.share, unit());
-          r.isps.push_back(isp);
-        });
-      }
-      p.regions.push_back(r);
-    });
-  }
   if (const Node* devices = m.take("devices")) {
     MapReader dm(ctx, devices, m.child("devices"));
     for (std::size_t i = 0; i < kDeviceClassCount; ++i) {
@@ -212,21 +192,43 @@ void decode_population(Ctx& ctx, const Node* n, PopulationSpec& p) {
   }
 }
 
-void decode_topology(Ctx& ctx, const Node* n, TopologySpec& t) {
+void decode_topology(Ctx& ctx, const Node* n, TopologyParams& t) {
   MapReader m(ctx, n, "topology");
-  if (const Node* links = m.take("links")) {
-    if (links->kind == Node::Kind::kSeq) t.links.clear();
-    for_each_item(ctx, *links, m.child("links"), [&](const Node& item, const std::string& lp) {
-      RegionLink l;
-      MapReader lm(ctx, &item, lp);
-      lm.name("a", l.a);
-      lm.name("b", l.b);
-      lm.number("latency_ms", l.latency_ms, non_negative());
-      t.links.push_back(l);
+  if (const Node* regions = m.take("regions")) {
+    if (regions->kind == Node::Kind::kSeq) t.regions.clear();
+    for_each_item(ctx, *regions, m.child("regions"), [&](const Node& item, const std::string& rp) {
+      Region r;
+      MapReader rm(ctx, &item, rp);
+      rm.name("name", r.name);
+      rm.number("viewer_share", r.viewer_share, unit());
+      t.regions.push_back(r);
     });
   }
-  m.number("intra_region_latency_ms", t.intra_region_latency_ms, non_negative());
-  m.number("inter_isp_latency_ms", t.inter_isp_latency_ms, non_negative());
+  if (const Node* isps = m.take("isps")) {
+    if (isps->kind == Node::Kind::kSeq) t.isps.clear();
+    for_each_item(ctx, *isps, m.child("isps"), [&](const Node& item, const std::string& ip) {
+      Isp isp;
+      MapReader im(ctx, &item, ip);
+      im.name("name", isp.name);
+      im.name("region", isp.region);
+      im.number("viewer_share", isp.viewer_share, unit());
+      im.number("hub_latency_ms", isp.hub_latency_ms, non_negative());
+      im.number("intra_latency_ms", isp.intra_latency_ms, non_negative());
+      t.isps.push_back(isp);
+    });
+  }
+  if (const Node* links = m.take("interconnects")) {
+    if (links->kind == Node::Kind::kSeq) t.interconnects.clear();
+    for_each_item(ctx, *links, m.child("interconnects"),
+                  [&](const Node& item, const std::string& lp) {
+                    Interconnect l;
+                    MapReader lm(ctx, &item, lp);
+                    lm.name("from", l.from);
+                    lm.name("to", l.to);
+                    lm.number("latency_ms", l.latency_ms, non_negative());
+                    t.interconnects.push_back(l);
+                  });
+  }
 }
 
 void decode_cdn(Ctx& ctx, const Node* n, CdnParams& c) {

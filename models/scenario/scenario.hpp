@@ -10,6 +10,7 @@
 
 #include "models/cdn/cdn_params.hpp"
 #include "models/network/nat.hpp"
+#include "models/network/topology_params.hpp"
 #include "models/player/player_params.hpp"
 #include "models/stream/stream_params.hpp"
 
@@ -113,17 +114,6 @@ inline constexpr std::size_t kDeviceClassCount = static_cast<std::size_t>(Device
 // Which NAT mix an access technology draws from (§4.2 fixed vs mobile cellular columns).
 enum class AccessKind : std::uint8_t { kFixed, kCellular };
 
-struct IspSpec {
-  std::string name = "isp-1";
-  double share = 1.0;  // within the region; sums to 1
-};
-
-struct RegionSpec {
-  std::string name = "region-1";
-  double share = 1.0;  // of the audience; sums to 1
-  std::vector<IspSpec> isps = {IspSpec{}};
-};
-
 // Lognormal capacity, median and sigma of log (§3.2 quotes medians).
 struct CapacityLaw {
   double median_mbps = 94.0;
@@ -157,8 +147,9 @@ using NatMix = std::array<double, kNatTypeCount>;
 inline constexpr NatMix kFixedNatMix = {0.10, 0.12, 0.20, 0.45, 0.10, 0.03};
 inline constexpr NatMix kCellularNatMix = {0.00, 0.05, 0.10, 0.50, 0.30, 0.05};
 
+// Who watches: devices, access technologies, NAT. Regions and ISPs (with their viewer
+// shares) are in Scenario::topology.
 struct PopulationSpec {
-  std::vector<RegionSpec> regions = {RegionSpec{}};
   // desktop, mobile_wifi, mobile_cellular, tv; defaults = §2.3 `us_olympics` profile (D).
   std::array<DeviceSpec, kDeviceClassCount> devices = {{
       {0.15, 1.0, 1.0, {{"fixed", 1.0}}},
@@ -177,19 +168,6 @@ struct PopulationSpec {
   double min_capacity_mbps = 0.1;
   NatMix nat_fixed = kFixedNatMix;        // §4.2 fixed column (D)
   NatMix nat_cellular = kCellularNatMix;  // §4.2 mobile (cellular) column (D)
-};
-
-// ---------------------------------------------------------------- topology
-struct RegionLink {
-  std::string a;
-  std::string b;
-  double latency_ms = 30.0;  // one-way (U)
-};
-
-struct TopologySpec {
-  std::vector<RegionLink> links{};
-  double intra_region_latency_ms = 10.0;  // one-way between two viewers of a region (U)
-  double inter_isp_latency_ms = 5.0;      // extra one-way when the two ISPs differ (U)
 };
 
 // ---------------------------------------------------------------- turn
@@ -228,7 +206,7 @@ struct Scenario {
   RunSpec run{};
   AudienceSpec audience{};
   PopulationSpec population{};
-  TopologySpec topology{};
+  TopologyParams topology{};  // regions, ISPs (with viewer shares), interconnects
   CdnParams cdn{};
   NatParams nat{};  // hole punching, ICE set-up; turn_enabled mirrors turn.enabled
   TurnSpec turn{};

@@ -139,41 +139,51 @@ TEST(ScenarioLoader, UnknownEnumValue) {
 
 TEST(ScenarioLoader, SharesMustSumToOne) {
   const auto r = load_text(
-      "population:\n"
+      "topology:\n"
       "  regions:\n"
-      "    - {name: a, share: 0.5}\n"
-      "    - {name: b, share: 0.4}\n"
+      "    - {name: a, viewer_share: 0.5}\n"
+      "    - {name: b, viewer_share: 0.4}\n"
+      "  isps: [{name: ia, region: a}, {name: ib, region: b, viewer_share: 0.7}]\n"
+      "population:\n"
       "  nat:\n"
       "    cellular: {open: 0.5}\n"
       "cdn: {pops: [{name: p, region: a}], origin: {region: a}}\n");
-  ASSERT_EQ(r.errors.size(), 2u);
-  const auto* e = find_error(r, "population.regions");
+  ASSERT_EQ(r.errors.size(), 3u);
+  const auto* e = find_error(r, "topology.regions");
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->line, 3);
-  EXPECT_EQ(e->message, "region shares must sum to 1 (got 0.9)");
+  EXPECT_EQ(e->message, "region viewer shares must sum to 1 (got 0.9)");
+  const auto* isp = find_error(r, "topology.regions[1]");
+  ASSERT_NE(isp, nullptr);
+  EXPECT_EQ(isp->line, 4);
+  EXPECT_EQ(isp->message, "viewer shares of the ISPs of region 'b' must sum to 1 (got 0.7)");
   const auto* n = find_error(r, "population.nat.cellular");
   ASSERT_NE(n, nullptr);
-  EXPECT_EQ(n->line, 6);
+  EXPECT_EQ(n->line, 8);
   EXPECT_NE(n->message.find("NAT type shares must sum to 1"), std::string::npos);
 }
 
 TEST(ScenarioLoader, ShareToleranceIsOneInAMillion) {
   const auto ok = load_text(
-      "population:\n  regions:\n    - {name: a, share: 0.3333334}\n"
-      "    - {name: b, share: 0.6666666}\n"
+      "topology:\n  regions:\n    - {name: a, viewer_share: 0.3333334}\n"
+      "    - {name: b, viewer_share: 0.6666666}\n"
+      "  isps: [{name: ia, region: a}, {name: ib, region: b}]\n"
+      "  interconnects: [{from: a, to: b, latency_ms: 10}]\n"
       "cdn: {pops: [{name: p, region: a}], origin: {region: a}}\n");
   EXPECT_TRUE(ok.errors.empty()) << format_error(ok.errors.front());
   const auto bad = load_text(
-      "population:\n  regions:\n    - {name: a, share: 0.333334}\n"
-      "    - {name: b, share: 0.666668}\n"
+      "topology:\n  regions:\n    - {name: a, viewer_share: 0.333334}\n"
+      "    - {name: b, viewer_share: 0.666668}\n"
+      "  isps: [{name: ia, region: a}, {name: ib, region: b}]\n"
       "cdn: {pops: [{name: p, region: a}], origin: {region: a}}\n");
-  EXPECT_NE(find_error(bad, "population.regions"), nullptr);
+  EXPECT_NE(find_error(bad, "topology.regions"), nullptr);
 }
 
 TEST(ScenarioLoader, UndefinedReferences) {
   const auto r = load_text(
-      "population:\n"
-      "  regions: [{name: eu, share: 1.0}]\n"
+      "topology:\n"
+      "  regions: [{name: eu}]\n"
+      "  isps: [{name: isp, region: eu}]\n"
       "cdn:\n"
       "  pops:\n"
       "    - {name: fra, region: europe}\n"
@@ -186,17 +196,29 @@ TEST(ScenarioLoader, UndefinedReferences) {
       "population_typo_free: 1\n");
   const auto* pop_region = find_error(r, "cdn.pops[0].region");
   ASSERT_NE(pop_region, nullptr);
-  EXPECT_EQ(pop_region->line, 5);
+  EXPECT_EQ(pop_region->line, 6);
   EXPECT_EQ(pop_region->message, "undefined region 'europe' (defined: eu)");
   const auto* outage = find_error(r, "cdn.outages[0].pop");
   ASSERT_NE(outage, nullptr);
-  EXPECT_EQ(outage->line, 8);
+  EXPECT_EQ(outage->line, 9);
   EXPECT_EQ(outage->message, "undefined PoP 'frx' (defined: fra) (did you mean 'fra'?)");
   const auto* rend = find_error(r, "audience.channels.list[0].renditions[0]");
   ASSERT_NE(rend, nullptr);
-  EXPECT_EQ(rend->line, 11);
+  EXPECT_EQ(rend->line, 12);
   EXPECT_NE(rend->message.find("undefined rendition '4k'"), std::string::npos);
   EXPECT_NE(find_error(r, "population_typo_free"), nullptr);
+}
+
+TEST(ScenarioLoader, UnreachableRegionFoundByTheTopologyGraph) {
+  const auto r = load_text(
+      "topology:\n"
+      "  regions: [{name: a, viewer_share: 0.5}, {name: b, viewer_share: 0.5}]\n"
+      "  isps: [{name: ia, region: a}, {name: ib, region: b}]\n"
+      "cdn: {pops: [{name: p, region: a}], origin: {region: a}}\n");
+  const auto* e = find_error(r, "topology");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->line, 2);
+  EXPECT_NE(e->message.find("unreachable"), std::string::npos) << e->message;
 }
 
 TEST(ScenarioLoader, UndefinedAccessTechnology) {
@@ -339,7 +361,7 @@ TEST(ScenarioLoader, ExtendsMissingFile) {
 
 TEST(ScenarioLoader, OverridesSetValuesIncludingListIndices) {
   const std::string text =
-      "population: {regions: [{name: r, share: 1}]}\n"
+      "topology: {regions: [{name: r}], isps: [{name: i, region: r}]}\n"
       "cdn:\n"
       "  pops:\n"
       "    - {name: a, region: r, egress_gbps: 100}\n"
