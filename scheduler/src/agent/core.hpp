@@ -137,7 +137,7 @@ struct Core {
   void publish(const SegmentInfo& info);
   void set_player(const PlayerView& view);
   void reset_window(std::uint16_t r, std::uint32_t new_base);
-  void advance_window(std::uint32_t new_base);
+  void rebase(std::uint32_t new_base);
   void fill_slot_from_edge(std::uint32_t index);
   void enforce_cache();
   [[nodiscard]] std::uint32_t behind_slots() const;

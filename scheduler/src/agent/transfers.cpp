@@ -175,7 +175,7 @@ void Core::transfer_done(std::uint32_t id, Outcome outcome) {
   std::size_t ti = 0;
   while (ti < transfers.size() && transfers[ti].id != id) ++ti;
   if (ti == transfers.size()) return;  // unknown or already cancelled: ignore
-  Transfer& t = transfers[ti];
+  const Transfer t = transfers[ti];    // a copy: erase_transfer() invalidates references
   const bool current = t.rendition == rendition && in_window(t.index);
   const TimeUs elapsed = std::max<TimeUs>(now - t.started_us, 1);
   const double kbps = static_cast<double>(t.size_bytes) * 8000.0 / static_cast<double>(elapsed);
@@ -218,8 +218,8 @@ void Core::transfer_done(std::uint32_t id, Outcome outcome) {
           p->strikes = 0;
           if (p->downloads > 0) --p->downloads;
         }
-        t.verifying = true;  // stays until handle_integrity
-        t.timeout_us = kNever;
+        transfers[ti].verifying = true;  // stays until handle_integrity
+        transfers[ti].timeout_us = kNever;
         if (current && slot(t.index).phase == Phase::kP2p) slot(t.index).phase = Phase::kVerifying;
         return;
       }

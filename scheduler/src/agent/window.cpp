@@ -75,7 +75,13 @@ void Core::publish(const SegmentInfo& info) {
     e->size_bytes = info.size_bytes;
     e->duration_ms = to_ms(info.duration_us);
   }
-  if (window_valid && info.key.rendition == rendition && in_window(info.key.index)) {
+  if (!window_valid) {
+    // No player yet: open a window on the first rendition we hear of, so announcements from
+    // early neighbours are kept; the first handle_player() re-centres it.
+    constexpr auto kHalf = static_cast<std::uint32_t>(kWindowSegmentsMax / 2);
+    reset_window(info.key.rendition, info.key.index > kHalf ? info.key.index - kHalf : 0);
+  }
+  if (info.key.rendition == rendition && in_window(info.key.index)) {
     Slot& s = slot(info.key.index);
     s.available_at_us = info.available_at_us;
     s.size_bytes = info.size_bytes;
@@ -84,7 +90,11 @@ void Core::publish(const SegmentInfo& info) {
 }
 
 void Core::reset_window(std::uint16_t r, std::uint32_t new_base) {
-  // Abort downloads of segments that leave the window; drop the stored ones.
+  if (window_valid && r == rendition) {
+    rebase(new_base);
+    return;
+  }
+  // Rendition switch: abort downloads of the old rendition and drop what we hold of it.
   for (std::size_t ti = transfers.size(); ti-- > 0;) {
     if (transfers[ti].kind != Kind::kUpload && !transfers[ti].verifying) cancel_transfer(ti, true);
   }
@@ -107,31 +117,34 @@ void Core::reset_window(std::uint16_t r, std::uint32_t new_base) {
   }
 }
 
-void Core::advance_window(std::uint32_t new_base) {
-  if (new_base <= base) return;
-  if (new_base - base >= kWindowSegmentsMax) {
-    reset_window(rendition, new_base);
-    return;
-  }
-  for (std::uint32_t idx = base; idx < new_base; ++idx) {
-    Slot& s = slot(idx);
+void Core::rebase(std::uint32_t new_base) {
+  // Same rendition: ring positions whose index stays in the window keep their slot and the
+  // peers' bits; the others are evicted/cancelled and refilled from the live edge.
+  if (new_base == base) return;
+  for (std::uint32_t i = 0; i < kWindowSegmentsMax; ++i) {
+    const std::uint32_t old_idx = base + i;
+    if (old_idx >= new_base && old_idx - new_base < kWindowSegmentsMax) continue;
     for (std::size_t ti = transfers.size(); ti-- > 0;) {
       const Transfer& t = transfers[ti];
-      if (t.kind != Kind::kUpload && t.index == idx && t.rendition == rendition && !t.verifying) {
+      if (t.kind != Kind::kUpload && t.index == old_idx && t.rendition == rendition &&
+          !t.verifying) {
         cancel_transfer(ti, true);
       }
     }
-    if (s.phase == Phase::kStored) {
+    if (slot(old_idx).phase == Phase::kStored) {
       push(Pending{ActionKind::kEvictSegment, Msg::kNone, 0, PeerId{}, TransferId{},
-                   SegmentKey{idx, rendition}, 0});
+                   SegmentKey{old_idx, rendition}, 0});
     }
-    const std::uint64_t mask = ~(std::uint64_t{1} << (idx % kWindowSegmentsMax));
+    const std::uint64_t mask = ~(std::uint64_t{1} << (old_idx % kWindowSegmentsMax));
     for (auto& p : peers) p.have &= mask;
   }
-  const std::uint32_t old_end = base + kWindowSegmentsMax;
+  const std::uint32_t old_base = base;
   base = new_base;
-  for (std::uint32_t idx = old_end; idx < base + kWindowSegmentsMax; ++idx)
+  for (std::uint32_t i = 0; i < kWindowSegmentsMax; ++i) {
+    const std::uint32_t idx = base + i;
+    if (idx >= old_base && idx - old_base < kWindowSegmentsMax) continue;
     fill_slot_from_edge(idx);
+  }
 }
 
 void Core::set_player(const PlayerView& view) {
@@ -146,7 +159,7 @@ void Core::set_player(const PlayerView& view) {
       need.index - base >= kWindowSegmentsMax - back) {
     reset_window(need.rendition, want_base);
   } else if (want_base > base) {
-    advance_window(want_base);
+    rebase(want_base);
   }
   enforce_cache();
 }
