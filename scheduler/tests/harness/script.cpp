@@ -20,6 +20,11 @@ struct Seen {
   std::optional<wire::Message> msg;  // decoded kSendMessage payload
 };
 
+const std::string& word(const std::vector<std::string>& w, std::size_t k) {
+  if (k >= w.size()) throw std::runtime_error("missing argument");
+  return w[k];
+}
+
 std::vector<std::string> split(std::string_view line) {
   std::vector<std::string> out;
   std::istringstream in{std::string(line)};
@@ -246,18 +251,18 @@ class Runner {
     const std::string& what = w[i];
     const Action& a = s.action;
     auto key_at = [&](std::size_t k) {
-      return k < w.size() ? key_str(parse_key(w[k])) : std::string();
+      return k < w.size() ? key_str(parse_key(word(w, k))) : std::string();
     };
     if (what == "any_request") {
       const std::string d = describe(s);
       return d.rfind("request p", 0) == 0 && d.substr(d.rfind(' ') + 1) == key_at(i + 1);
     }
     if (what == "request" || what == "have" || what == "upload") {
-      return describe(s) == what + " " + w[i + 1] + " " + key_at(i + 2);
+      return describe(s) == what + " " + word(w, i + 1) + " " + key_at(i + 2);
     }
     if (what == "drop" || what == "reject" || what == "map" || what == "hello" ||
         what == "send_cancel") {
-      return describe(s) == what + " " + w[i + 1];
+      return describe(s) == what + " " + word(w, i + 1);
     }
     if (what == "request_peers") return a.kind == ActionKind::kRequestPeers;
     return describe(s) == what + " " + key_at(i + 1);
@@ -315,7 +320,7 @@ class Runner {
     };
     if (cmd == "publish") {
       SegmentInfo info;
-      info.key = parse_key(w[i + 1]);
+      info.key = parse_key(word(w, i + 1));
       info.size_bytes = static_cast<std::uint32_t>(std::stoul(args.at("size")));
       info.duration_us = parse_time(args.at("dur"), 0);
       info.available_at_us = arg_t("avail", now_);
@@ -330,13 +335,13 @@ class Runner {
           v.playhead_us + (args.count("buffer") ? parse_time(args.at("buffer"), 0) : 0);
       agent_->handle_player(now_, v);
     } else if (cmd == "connect") {
-      agent_->handle_peer_connected(now_, parse_peer(w[i + 1]), PeerTraits{});
+      agent_->handle_peer_connected(now_, parse_peer(word(w, i + 1)), PeerTraits{});
     } else if (cmd == "disconnect") {
-      agent_->handle_peer_disconnected(now_, parse_peer(w[i + 1]));
+      agent_->handle_peer_disconnected(now_, parse_peer(word(w, i + 1)));
     } else if (cmd == "timeout") {
       agent_->handle_timeout(now_);
     } else if (cmd == "wait") {
-      const TimeUs until = parse_time(w[i + 1], now_);
+      const TimeUs until = parse_time(word(w, i + 1), now_);
       for (int guard = 0; guard < 100000; ++guard) {
         const TimeUs t = agent_->next_timeout();
         if (t > until) break;
@@ -348,34 +353,35 @@ class Runner {
     } else if (cmd == "recv") {
       return recv(w, i + 1);
     } else if (cmd == "done") {
-      const std::string kind = w[i + 1];
+      const std::string kind = word(w, i + 1);
       TransferId id{};
       std::string outcome;
       if (kind == "upload") {
-        const std::string k = key_str(parse_key(w[i + 3])) + "@" +
-                              std::to_string(static_cast<std::uint32_t>(parse_peer(w[i + 2])));
+        const std::string k =
+            key_str(parse_key(word(w, i + 3))) + "@" +
+            std::to_string(static_cast<std::uint32_t>(parse_peer(word(w, i + 2))));
         if (!uploads_.count(k)) {
           error_ = "no upload for " + k;
           return false;
         }
         id = uploads_[k];
-        outcome = w[i + 4];
+        outcome = word(w, i + 4);
       } else {
-        const std::string k = key_str(parse_key(w[i + 2]));
+        const std::string k = key_str(parse_key(word(w, i + 2)));
         auto& table = kind == "http" ? http_ : requests_id_as_transfer();
         if (!table.count(k)) {
           error_ = "no " + kind + " transfer for " + k;
           return false;
         }
         id = table[k];
-        outcome = w[i + 3];
+        outcome = word(w, i + 3);
       }
       const Outcome o = outcome == "ok"     ? Outcome::kCompleted
                         : outcome == "fail" ? Outcome::kFailed
                                             : Outcome::kCancelled;
       agent_->handle_transfer_done(now_, id, o);
     } else if (cmd == "integrity") {
-      agent_->handle_integrity(now_, parse_key(w[i + 1]), w[i + 2] == "pass");
+      agent_->handle_integrity(now_, parse_key(word(w, i + 1)), word(w, i + 2) == "pass");
     } else {
       error_ = "unknown command " + cmd;
       return false;
@@ -392,7 +398,7 @@ class Runner {
 
   bool recv(const std::vector<std::string>& w, std::size_t i) {
     const PeerId from = parse_peer(w[i]);
-    const std::string& type = w[i + 1];
+    const std::string& type = word(w, i + 1);
     const auto args = kv(w, i + 2);
     auto id_arg = [&]() -> std::uint32_t {
       const std::string v = args.at("id");
@@ -402,10 +408,10 @@ class Runner {
     wire::Message m;
     std::vector<std::byte> raw;
     if (type == "have") {
-      const SegmentKey k = parse_key(w[i + 2]);
+      const SegmentKey k = parse_key(word(w, i + 2));
       m = wire::Have{k.rendition, k.index};
     } else if (type == "map") {
-      const SegmentKey k = parse_key(w[i + 2]);
+      const SegmentKey k = parse_key(word(w, i + 2));
       wire::SegmentMap map;
       map.rendition = k.rendition;
       map.first_index = k.index;
@@ -416,7 +422,7 @@ class Runner {
       }
       m = map;
     } else if (type == "request") {
-      const SegmentKey k = parse_key(w[i + 3]);
+      const SegmentKey k = parse_key(word(w, i + 3));
       m = wire::Request{id_arg(), k.rendition, k.index};
     } else if (type == "reject") {
       m = wire::Reject{id_arg(), wire::RejectReason::kBusy};
@@ -429,7 +435,7 @@ class Runner {
     } else if (type == "hello") {
       m = wire::Hello{};
     } else if (type == "raw") {
-      const std::string hex = w[i + 2];
+      const std::string hex = word(w, i + 2);
       for (std::size_t b = 0; b + 1 < hex.size(); b += 2) {
         raw.push_back(static_cast<std::byte>(std::stoul(hex.substr(b, 2), nullptr, 16)));
       }
@@ -486,39 +492,44 @@ class Runner {
       error_ = "empty expect";
       return false;
     }
-    if (w[1] == "stat") {
-      const std::uint64_t v = stat(w[2]);
-      const std::uint64_t want = std::stoull(w[4]);
-      const bool ok = w[3] == "==" ? v == want : w[3] == ">=" ? v >= want : v <= want;
-      if (!ok) error_ = "stat " + w[2] + " = " + std::to_string(v) + ", want " + w[3] + " " + w[4];
+    if (word(w, 1) == "stat") {
+      const std::uint64_t v = stat(word(w, 2));
+      const std::uint64_t want = std::stoull(word(w, 4));
+      const bool ok = word(w, 3) == "==" ? v == want : word(w, 3) == ">=" ? v >= want : v <= want;
+      if (!ok)
+        error_ = "stat " + word(w, 2) + " = " + std::to_string(v) + ", want " + word(w, 3) + " " +
+                 word(w, 4);
       return ok;
     }
-    if (w[1] == "timeout") {
+    if (word(w, 1) == "timeout") {
       const TimeUs t = agent_->next_timeout();
-      const TimeUs want = parse_time(w[3], now_);
-      const bool ok = w[2] == "<=" ? t <= want : w[2] == ">=" ? t >= want : t == want;
-      if (!ok) error_ = "next_timeout = " + std::to_string(t) + "us, want " + w[2] + " " + w[3];
+      const TimeUs want = parse_time(word(w, 3), now_);
+      const bool ok = word(w, 2) == "<=" ? t <= want : word(w, 2) == ">=" ? t >= want : t == want;
+      if (!ok)
+        error_ =
+            "next_timeout = " + std::to_string(t) + "us, want " + word(w, 2) + " " + word(w, 3);
       return ok;
     }
-    if (w[1] == "status") {
-      std::string want = w[2];
+    if (word(w, 1) == "status") {
+      std::string want = word(w, 2);
       for (char& ch : want) ch = ch == '_' ? ' ' : ch;
       const bool ok = std::string(errc_name(last_status_.code())) == want;
       if (!ok)
-        error_ = std::string("last status ") + errc_name(last_status_.code()) + ", want " + w[2];
+        error_ =
+            std::string("last status ") + errc_name(last_status_.code()) + ", want " + word(w, 2);
       return ok;
     }
-    if (w[1] == "none") {
+    if (word(w, 1) == "none") {
       if (!log_.empty()) error_ = "expected no actions";
       return log_.empty();
     }
-    const bool negate = w[1] == "no";
+    const bool negate = word(w, 1) == "no";
     const std::size_t at = negate ? 2 : 1;
     bool found = false;
     for (const auto& s : log_) found = found || matches(s, w, at);
     if (found == negate) {
       std::string what;
-      for (std::size_t k = at; k < w.size(); ++k) what += " " + w[k];
+      for (std::size_t k = at; k < w.size(); ++k) what += " " + word(w, k);
       error_ = (negate ? "unexpected" : "missing") + what;
       return false;
     }
