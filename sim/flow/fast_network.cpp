@@ -54,6 +54,7 @@ double FastFlowNetwork::current_rate(const Flow& f) const {
 double FastFlowNetwork::remaining_at(const Flow& f, Time now) const {
   if (f.hub != kNone && f.high) {
     const Hub& h = hubs_[static_cast<std::size_t>(f.hub)];
+    if (now <= h.vtime_at) return f.vfinish - h.vtime;
     return f.vfinish - (h.vtime + h.level * static_cast<double>(now - h.vtime_at));
   }
   return f.remaining - f.rate * static_cast<double>(now - f.settled);
@@ -92,7 +93,9 @@ bool FastFlowNetwork::eligible(std::uint32_t i, std::int32_t& hub) const {
 }
 
 void FastFlowNetwork::hub_advance(Hub& h, Time now) {
-  if (!h.high.empty()) h.vtime += h.level * static_cast<double>(now - h.vtime_at);
+  // The level may be stale (even infinite) between an insertion and the rebalance that follows
+  // at the same instant: only elapsed time moves the virtual clock.
+  if (!h.high.empty() && now > h.vtime_at) h.vtime += h.level * static_cast<double>(now - h.vtime_at);
   h.vtime_at = now;
 }
 
