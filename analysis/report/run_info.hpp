@@ -1,0 +1,27 @@
+// What a run was (scenario, seed, policy, partial) and how it ran (wall time,
+// memory, host, version), written next to the metrics. Data only. Only the
+// `run` part (RunStats) may differ between two runs of the same binary, scenario and seed.
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace p2pcdn::analysis {
+
+struct RunStats {
+  double wall_time_s = 0;
+  std::uint64_t peak_rss_bytes = 0;
+  std::string host;     // machine name
+  std::string version;  // p2pcdn-sim version / git describe
+};
+
+struct RunInfo {
+  std::string scenario_path;
+  std::string scenario_name;
+  std::uint64_t seed = 0;
+  std::string policy;    // scheduler policy name
+  bool partial = false;  // stopped early (Ctrl-C): metrics cover [0, end) only
+  std::uint64_t events_processed = 0;
+  RunStats run;
+};
+
+}  // namespace p2pcdn::analysis

@@ -1,0 +1,31 @@
+// timeseries.csv writer.
+#include "analysis/report/timeseries_csv.hpp"
+
+#include "analysis/io/atomic_file.hpp"
+#include "analysis/io/csv.hpp"
+
+namespace p2pcdn::analysis {
+
+std::string timeseries_csv(const Summary& s) {
+  io::CsvWriter w;
+  for (const char* h : {"t_start_s", "t_end_s", "viewers", "viewers_peak", "cdn_gbps", "p2p_gbps",
+                        "turn_gbps", "offload", "stalling_share", "mean_bitrate_kbps"}) {
+    w.field(h);
+  }
+  for (const auto& pop : s.pops) w.field("cdn_gbps." + pop);
+  w.end_row();
+  for (const auto& r : s.timeseries) {
+    w.field(r.t_start_s).field(r.t_end_s).field(r.viewers).field(r.viewers_peak);
+    w.field(r.cdn_gbps).field(r.p2p_gbps).field(r.turn_gbps).field(r.offload);
+    w.field(r.stalling_share).field(r.mean_bitrate_kbps);
+    for (const double v : r.cdn_gbps_by_pop) w.field(v);
+    w.end_row();
+  }
+  return w.str();
+}
+
+void write_timeseries_csv(const std::filesystem::path& path, const Summary& summary) {
+  io::write_file_atomic(path, timeseries_csv(summary));
+}
+
+}  // namespace p2pcdn::analysis
