@@ -117,6 +117,7 @@ void decode_audience(Ctx& ctx, const Node* n, AudienceSpec& a) {
   m.choice("rate_method", a.rate_method,
            {{"renewal", RateMethod::kRenewal}, {"little", RateMethod::kLittle}});
   m.number("rate_step_s", a.rate_step_s, {0.1, 600.0, false, false});
+  m.boolean("forced_departures", a.forced_departures);
 }
 
 void decode_capacity(Ctx& ctx, const Node* n, const std::string& path, CapacityLaw& c) {

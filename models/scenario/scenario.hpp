@@ -105,6 +105,9 @@ struct AudienceSpec {
   SessionSpec session{};
   RateMethod rate_method = RateMethod::kRenewal;
   double rate_step_s = 5.0;  // grid of the piecewise-constant arrival rate (D)
+  // Where the curve falls faster than sessions end (post-event decay, key-moment drop), add a
+  // forced-departure hazard so concurrency follows it (renewal method only) (D).
+  bool forced_departures = true;
 };
 
 // ---------------------------------------------------------------- population
