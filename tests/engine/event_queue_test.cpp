@@ -23,7 +23,7 @@ Event make_event(Time at, std::uint64_t seq, std::uint32_t target = 0, std::uint
 // base + delta, saturating at kNever (time never wraps around).
 Time later(Time base, std::uint64_t delta) {
   const auto d = static_cast<Time>(delta);
-  return d > kNever - base ? kNever : base + d;
+  return base >= 0 && d > kNever - base ? kNever : base + d;
 }
 
 void expect_same(const Event& a, const Event& b) {
