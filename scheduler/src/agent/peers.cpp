@@ -159,8 +159,11 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes) {
       erase_transfer(ti);
       return Status();
     }
+    // A Reject that crossed our Cancel (or a timeout) is normal; one for an id we never
+    // issued is not.
+    if (reject->request_id != 0 && reject->request_id < next_transfer_id) return Status();
     ++stats.malformed_messages;
-    return Status(Errc::kProtocolViolation, "reject for no outstanding request");
+    return Status(Errc::kProtocolViolation, "reject for a request never sent");
   } else if (std::holds_alternative<wire::Choke>(m)) {
     p->choked = true;
   } else if (std::holds_alternative<wire::Unchoke>(m)) {

@@ -24,7 +24,10 @@ std::size_t PlanContext::queue_size() const {
 }
 
 TimeUs PlanContext::buffer_us() const {
-  return std::max<TimeUs>(core_.player.buffer_end_us - core_.player.playhead_us, 0);
+  // Time-aware: the buffer left now, not when the player last reported.
+  const auto& v = core_.player;
+  if (v.next_deadline_us == kNever) return std::max<TimeUs>(v.buffer_end_us - v.playhead_us, 0);
+  return std::max<TimeUs>(v.next_deadline_us - core_.now, 0);
 }
 
 QueueItem PlanContext::queue(std::size_t i) const {
@@ -52,6 +55,7 @@ QueueItem PlanContext::queue(std::size_t i) const {
 
   const std::uint32_t index = need + static_cast<std::uint32_t>(i);
   const agent_detail::Slot& s = c.slot(index);
+  if (deadline != kNever) ahead = deadline - c.now;  // media time from the playhead, now
   QueueItem q;
   q.index = index;
   q.size_bytes = s.size_bytes;

@@ -33,7 +33,8 @@ struct QueueItem {
   std::uint32_t size_bytes = 0;
   TimeUs available_at_us = 0;
   TimeUs deadline_us = kNever;  // when the player needs it (absolute host time)
-  TimeUs ahead_us = 0;          // media time from the playhead to the segment's start
+  TimeUs ahead_us = 0;          // media time from the playhead (now) to the segment's start
+                                // (= deadline - now while playing)
   Phase phase = Phase::kNotYet;
   std::uint8_t http_attempts = 0;
   std::uint8_t p2p_attempts = 0;
@@ -63,7 +64,7 @@ class PlanContext {
   // Segments from the player's next_needed forward (queue order = deadline order).
   [[nodiscard]] std::size_t queue_size() const;
   [[nodiscard]] QueueItem queue(std::size_t i) const;
-  [[nodiscard]] TimeUs buffer_us() const;  // buffer_end - playhead
+  [[nodiscard]] TimeUs buffer_us() const;  // buffer left now (next deadline - now)
 
   [[nodiscard]] std::size_t peer_count() const;
   [[nodiscard]] PeerInfo peer(std::size_t j) const;

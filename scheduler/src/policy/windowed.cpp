@@ -40,8 +40,12 @@ class Windowed final : public Policy {
         }
         continue;
       }
+      // Re-plan when this segment enters the high-demand window (HTTP-first from then on).
+      if (q.phase != Phase::kStored && q.deadline_us != kNever) {
+        ctx.wake_at(q.deadline_us - cfg.high_demand_window_us);
+      }
       if (q.ahead_us >= cfg.p2p_download_window_us) break;
-      if (ctx.p2p_free() == 0) break;  // step 5: P2P only, no pre-emption
+      if (ctx.p2p_free() == 0) continue;  // step 5: P2P only, no pre-emption
       if (q.phase == Phase::kMissing && q.holders > 0) {
         if (const std::size_t j = pick_peer_weighted(ctx, q.index); j != kNone)
           ctx.fetch_peer(q.index, j);

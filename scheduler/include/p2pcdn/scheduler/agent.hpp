@@ -157,6 +157,9 @@ class Agent {
   // the whole memory cost of one viewer.
   [[nodiscard]] std::size_t heap_bytes() const;
   [[nodiscard]] std::size_t peer_count() const;
+  // Verifies the internal invariants (every table within its cap, no segment downloaded twice
+  // at once, per-peer counters consistent). For tests, fuzzers and debug hosts; O(state).
+  [[nodiscard]] Status check_invariants() const;
 
   Agent(Agent&&) noexcept;
   Agent& operator=(Agent&&) noexcept;
