@@ -65,6 +65,9 @@ TEST(Tracker, CreateAndJoinValidateInput) {
   bad.inbound_max = 0;
   EXPECT_EQ(Tracker::create(bad, 1).status().code(), Errc::kInvalidArgument);
   bad = {};
+  bad.peers_max = 0;
+  EXPECT_EQ(Tracker::create(bad, 1).status().code(), Errc::kInvalidArgument);
+  bad = {};
   bad.can_connect[0][1] = false;  // asymmetric
   EXPECT_EQ(Tracker::create(bad, 1).status().code(), Errc::kInvalidArgument);
 
@@ -77,6 +80,17 @@ TEST(Tracker, CreateAndJoinValidateInput) {
   EXPECT_EQ(t.peer_count(), 0U);
   EXPECT_EQ(t.handle_switch_rendition(0, PeerId{1}, 2).code(), Errc::kUnknownPeer);
   EXPECT_TRUE(t.neighbours_for(0, PeerId{1}, 5).empty());
+
+  TrackerConfig small;
+  small.peers_max = 2;
+  Tracker u = make(small);
+  ASSERT_TRUE(u.handle_join(0, PeerId{1}, profile(1, 0, 0, 0)).ok());
+  ASSERT_TRUE(u.handle_join(0, PeerId{2}, profile(1, 0, 0, 0)).ok());
+  EXPECT_EQ(u.handle_join(0, PeerId{3}, profile(1, 0, 0, 0)).code(), Errc::kCapacityExceeded);
+  EXPECT_TRUE(u.handle_join(0, PeerId{2}, profile(1, 1, 0, 0)).ok());  // re-join is not new
+  u.handle_leave(1, PeerId{1});
+  EXPECT_TRUE(u.handle_join(1, PeerId{3}, profile(1, 0, 0, 0)).ok());
+  EXPECT_EQ(u.peer_count(), 2U);
 }
 
 TEST(Tracker, NeverSelfDuplicateDepartedExcludedOrIncompatible) {

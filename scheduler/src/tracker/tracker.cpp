@@ -102,13 +102,15 @@ std::uint32_t next_epoch(State& s) {
   return s.epoch_;
 }
 
-// Examines one candidate; returns true if it was taken as a neighbour.
+// Draws candidates from one tier at a time; every examined peer is marked with the
+// call's epoch so it is looked at once per call whatever tier it appears in again.
 struct Sampler {
   State& s;
   const std::array<bool, kNatClassCount>& nat_ok;
   std::uint32_t epoch;
   std::size_t want;
 
+  // Takes `slot` if eligible; an eligible non-uploader goes to the fallback list.
   void consider(std::uint32_t slot) {
     PeerRec& rec = s.peers_[slot];
     if (rec.mark == epoch) {
@@ -157,6 +159,9 @@ Result<Tracker> Tracker::create(const TrackerConfig& config, std::uint64_t seed)
   if (config.inbound_max == 0) {
     return Status(Errc::kInvalidArgument, "inbound_max must be > 0");
   }
+  if (config.peers_max == 0 || config.peers_max == kNoSlot) {
+    return Status(Errc::kInvalidArgument, "peers_max must be in [1, 0xFFFFFFFE]");
+  }
   for (std::size_t a = 0; a < kNatClassCount; ++a) {
     for (std::size_t b = 0; b < kNatClassCount; ++b) {
       if (config.can_connect[a][b] != config.can_connect[b][a]) {
@@ -183,6 +188,9 @@ Status Tracker::handle_join(TimeUs now, PeerId peer, const PeerProfile& profile)
   }
   advance_clock(s, now);
   std::uint32_t slot = s.slot_of_.find(id);
+  if (slot == kNoSlot && s.peer_count_ >= s.config_.peers_max) {
+    return Status(Errc::kCapacityExceeded, "peers_max");
+  }
   if (slot != kNoSlot) {
     remove_member(s, slot);  // re-join: new profile, same slot and inbound count
   } else if (!s.free_slots_.empty()) {

@@ -1,6 +1,6 @@
 // Tiny deterministic PRNG for the scheduler library (xoshiro256** seeded by SplitMix64).
 // Randomness in the scheduler comes ONLY from a seed the host passes in: this class
-// must never read a clock, std::random_device or any global state.
+// must never read a clock, an entropy source or any global state.
 #pragma once
 #include <cstdint>
 

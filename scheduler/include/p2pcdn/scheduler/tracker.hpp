@@ -68,16 +68,20 @@ struct TrackerConfig {
   // Prefer neighbours of the same (region, isp) before the same region: keeps traffic
   // inside the ISP (cheaper transit, lower RTT).
   bool prefer_same_isp = true;
+  // Named cap on joined peers (style §7.1 rule 4). 50 M covers the largest audience in
+  // parameters.md §1.1 (59 M is a platform-wide peak, not one tracker) at ~80 B per peer.
+  std::uint32_t peers_max = 50'000'000;
 };
 
 class Tracker {
  public:
-  // kInvalidArgument if neighbours_max or inbound_max is 0 or can_connect is not symmetric.
+  // kInvalidArgument if neighbours_max, inbound_max or peers_max is 0 (or peers_max is
+  // 0xFFFFFFFF, a reserved index) or can_connect is not symmetric.
   [[nodiscard]] static Result<Tracker> create(const TrackerConfig& config, std::uint64_t seed);
 
   // Adds `peer` to the swarm (profile.stream, profile.rendition). A peer already known is
   // re-joined with the new profile (its inbound count is kept). kInvalidArgument for the
-  // reserved id 0xFFFFFFFF or a nat outside NatClass.
+  // reserved id 0xFFFFFFFF or a nat outside NatClass; kCapacityExceeded at peers_max.
   [[nodiscard]] Status handle_join(TimeUs now, PeerId peer, const PeerProfile& profile);
   // Forgets `peer`; unknown peers are ignored. The tracker does not remember which
   // neighbours `peer` was given: the host calls release(peer, b) for each of them.
