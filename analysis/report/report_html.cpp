@@ -207,7 +207,7 @@ header h1{margin:0 0 4px;font-size:24px;font-weight:650}
 header .meta{color:var(--muted);font-size:13px}
 .badge{display:inline-block;background:#fff3bf;color:#7c5e00;border:1px solid #ffe066;border-radius:4px;padding:1px 8px;font-weight:600;font-size:12px;margin-left:8px;vertical-align:middle}
 h2{font-size:17px;margin:28px 0 10px;font-weight:650}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:12px;margin-top:18px}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:12px;margin-top:18px}
 .card{background:#fff;border-radius:8px;border-top:4px solid #adb5bd;padding:12px 14px;box-shadow:0 1px 2px rgba(0,0,0,.06)}
 .card .label{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
 .card .value{font-size:28px;font-weight:650;margin:2px 0;font-variant-numeric:tabular-nums}
@@ -235,6 +235,8 @@ std::string report_html(const Summary& s, const RunInfo& info,
                         const std::vector<ReportSection>& extra) {
   const double duration_s = to_seconds(s.end_us);
   const std::string name = info.scenario_name.empty() ? info.scenario_path : info.scenario_name;
+  const std::string interval_text =
+      svg::format_tick(to_seconds(s.interval_us), to_seconds(s.interval_us)) + " s";
   std::string h;
   h.reserve(1 << 20);
   h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -251,7 +253,7 @@ std::string report_html(const Summary& s, const RunInfo& info,
        "</code> · seed " + std::to_string(info.seed) + " · policy " +
        escape_xml(info.policy.empty() ? "–" : info.policy) + " · simulated " +
        duration_text(duration_s) + " · " + count(info.events_processed) + " events · interval " +
-       sig3(to_seconds(s.interval_us)) + " s</div></header>\n";
+       interval_text + "</div></header>\n";
 
   // ---- key figures: cards
   const double total_bytes = static_cast<double>(s.bytes_cdn) + static_cast<double>(s.bytes_p2p) +
@@ -291,8 +293,7 @@ std::string report_html(const Summary& s, const RunInfo& info,
   row("Bytes from CDN", bytes_text(static_cast<double>(s.bytes_cdn)), count(s.bytes_cdn) + " B");
   row("Bytes from peers", bytes_text(static_cast<double>(s.bytes_p2p)), count(s.bytes_p2p) + " B");
   row("Bytes via TURN", bytes_text(static_cast<double>(s.bytes_turn)), count(s.bytes_turn) + " B");
-  row("CDN egress peak", gbps_text(s.cdn.peak_gbps),
-      "highest " + sig3(to_seconds(s.interval_us)) + " s interval");
+  row("CDN egress peak", gbps_text(s.cdn.peak_gbps), "highest " + interval_text + " interval");
   row("CDN egress p95", gbps_text(s.cdn.p95_gbps),
       "95th percentile of interval rates (burstable billing)");
   row("CDN egress mean", gbps_text(s.cdn.mean_gbps), "over the whole run");
@@ -310,7 +311,8 @@ std::string report_html(const Summary& s, const RunInfo& info,
           ", p99 " + seconds_text(s.startup_s.p99));
   row("Never started", pct(s.never_started_share), "left before the first frame");
   row("Average bitrate", kbps_text(s.avg_bitrate_kbps.mean),
-      "mean over viewers; p10-ish view in the CDF data");
+      "mean of per-viewer time-weighted bitrates; p50 " + kbps_text(s.avg_bitrate_kbps.p50) +
+          ", p90 " + kbps_text(s.avg_bitrate_kbps.p90));
   row("Bitrate switches", sig3(s.bitrate_switches.mean),
       "mean per viewer; p90 " + sig3(s.bitrate_switches.p90));
   row("P2P connections", count(s.connection_successes) + " / " + count(s.connection_attempts),
@@ -326,6 +328,12 @@ std::string report_html(const Summary& s, const RunInfo& info,
   const svg::UnitScale ts = svg::time_scale_s(end_s);
   const Plotted p = downsample(s, ts.divisor);
   const std::string t_label = "time since start (" + ts.unit + ")";
+  // Every time axis spans the whole measured run, [0, end].
+  const auto time_axis = [&](svg::ChartOptions& o) {
+    o.x.label = t_label;
+    o.x.min = 0.0;
+    o.x.max = std::max(end_s, 1e-9) / ts.divisor;
+  };
   double max_stack = 0;
   for (std::size_t i = 0; i < p.t.size(); ++i)
     max_stack = std::max(max_stack, p.cdn[i] + p.p2p[i] + p.turn[i]);
@@ -336,7 +344,7 @@ std::string report_html(const Summary& s, const RunInfo& info,
     svg::ChartOptions o;
     o.title = "Concurrent viewers";
     o.subtitle = "time-averaged per interval · peak " + count(s.peak_concurrency);
-    o.x.label = t_label;
+    time_axis(o);
     o.y.label = "viewers";
     svg::Series v{"viewers", p.t, p.viewers, kViewersColor, false};
     v.name = "";
@@ -346,7 +354,7 @@ std::string report_html(const Summary& s, const RunInfo& info,
     svg::ChartOptions o;
     o.title = "Egress by source (stacked)";
     o.subtitle = "CDN peak " + gbps_text(s.cdn.peak_gbps) + " · p95 " + gbps_text(s.cdn.p95_gbps);
-    o.x.label = t_label;
+    time_axis(o);
     o.y.label = "egress (" + rate.unit + ")";
     h += figure(svg::stacked_area_chart(
         o, {{"CDN", p.t, scaled(p.cdn, rate.divisor), kCdnColor, false},
@@ -357,7 +365,7 @@ std::string report_html(const Summary& s, const RunInfo& info,
     svg::ChartOptions o;
     o.title = "Offload over time";
     o.subtitle = "share of video bytes delivered by peers, per interval";
-    o.x.label = t_label;
+    time_axis(o);
     o.y.label = "offload";
     o.y.format = svg::Format::kPercent;
     o.y.min = 0.0;
@@ -369,7 +377,7 @@ std::string report_html(const Summary& s, const RunInfo& info,
     svg::ChartOptions o;
     o.title = "Viewers stalling";
     o.subtitle = "share of viewer time spent rebuffering, per interval";
-    o.x.label = t_label;
+    time_axis(o);
     o.y.label = "stalling";
     o.y.format = svg::Format::kPercent;
     h += figure(svg::line_chart(o, {{"", p.t, p.stalling, "#E69F00", false}}));
@@ -382,7 +390,7 @@ std::string report_html(const Summary& s, const RunInfo& info,
     const svg::UnitScale pr = svg::bitrate_scale_gbps(max_pop);
     svg::ChartOptions o;
     o.title = "CDN egress per PoP";
-    o.x.label = t_label;
+    time_axis(o);
     o.y.label = "egress (" + pr.unit + ")";
     std::vector<svg::Series> ser;
     for (std::size_t i = 0; i < s.pops.size(); ++i)
@@ -395,7 +403,7 @@ std::string report_html(const Summary& s, const RunInfo& info,
     if (any) {
       svg::ChartOptions o;
       o.title = "Mean bitrate of playing viewers";
-      o.x.label = t_label;
+      time_axis(o);
       o.y.label = "bitrate (Mbit/s)";
       h += figure(svg::line_chart(o, {{"", p.t, scaled(p.bitrate, 1000), "#56B4E9", false}}));
     }
@@ -405,15 +413,13 @@ std::string report_html(const Summary& s, const RunInfo& info,
   // ---- QoE distributions
   h += "<h2>Quality of experience</h2><div class=\"grid\">";
   h += figure(cdf_svg(s.rebuffering_ratio, "Rebuffering ratio (CDF)",
-                      "rebuffering ratio = stall / (play + stall)", svg::Format::kPercent, 1,
-                      "viewers"));
+                      "rebuffering ratio = stall / (play + stall)", svg::Format::kPercent, 1, ""));
   h += figure(cdf_svg(s.startup_s, "Start-up time (CDF)", "start-up time (s)", svg::Format::kNumber,
-                      1, "viewers"));
+                      1, ""));
   h += figure(cdf_svg(s.avg_bitrate_kbps, "Average bitrate per viewer (CDF)",
-                      "average bitrate (Mbit/s)", svg::Format::kNumber, 1000, "viewers"));
+                      "average bitrate (Mbit/s)", svg::Format::kNumber, 1000, ""));
   h += figure(cdf_svg(s.viewer_offload, "Offload per viewer (CDF)",
-                      "share of the viewer's bytes from peers", svg::Format::kPercent, 1,
-                      "viewers"));
+                      "share of the viewer's bytes from peers", svg::Format::kPercent, 1, ""));
   h += "</div>\n";
 
   // ---- breakdowns

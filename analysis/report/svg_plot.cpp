@@ -156,7 +156,9 @@ Frame axes(std::string& out, const ChartOptions& o, double top, double xlo, doub
   if (!std::isfinite(xlo) || !std::isfinite(xhi)) xlo = 0, xhi = 1;
   if (!std::isfinite(ylo) || !std::isfinite(yhi)) ylo = 0, yhi = 1;
   f.xt = nice_ticks(o.x.min.value_or(xlo), o.x.max.value_or(xhi), 6);
-  f.yt = nice_ticks(o.y.min.value_or(std::min(0.0, ylo)), o.y.max.value_or(yhi), 5);
+  // A little headroom so a curve's peak never sits on the frame.
+  f.yt = nice_ticks(o.y.min.value_or(std::min(0.0, ylo)),
+                    o.y.max.value_or(yhi > 0 ? yhi * 1.04 : yhi), 5);
   // Fixed ends stay exact (e.g. a 0..100 % axis); data-driven ends round outwards.
   if (o.x.min) f.xt.lo = *o.x.min;
   if (o.x.max) f.xt.hi = *o.x.max;
@@ -475,12 +477,12 @@ std::string cdf_chart(const ChartOptions& o, const std::vector<Series>& series) 
         d += ' ';
         d += num(f.py(0));
       }
-      for (const double yv : {prev_p, s.y[k]}) {
-        d += 'L';
-        d += num(x);
-        d += ' ';
-        d += num(f.py(yv));
-      }
+      // Points are quantiles of a continuous quantity: join them with straight segments
+      // (a vertical run where many viewers share a value, e.g. rebuffering 0).
+      d += 'L';
+      d += num(x);
+      d += ' ';
+      d += num(f.py(s.y[k]));
       prev_p = s.y[k];
     }
     if (d.empty()) continue;
@@ -501,7 +503,12 @@ std::string hbar_chart(const ChartOptions& o, const std::vector<Bar>& bars) {
   for (const auto& b : bars)
     label_w = std::max(label_w, kCharWidth * static_cast<double>(b.label.size()));
   const double x0 = std::min(8 + label_w + 10, o.width * 0.35);
-  const double x1 = o.width - 150.0;  // room for the value text
+  double text_w = 0;
+  for (const auto& b : bars) {
+    const std::string t = format_plain(b.value, o.x.format) + "  " + b.note;
+    text_w = std::max(text_w, kCharWidth * static_cast<double>(t.size()));
+  }
+  const double x1 = o.width - std::min(o.width * 0.4, text_w + 16);  // room for the value text
   const double height =
       top + kRow * static_cast<double>(std::max<std::size_t>(bars.size(), 1)) + 36;
   double hi = 0;

@@ -76,7 +76,8 @@ std::string line_chart(const ChartOptions& options, const std::vector<Series>& s
                        const std::vector<HLine>& hlines = {});
 // Layers stacked bottom-up in the given order; every layer's x must equal layers[0].x.
 std::string stacked_area_chart(const ChartOptions& options, const std::vector<Series>& layers);
-// x: values, y: cumulative probability (0..1, non-decreasing); drawn as steps.
+// x: values, y: cumulative probability (0..1, non-decreasing), e.g. a sketch's quantile
+// points; drawn as a curve from probability 0 at the first value.
 std::string cdf_chart(const ChartOptions& options, const std::vector<Series>& series);
 
 struct Bar {
