@@ -75,6 +75,7 @@ class MetricsCollector {
   void sample(TimeUs now, std::uint64_t viewers_stalling, double mean_bitrate_kbps);
 
   // A P2P connection attempt between a viewer of NAT type nat_a (initiator) and nat_b.
+  // success: the connection was established, directly or through TURN; relayed: through TURN.
   void connection_attempt(std::uint32_t nat_a, std::uint32_t nat_b, bool success, bool relayed);
 
   void viewer_outcome(const ViewerOutcome& outcome);
