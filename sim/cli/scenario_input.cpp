@@ -1,0 +1,28 @@
+#include "sim/cli/scenario_input.hpp"
+
+#include <cstdio>
+#include <stdexcept>
+
+#include "models/scenario/loader.hpp"
+
+namespace p2pcdn::cli {
+
+LoadedScenario load_or_explain(const std::string& path, const std::vector<std::string>& sets) {
+  auto loaded = models::load_scenario(path, sets);
+  if (!loaded.errors.empty()) {
+    for (const auto& error : loaded.errors)
+      std::fprintf(stderr, "%s\n", models::format_error(error).c_str());
+    throw std::invalid_argument(std::to_string(loaded.errors.size()) + " error" +
+                                (loaded.errors.size() == 1 ? "" : "s") + " in " + path);
+  }
+  return LoadedScenario{std::move(*loaded.scenario)};
+}
+
+std::vector<analysis::ReportSection> extra_sections(const models::Scenario& scenario,
+                                                    const sim::RunOutcome& outcome) {
+  (void)scenario;
+  (void)outcome;
+  return {};
+}
+
+}  // namespace p2pcdn::cli

@@ -1,0 +1,120 @@
+#include "sim/host/agent_config.hpp"
+
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <map>
+#include <stdexcept>
+#include <type_traits>
+
+namespace p2pcdn::sim {
+namespace {
+
+using Setter = std::function<void(sched::AgentConfig&, double)>;
+
+template <class T>
+Setter setter(T sched::AgentConfig::*field) {
+  return [field](sched::AgentConfig& config, double value) {
+    if constexpr (std::is_same_v<T, bool>) {
+      if (value != 0.0 && value != 1.0) throw std::invalid_argument("must be 0 or 1");
+      config.*field = value != 0.0;
+    } else if constexpr (std::is_floating_point_v<T>) {
+      if (!std::isfinite(value)) throw std::invalid_argument("must be finite");
+      config.*field = static_cast<T>(value);
+    } else {
+      if (!(value >= static_cast<double>(std::numeric_limits<T>::min()) &&
+            value <= static_cast<double>(std::numeric_limits<T>::max())) ||
+          value != std::floor(value)) {
+        throw std::invalid_argument("must be an integer in [" +
+                                    std::to_string(std::numeric_limits<T>::min()) + ", " +
+                                    std::to_string(std::numeric_limits<T>::max()) + "]");
+      }
+      config.*field = static_cast<T>(value);
+    }
+  };
+}
+
+// Knob names are the AgentConfig field names (documented in scheduler/.../config.hpp).
+// Durations keep their _us suffix: values are microseconds.
+const std::map<std::string, Setter>& knob_table() {
+  static const std::map<std::string, Setter> table = {
+      {"simultaneous_http_downloads", setter(&sched::AgentConfig::simultaneous_http_downloads)},
+      {"simultaneous_p2p_downloads", setter(&sched::AgentConfig::simultaneous_p2p_downloads)},
+      {"high_demand_window_us", setter(&sched::AgentConfig::high_demand_window_us)},
+      {"http_download_window_us", setter(&sched::AgentConfig::http_download_window_us)},
+      {"p2p_download_window_us", setter(&sched::AgentConfig::p2p_download_window_us)},
+      {"random_http_enabled", setter(&sched::AgentConfig::random_http_enabled)},
+      {"random_http_period_us", setter(&sched::AgentConfig::random_http_period_us)},
+      {"http_initial_delay_us", setter(&sched::AgentConfig::http_initial_delay_us)},
+      {"p2p_no_bytes_timeout_us", setter(&sched::AgentConfig::p2p_no_bytes_timeout_us)},
+      {"p2p_min_rate_kbps", setter(&sched::AgentConfig::p2p_min_rate_kbps)},
+      {"http_no_bytes_timeout_us", setter(&sched::AgentConfig::http_no_bytes_timeout_us)},
+      {"http_min_rate_kbps", setter(&sched::AgentConfig::http_min_rate_kbps)},
+      {"http_error_retries", setter(&sched::AgentConfig::http_error_retries)},
+      {"p2p_error_retries", setter(&sched::AgentConfig::p2p_error_retries)},
+      {"fallback_margin_us", setter(&sched::AgentConfig::fallback_margin_us)},
+      {"http_rate_guess_kbps", setter(&sched::AgentConfig::http_rate_guess_kbps)},
+      {"http_rtt_guess_us", setter(&sched::AgentConfig::http_rtt_guess_us)},
+      {"cache_segments_max", setter(&sched::AgentConfig::cache_segments_max)},
+      {"cache_behind_us", setter(&sched::AgentConfig::cache_behind_us)},
+      {"upload_disabled", setter(&sched::AgentConfig::upload_disabled)},
+      {"upload_slots", setter(&sched::AgentConfig::upload_slots)},
+      {"uploads_per_peer_max", setter(&sched::AgentConfig::uploads_per_peer_max)},
+      {"peer_requests_per_s", setter(&sched::AgentConfig::peer_requests_per_s)},
+      {"peer_request_burst", setter(&sched::AgentConfig::peer_request_burst)},
+      {"peers_max", setter(&sched::AgentConfig::peers_max)},
+      {"peers_min", setter(&sched::AgentConfig::peers_min)},
+      {"request_peers_interval_us", setter(&sched::AgentConfig::request_peers_interval_us)},
+      {"score_ewma_alpha", setter(&sched::AgentConfig::score_ewma_alpha)},
+      {"failure_penalty", setter(&sched::AgentConfig::failure_penalty)},
+      {"low_buffer_us", setter(&sched::AgentConfig::low_buffer_us)},
+      {"max_contributors", setter(&sched::AgentConfig::max_contributors)},
+      {"seed_fraction_scale", setter(&sched::AgentConfig::seed_fraction_scale)},
+      {"seed_wait_us", setter(&sched::AgentConfig::seed_wait_us)},
+      {"reference_wait_max_us", setter(&sched::AgentConfig::reference_wait_max_us)},
+  };
+  return table;
+}
+
+}  // namespace
+
+const char* policy_name(models::P2pPolicy policy) {
+  switch (policy) {
+    case models::P2pPolicy::kCdnOnly: return "cdn-only";
+    case models::P2pPolicy::kWindowed: return "windowed";
+    case models::P2pPolicy::kBufferThreshold: return "buffer-threshold";
+    case models::P2pPolicy::kDeadlineAware: return "deadline-aware";
+    case models::P2pPolicy::kReference: return "reference";
+  }
+  return "windowed";
+}
+
+sched::AgentConfig make_agent_config(const models::P2pSpec& p2p) {
+  sched::AgentConfig config;
+  config.policy = p2p.enabled ? policy_name(p2p.policy) : "cdn-only";
+  if (!p2p.enabled) config.p2p_disabled = true;
+  const auto& table = knob_table();
+  for (const auto& [name, value] : p2p.scheduler_knobs) {
+    const auto it = table.find(name);
+    if (it == table.end()) {
+      std::string known;
+      for (const auto& [k, _] : table) known += (known.empty() ? "" : ", ") + k;
+      throw std::invalid_argument("p2p.scheduler_knobs." + name + ": unknown scheduler knob (known: " +
+                                  known + ")");
+    }
+    try {
+      it->second(config, value);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument("p2p.scheduler_knobs." + name + ": " + e.what());
+    }
+  }
+  return config;
+}
+
+std::vector<std::string> agent_knob_names() {
+  std::vector<std::string> names;
+  for (const auto& [name, _] : knob_table()) names.push_back(name);
+  return names;
+}
+
+}  // namespace p2pcdn::sim

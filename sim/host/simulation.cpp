@@ -1,0 +1,1116 @@
+// The host adapter: one scheduler agent and one player per viewer, the tracker,
+// connection attempts by the NAT model, messages with path latency, every
+// transfer through the flow network. Cross-agent notifications that could
+// re-enter an agent while its actions are being drained go through zero-delay
+// events, so no agent is ever called from inside its own drain.
+#include "sim/host/simulation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <stdexcept>
+
+#include "analysis/metrics/collector.hpp"
+#include "models/base/random_stream.hpp"
+#include "models/network/nat.hpp"
+#include "p2pcdn/scheduler/agent.hpp"
+#include "p2pcdn/scheduler/tracker.hpp"
+#include "sim/engine.hpp"
+#include "sim/flow/fast_network.hpp"
+#include "sim/host/agent_config.hpp"
+#include "sim/host/audience_source.hpp"
+#include "sim/host/message_pool.hpp"
+#include "sim/host/slot_pool.hpp"
+#include "sim/host/world.hpp"
+
+namespace p2pcdn::sim {
+namespace {
+
+using sched::Action;
+using sched::ActionKind;
+using sched::Agent;
+using sched::Outcome;
+using sched::PeerId;
+using sched::SegmentKey;
+using sched::TransferId;
+
+constexpr std::uint32_t kNoSlot = 0xFFFFFFFFu;
+constexpr std::size_t kPublishBackfillSegments = 6;  // told to an agent on join / switch
+
+enum class TransferKind : std::uint8_t { kHttp, kPeer };
+enum class NoteKind : std::uint8_t { kTransferDone, kPeerDisconnected };
+
+struct Connection {
+  std::uint32_t peer = 0;             // viewer slot
+  std::uint32_t peer_generation = 0;
+  bool relayed = false;               // through a TURN relay
+  bool initiated = false;             // this side asked the tracker for the peer
+};
+
+// A transfer from the time it is decided until it completes or is cancelled.
+struct Transfer {
+  TransferKind kind = TransferKind::kHttp;
+  bool started = false;  // flow running in the network (else waiting for its latency)
+  bool relayed = false;
+  std::uint32_t receiver = 0, receiver_generation = 0;
+  std::uint32_t sender = kNoSlot, sender_generation = 0;  // peer uploads only
+  std::uint32_t pop = models::kNoPop;                      // HTTP only
+  TransferId receiver_id{};  // the downloader's TransferId
+  TransferId sender_id{};    // the uploader's TransferId
+  SegmentKey segment{};
+  std::uint64_t size_bytes = 0;
+  FlowId flow{};
+  TimeUs requested_at = 0, started_at = 0;
+};
+
+// A notification to one agent, delivered by a zero-delay event (never re-entrant).
+struct Note {
+  NoteKind kind = NoteKind::kTransferDone;
+  std::uint32_t viewer = 0, generation = 0;
+  TransferId transfer{};
+  Outcome outcome = Outcome::kFailed;
+  std::uint32_t peer = 0;
+};
+
+struct ConnectAttempt {
+  std::uint32_t a = 0, a_generation = 0, b = 0, b_generation = 0;
+  models::ConnectOutcome outcome = models::ConnectOutcome::kFailed;
+};
+
+struct DownloadNote {  // last completed downloads, for the player's throughput estimate
+  SegmentKey segment{};
+  std::uint64_t bytes = 0;
+  TimeUs duration_us = 0;
+  bool valid = false;
+};
+
+struct Viewer {
+  std::optional<Agent> agent;
+  models::Player player;
+  ViewerProfile profile;       // attributes drawn from the viewer's own streams
+  ResourceId downlink{}, uplink{};
+  bool resources_made = false;
+  bool in_tracker = false;
+  bool stalled = false;
+  bool playing_counted = false;
+  std::uint16_t swarm_rendition = 0;
+  int bitrate_rendition = -1;  // the rendition counted in the mean-bitrate sum
+  TimeUs joined_at = 0;
+  TimeUs wake_at = kNever;
+  TimeUs tick_at = kNever;
+  TimeUs last_request_peers = -1;
+  std::uint64_t bytes_cdn = 0, bytes_p2p = 0, bytes_turn = 0;
+  std::uint64_t segments_delivered = 0;
+  std::vector<Connection> connections;
+  std::vector<std::uint32_t> transfers;  // transfer slots this viewer takes part in
+  std::array<DownloadNote, 4> downloads{};
+  std::uint32_t channel_position = 0;    // index in its channel's member list
+  std::uint32_t rendition_time_best = 0;
+};
+
+class Host {
+ public:
+  Host(const models::Scenario& scenario, const SimulationOptions& options)
+      : scenario_(scenario),
+        options_(options),
+        seed_(options.seed),
+        world_(World::build(scenario, options.seed)),
+        audience_(scenario, options.seed),
+        engine_(network_),
+        agent_config_(make_agent_config(scenario.p2p)),
+        p2p_enabled_(scenario.p2p.enabled && scenario.p2p.policy != models::P2pPolicy::kCdnOnly),
+        metrics_(metrics_config()),
+        end_us_(from_seconds(scenario.run.duration_s)) {
+    sched::TrackerConfig tracker_config;
+    tracker_config.neighbours_max = static_cast<std::uint16_t>(std::max(1, scenario.p2p.neighbours));
+    tracker_config.inbound_max = static_cast<std::uint16_t>(2 * tracker_config.neighbours_max);
+    for (std::size_t a = 0; a < models::kNatTypeCount; ++a)
+      for (std::size_t b = 0; b < models::kNatTypeCount; ++b)
+        tracker_config.can_connect[a][b] =
+            scenario.nat.direct_possible[a][b] || scenario.turn.enabled;
+    auto tracker = sched::Tracker::create(tracker_config, rng::mix64(seed_ ^ 0x7472616b));
+    if (!tracker.ok()) throw std::invalid_argument("p2p.neighbours: tracker rejected its config");
+    tracker_.emplace(std::move(tracker).value());
+    if (agent_config_.peers_max < scenario.p2p.neighbours) {
+      agent_config_.peers_max = static_cast<std::uint8_t>(
+          std::min<int>(scenario.p2p.neighbours, static_cast<int>(sched::kPeersMax)));
+    }
+    // Validate the agent config once, with a clear error, before any viewer exists.
+    auto probe = Agent::create(agent_config_, 0, 0);
+    if (!probe.ok()) {
+      throw std::invalid_argument(std::string("p2p: the scheduler rejected its configuration: ") +
+                                  probe.status().detail());
+    }
+    for (std::size_t p = 0; p < world_->cdn.pop_count(); ++p) {
+      pop_egress_.push_back(network_.add_resource(
+          static_cast<std::uint64_t>(world_->cdn.egress_bps(static_cast<models::PopId>(p)))));
+    }
+    for (std::size_t r = 0; r < world_->region_names.size(); ++r) {
+      turn_.push_back(network_.add_resource(
+          scenario.turn.enabled ? static_cast<std::uint64_t>(scenario.turn.capacity_gbps * 1e9)
+                                : 0));
+    }
+    channel_members_.resize(world_->streams.size());
+  }
+
+  SimulationResult run() {
+    // First arrival, first segment of every channel, periodic samples, PoP outages.
+    schedule_next_arrival();
+    for (std::uint32_t c = 0; c < world_->streams.size(); ++c) {
+      engine_.schedule(world_->streams[c].availability_us(0), EventKind::kSegmentPublished, c, 0,
+                       0);
+    }
+    engine_.schedule(std::min(interval_us(), end_us_), EventKind::kSample, 0);
+    schedule_next_pop_change(0);
+
+    auto dispatch = Dispatch{*this};
+    RunStatus status = RunStatus::kReachedEnd;
+    // Run in slices so progress and the stop flag are looked at regularly.
+    for (;;) {
+      status = engine_.run_until(end_us_, dispatch);
+      if (status != RunStatus::kStopped) break;
+      if (stop_requested()) break;
+      engine_.clear_stop();
+      if (options_.progress) {
+        options_.progress(to_seconds(engine_.now()), engine_.events_processed(), viewer_count());
+      }
+    }
+    const bool partial = status == RunStatus::kStopped;
+    const TimeUs end = partial ? engine_.now() : end_us_;
+    return finish(end, partial);
+  }
+
+ private:
+  struct Dispatch {
+    Host& host;
+    void operator()(const Event& event) { host.on_event(event); }
+    void operator()(const FlowDone& done) { host.on_flow_done(done); }
+  };
+
+  analysis::MetricsConfig metrics_config() const {
+    analysis::MetricsConfig config;
+    config.interval_us = from_seconds(scenario_.metrics.interval_s);
+    config.duration_us = from_seconds(scenario_.run.duration_s);
+    for (std::size_t p = 0; p < world_->cdn.pop_count(); ++p)
+      config.pops.push_back(world_->cdn.pop_name(static_cast<models::PopId>(p)));
+    config.renditions = world_->rendition_names;
+    for (std::size_t d = 0; d < models::kDeviceClassCount; ++d)
+      config.devices.push_back(models::to_string(static_cast<models::DeviceClass>(d)));
+    config.nats = {"open", "full-cone", "restricted", "port-restricted", "symmetric",
+                   "udp-blocked"};
+    config.regions = world_->region_names;
+    return config;
+  }
+
+  TimeUs interval_us() const { return from_seconds(scenario_.metrics.interval_s); }
+  std::uint64_t viewer_count() const { return viewers_.live_count(); }
+  bool stop_requested() const {
+    return options_.stop != nullptr && options_.stop->load(std::memory_order_relaxed);
+  }
+
+  // ---------------------------------------------------------------- event dispatch
+  void on_event(const Event& event) {
+    if ((engine_.events_processed() & 0x3FFF) == 0) {
+      if (options_.progress || stop_requested()) engine_.request_stop();
+    }
+    switch (event.kind) {
+      case EventKind::kViewerArrive: on_arrival(); break;
+      case EventKind::kViewerDepart:
+        if (viewers_.is_current(event.target, event.generation)) depart(event.target);
+        break;
+      case EventKind::kSegmentPublished: on_segment_published(event.target, event.payload); break;
+      case EventKind::kConnectResult: on_connect_result(event.target); break;
+      case EventKind::kMessageArrive: on_message(event); break;
+      case EventKind::kFlowStart: on_flow_start(event); break;
+      case EventKind::kAgentWake: on_wake(event); break;
+      case EventKind::kPlayerTick: on_player_tick(event); break;
+      case EventKind::kSample: on_sample(event.at); break;
+      case EventKind::kPopOutage:
+      case EventKind::kPopRecover: on_pop_change(); break;
+      case EventKind::kUser: on_note(event.target); break;
+    }
+  }
+
+  // ---------------------------------------------------------------- arrivals and departures
+  void schedule_next_arrival() {
+    while (auto arrival = audience_.next()) {
+      if (arrival->time_us >= end_us_) return;
+      pending_arrival_ = *arrival;
+      engine_.schedule(std::max(arrival->time_us, engine_.now()), EventKind::kViewerArrive, 0);
+      return;
+    }
+  }
+
+  void on_arrival() {
+    const Arrival arrival = pending_arrival_;
+    schedule_next_arrival();
+    join(arrival);
+  }
+
+  void join(const Arrival& arrival) {
+    const TimeUs now = engine_.now();
+    const std::uint32_t slot = viewers_.acquire();
+    if (slot >= viewer_state_.size()) viewer_state_.resize(slot + 1);
+    Viewer& v = viewer_state_[slot];
+    v = Viewer{};
+    v.profile = audience_.profile(arrival);
+    v.joined_at = now;
+    ++host_.viewers_total;
+    // Access links: one downlink and one uplink resource per slot, reused by later viewers.
+    if (!slot_resources_made(slot)) {
+      slot_down_.resize(std::max<std::size_t>(slot_down_.size(), slot + 1));
+      slot_up_.resize(std::max<std::size_t>(slot_up_.size(), slot + 1));
+      slot_down_[slot] = network_.add_resource(v.profile.down_bps);
+      slot_up_[slot] = network_.add_resource(std::max<std::uint64_t>(1, v.profile.up_bps));
+      slot_made_.resize(std::max<std::size_t>(slot_made_.size(), slot + 1));
+      slot_made_[slot] = 1;
+    } else {
+      network_.set_capacity(now, slot_down_[slot], v.profile.down_bps);
+      network_.set_capacity(now, slot_up_[slot], std::max<std::uint64_t>(1, v.profile.up_bps));
+    }
+    v.downlink = slot_down_[slot];
+    v.uplink = slot_up_[slot];
+
+    auto& members = channel_members_[v.profile.channel];
+    v.channel_position = static_cast<std::uint32_t>(members.size());
+    members.push_back(slot);
+
+    metrics_.viewer_joined(now);
+    host_.peak_viewers = std::max<std::uint64_t>(host_.peak_viewers, viewers_.live_count());
+
+    sched::AgentConfig config = agent_config_;
+    if (!v.profile.uploads) config.upload_disabled = true;
+    const bool p2p = p2p_enabled_ && v.profile.can_webrtc;
+    if (!p2p) config.policy = "cdn-only";
+    auto agent = Agent::create(config, rng::mix64(seed_ ^ rng::mix64(arrival.viewer_id)), now);
+    if (!agent.ok()) throw std::logic_error("agent config accepted once, rejected now");
+    v.agent.emplace(std::move(agent).value());
+
+    const models::PlayerConfig& pc = player_config(v);
+    v.player.join(now, pc, v.profile.max_rendition);
+    const models::NeededSegment need = v.player.next_needed(pc);
+    v.swarm_rendition = need.rendition;
+
+    if (p2p) {
+      const sched::Status joined = tracker_->handle_join(now, PeerId{slot}, peer_profile(v));
+      v.in_tracker = joined.ok();
+    }
+    engine_.schedule(std::min(now + v.profile.session_us, kNever - 1), EventKind::kViewerDepart,
+                     slot, viewers_.generation(slot));
+    backfill_manifest(slot, need.rendition);
+    tell_player(slot);
+    if (v.in_tracker) find_neighbours(slot);
+    drain(slot);
+    update_player_timer(slot);
+  }
+
+  void depart(std::uint32_t slot) {
+    const TimeUs now = engine_.now();
+    Viewer& v = viewer_state_[slot];
+    const models::PlayerConfig& pc = player_config(v);
+    v.player.advance_to(now, pc);
+    update_stall_state(slot);
+    v.player.leave(now, pc);
+    if (v.stalled) {
+      metrics_.stall_ended(now);
+      v.stalled = false;
+    }
+    set_bitrate_rendition(slot, -1);
+    record_outcome(slot, now);
+    metrics_.viewer_left(now);
+
+    // Transfers first (their flows stop and their bytes are settled), then connections.
+    const std::vector<std::uint32_t> transfers = v.transfers;
+    for (std::uint32_t t : transfers) {
+      if (transfers_.is_live(t)) abort_transfer(t, /*notify_receiver=*/true, /*notify_sender=*/true,
+                                                slot);
+    }
+    const std::vector<Connection> connections = v.connections;
+    v.connections.clear();
+    for (const Connection& c : connections) {
+      if (!viewers_.is_current(c.peer, c.peer_generation)) continue;
+      remove_connection(c.peer, slot);
+      if (c.initiated) tracker_->release(PeerId{slot}, PeerId{c.peer});
+      else tracker_->release(PeerId{c.peer}, PeerId{slot});
+      notify_disconnected(c.peer, slot);
+    }
+    if (v.in_tracker) tracker_->handle_leave(now, PeerId{slot});
+
+    auto& members = channel_members_[v.profile.channel];
+    const std::uint32_t last = members.back();
+    members[v.channel_position] = last;
+    viewer_state_[last].channel_position = v.channel_position;
+    members.pop_back();
+
+    v.agent.reset();
+    v.connections.shrink_to_fit();
+    v.transfers.clear();
+    v.transfers.shrink_to_fit();
+    viewers_.release(slot);
+  }
+
+  void record_outcome(std::uint32_t slot, TimeUs now) {
+    Viewer& v = viewer_state_[slot];
+    analysis::ViewerOutcome outcome;
+    outcome.device = v.profile.device;
+    outcome.nat = v.profile.nat;
+    outcome.region = v.profile.region;
+    const int rendition = v.player.last_rendition();
+    outcome.rendition = rendition < 0 ? analysis::kNone : static_cast<std::uint32_t>(rendition);
+    outcome.play_us = v.player.play_us();
+    outcome.stall_us = v.player.stall_us();
+    outcome.startup_us = v.player.started() ? v.player.startup_us() : -1;
+    outcome.stalls = v.player.stall_count();
+    outcome.bitrate_switches = v.player.switch_count();
+    outcome.avg_bitrate_kbps = v.player.avg_bitrate_kbps();
+    outcome.bytes_cdn = v.bytes_cdn;
+    outcome.bytes_p2p = v.bytes_p2p;
+    outcome.bytes_turn = v.bytes_turn;
+    outcome.watch_us = now - v.joined_at;
+    metrics_.viewer_outcome(outcome);
+    ++outcomes_recorded_;
+  }
+
+  // ---------------------------------------------------------------- manifest and player
+  void on_segment_published(std::uint32_t channel, std::uint32_t index) {
+    const TimeUs now = engine_.now();
+    const models::Stream& stream = world_->streams[channel];
+    const auto& members = channel_members_[channel];
+    // Each viewer refreshes its playlist: its agent learns the new segment of the rendition
+    // it currently plays (other renditions are back-filled on a switch).
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      const std::uint32_t slot = members[i];
+      Viewer& v = viewer_state_[slot];
+      v.agent->handle_segment_published(now, segment_info(stream, v.swarm_rendition, index));
+      drain(slot);
+    }
+    const TimeUs next = stream.availability_us(static_cast<models::SegmentIndex>(index) + 1);
+    if (next < end_us_) engine_.schedule(next, EventKind::kSegmentPublished, channel, 0, index + 1);
+  }
+
+  sched::SegmentInfo segment_info(const models::Stream& stream, std::size_t rendition,
+                                  std::uint32_t index) const {
+    sched::SegmentInfo info;
+    info.key = SegmentKey{index, static_cast<std::uint16_t>(rendition)};
+    info.size_bytes = static_cast<std::uint32_t>(
+        std::min<std::uint64_t>(stream.segment_size_bytes(rendition, index), 0xFFFFFFFFu));
+    info.duration_us = stream.timing().segment_duration_us;
+    info.available_at_us = stream.availability_us(index);
+    return info;
+  }
+
+  void backfill_manifest(std::uint32_t slot, std::size_t rendition) {
+    const TimeUs now = engine_.now();
+    Viewer& v = viewer_state_[slot];
+    const models::Stream& stream = world_->streams[v.profile.channel];
+    const models::SegmentIndex edge = stream.live_edge_segment(now);
+    if (edge < 0) return;
+    const models::SegmentIndex first =
+        std::max<models::SegmentIndex>(0, edge - static_cast<models::SegmentIndex>(
+                                                    kPublishBackfillSegments) + 1);
+    for (models::SegmentIndex k = first; k <= edge; ++k) {
+      v.agent->handle_segment_published(
+          now, segment_info(stream, rendition, static_cast<std::uint32_t>(k)));
+    }
+  }
+
+  const models::PlayerConfig& player_config(const Viewer& v) const {
+    return world_->players[v.profile.channel];
+  }
+
+  // Gives the agent the player's current view (what it needs next, and by when).
+  void tell_player(std::uint32_t slot) {
+    Viewer& v = viewer_state_[slot];
+    const models::PlayerConfig& pc = player_config(v);
+    const models::NeededSegment need = v.player.next_needed(pc);
+    if (need.segment < 0) return;
+    if (need.rendition != v.swarm_rendition) switch_rendition(slot, need.rendition);
+    sched::PlayerView view;
+    view.playhead_us = v.player.playhead_us();
+    view.buffer_end_us = v.player.buffer_end_us();
+    view.next_needed = SegmentKey{static_cast<std::uint32_t>(need.segment), need.rendition};
+    view.next_deadline_us = need.deadline_us;
+    view.rendition = need.rendition;
+    v.agent->handle_player(engine_.now(), view);
+  }
+
+  void switch_rendition(std::uint32_t slot, std::uint8_t rendition) {
+    Viewer& v = viewer_state_[slot];
+    v.swarm_rendition = rendition;
+    if (v.in_tracker) {
+      (void)tracker_->handle_switch_rendition(engine_.now(), PeerId{slot}, rendition);
+    }
+    backfill_manifest(slot, rendition);
+  }
+
+  void deliver_to_player(std::uint32_t slot, SegmentKey segment) {
+    const TimeUs now = engine_.now();
+    Viewer& v = viewer_state_[slot];
+    const models::PlayerConfig& pc = player_config(v);
+    v.player.advance_to(now, pc);
+    std::uint64_t bytes = 0;
+    TimeUs duration = 0;
+    for (DownloadNote& note : v.downloads) {
+      if (note.valid && note.segment == segment) {
+        bytes = note.bytes;
+        duration = note.duration_us;
+        note.valid = false;
+        break;
+      }
+    }
+    const bool appended =
+        v.player.on_segment_delivered(now, segment.index, segment.rendition, bytes, duration, pc);
+    if (appended) {
+      ++v.segments_delivered;
+      ++host_.segments_delivered;
+    }
+    update_stall_state(slot);
+    set_bitrate_rendition(slot, v.player.last_rendition());
+  }
+
+  void on_player_tick(const Event& event) {
+    if (!viewers_.is_current(event.target, event.generation)) return;
+    Viewer& v = viewer_state_[event.target];
+    if (event.at != v.tick_at) return;  // superseded
+    v.tick_at = kNever;
+    v.player.advance_to(engine_.now(), player_config(v));
+    update_stall_state(event.target);
+    tell_player(event.target);
+    drain(event.target);
+    update_player_timer(event.target);
+  }
+
+  void update_player_timer(std::uint32_t slot) {
+    Viewer& v = viewer_state_[slot];
+    const TimeUs t = v.player.next_event_time(player_config(v));
+    if (t == v.tick_at) return;
+    v.tick_at = t;
+    if (t != kNever && t < end_us_) {
+      engine_.schedule(std::max(t, engine_.now()), EventKind::kPlayerTick, slot,
+                       viewers_.generation(slot));
+    }
+  }
+
+  void update_stall_state(std::uint32_t slot) {
+    Viewer& v = viewer_state_[slot];
+    const bool stalled = v.player.state() == models::PlayerState::kStalled;
+    if (stalled == v.stalled) return;
+    v.stalled = stalled;
+    if (stalled) metrics_.stall_started(engine_.now());
+    else metrics_.stall_ended(engine_.now());
+  }
+
+  void set_bitrate_rendition(std::uint32_t slot, int rendition) {
+    Viewer& v = viewer_state_[slot];
+    if (v.bitrate_rendition == rendition) return;
+    const models::Stream& stream = world_->streams[v.profile.channel];
+    if (v.bitrate_rendition >= 0) {
+      bitrate_sum_kbps_ -= stream.bitrate_bps(static_cast<std::size_t>(v.bitrate_rendition)) / 1e3;
+      --bitrate_viewers_;
+    }
+    v.bitrate_rendition = rendition;
+    if (rendition >= 0) {
+      bitrate_sum_kbps_ += stream.bitrate_bps(static_cast<std::size_t>(rendition)) / 1e3;
+      ++bitrate_viewers_;
+    }
+  }
+
+  // ---------------------------------------------------------------- agents
+  void on_wake(const Event& event) {
+    if (!viewers_.is_current(event.target, event.generation)) return;
+    Viewer& v = viewer_state_[event.target];
+    if (event.at != v.wake_at) return;  // superseded by a later re-arm
+    v.wake_at = kNever;
+    v.agent->handle_timeout(engine_.now());
+    drain(event.target);
+  }
+
+  // Performs every action the agent queued, then re-arms its wake-up. Player deliveries
+  // change what the agent should know, so the player view is re-sent after them.
+  void drain(std::uint32_t slot) {
+    for (int round = 0; round < 64; ++round) {
+      bool delivered = false;
+      Viewer& v = viewer_state_[slot];
+      while (auto action = v.agent->poll_action()) {
+        if (perform(slot, *action)) delivered = true;
+        if (!viewers_.is_live(slot)) return;
+      }
+      if (!delivered) break;
+      tell_player(slot);
+      update_player_timer(slot);
+    }
+    Viewer& v = viewer_state_[slot];
+    const TimeUs t = v.agent->next_timeout();
+    if (t != v.wake_at) {
+      v.wake_at = t;
+      if (t != kNever && t < end_us_) {
+        engine_.schedule(std::max(t, engine_.now()), EventKind::kAgentWake, slot,
+                         viewers_.generation(slot));
+      }
+    }
+  }
+
+  // Returns true when a segment was delivered to the player.
+  bool perform(std::uint32_t slot, const Action& action) {
+    switch (action.kind) {
+      case ActionKind::kHttpFetch: start_http(slot, action); return false;
+      case ActionKind::kCancelTransfer: cancel_by_agent(slot, action.transfer); return false;
+      case ActionKind::kSendMessage: send_message(slot, action); return false;
+      case ActionKind::kStartUpload: start_upload(slot, action); return false;
+      case ActionKind::kDeliverSegment: deliver_to_player(slot, action.segment); return true;
+      case ActionKind::kDropPeer: drop_peer(slot, static_cast<std::uint32_t>(action.peer)); return false;
+      case ActionKind::kRequestPeers: find_neighbours(slot); return false;
+      case ActionKind::kEvictSegment: return false;  // the host stores no payload
+    }
+    return false;
+  }
+
+  void post_note(const Note& note) {
+    std::uint32_t index;
+    if (!free_notes_.empty()) {
+      index = free_notes_.back();
+      free_notes_.pop_back();
+      notes_[index] = note;
+    } else {
+      index = static_cast<std::uint32_t>(notes_.size());
+      notes_.push_back(note);
+    }
+    engine_.schedule(engine_.now(), EventKind::kUser, index);
+  }
+
+  void on_note(std::uint32_t index) {
+    const Note note = notes_[index];
+    free_notes_.push_back(index);
+    if (!viewers_.is_current(note.viewer, note.generation)) return;
+    Viewer& v = viewer_state_[note.viewer];
+    if (note.kind == NoteKind::kTransferDone) {
+      v.agent->handle_transfer_done(engine_.now(), note.transfer, note.outcome);
+    } else {
+      v.agent->handle_peer_disconnected(engine_.now(), PeerId{note.peer});
+    }
+    drain(note.viewer);
+  }
+
+  void notify_done(std::uint32_t viewer, std::uint32_t generation, TransferId id, Outcome outcome) {
+    post_note(Note{NoteKind::kTransferDone, viewer, generation, id, outcome, 0});
+  }
+  void notify_disconnected(std::uint32_t viewer, std::uint32_t peer) {
+    post_note(Note{NoteKind::kPeerDisconnected, viewer, viewers_.generation(viewer), TransferId{},
+                   Outcome::kFailed, peer});
+  }
+
+  // ---------------------------------------------------------------- transfers
+  std::uint32_t new_transfer(const Transfer& t) {
+    const std::uint32_t index = transfers_.acquire();
+    if (index >= transfer_state_.size()) transfer_state_.resize(index + 1);
+    transfer_state_[index] = t;
+    return index;
+  }
+
+  void start_http(std::uint32_t slot, const Action& action) {
+    const TimeUs now = engine_.now();
+    Viewer& v = viewer_state_[slot];
+    const models::Stream& stream = world_->streams[v.profile.channel];
+    Transfer t;
+    t.kind = TransferKind::kHttp;
+    t.receiver = slot;
+    t.receiver_generation = viewers_.generation(slot);
+    t.receiver_id = action.transfer;
+    t.segment = action.segment;
+    t.size_bytes = stream.segment_size_bytes(action.segment.rendition, action.segment.index);
+    t.requested_at = now;
+    t.pop = world_->cdn.route(v.profile.region, now);
+    const std::uint32_t index = new_transfer(t);
+    v.transfers.push_back(index);
+    ++host_.http_transfers;
+    // Request latency: the RTT to the PoP (request out, first byte back) plus server time.
+    TimeUs latency = world_->cdn.http_server_latency_us();
+    if (t.pop != models::kNoPop) latency += world_->cdn.pop_rtt_us(t.pop, v.profile.isp_class);
+    engine_.schedule(now + latency, EventKind::kFlowStart, index, transfers_.generation(index));
+  }
+
+  void start_upload(std::uint32_t slot, const Action& action) {
+    const TimeUs now = engine_.now();
+    const auto requester = static_cast<std::uint32_t>(action.peer);
+    const Connection* connection = find_connection(slot, requester);
+    if (connection == nullptr) {  // the requester is gone: the upload fails at once
+      notify_done(slot, viewers_.generation(slot), action.transfer, Outcome::kFailed);
+      return;
+    }
+    Viewer& uploader = viewer_state_[slot];
+    const models::Stream& stream = world_->streams[uploader.profile.channel];
+    Transfer t;
+    t.kind = TransferKind::kPeer;
+    t.relayed = connection->relayed;
+    t.receiver = requester;
+    t.receiver_generation = connection->peer_generation;
+    t.receiver_id = TransferId{action.request_id};
+    t.sender = slot;
+    t.sender_generation = viewers_.generation(slot);
+    t.sender_id = action.transfer;
+    t.segment = action.segment;
+    t.size_bytes = stream.segment_size_bytes(action.segment.rendition, action.segment.index);
+    t.requested_at = now;
+    const std::uint32_t index = new_transfer(t);
+    uploader.transfers.push_back(index);
+    viewer_state_[requester].transfers.push_back(index);
+    ++host_.p2p_transfers;
+    engine_.schedule(now + one_way_us(slot, requester, t.relayed), EventKind::kFlowStart, index,
+                     transfers_.generation(index));
+  }
+
+  void on_flow_start(const Event& event) {
+    if (!transfers_.is_current(event.target, event.generation)) return;
+    const TimeUs now = engine_.now();
+    Transfer& t = transfer_state_[event.target];
+    std::array<ResourceId, 3> path{};
+    std::size_t hops = 0;
+    if (t.kind == TransferKind::kHttp) {
+      if (t.pop == models::kNoPop || !world_->cdn.is_up(t.pop, now)) {
+        // No PoP reachable: the request fails like an HTTP connection error.
+        const std::uint32_t receiver = t.receiver;
+        const std::uint32_t generation = t.receiver_generation;
+        const TransferId id = t.receiver_id;
+        release_transfer(event.target);
+        notify_done(receiver, generation, id, Outcome::kFailed);
+        return;
+      }
+      path[hops++] = pop_egress_[t.pop];
+    } else {
+      path[hops++] = viewer_state_[t.sender].uplink;
+      if (t.relayed) path[hops++] = turn_[viewer_state_[t.sender].profile.region];
+    }
+    path[hops++] = viewer_state_[t.receiver].downlink;
+    t.flow = network_.start_flow(now, std::span<const ResourceId>(path.data(), hops), t.size_bytes,
+                                 0, event.target);
+    t.started = true;
+    t.started_at = now;
+  }
+
+  void on_flow_done(const FlowDone& done) {
+    const auto index = static_cast<std::uint32_t>(done.tag);
+    Transfer t = transfer_state_[index];
+    const TimeUs now = engine_.now();
+    account_bytes(t, t.size_bytes, now);
+    release_transfer(index);
+    ++host_.flow_completions;
+    Viewer& receiver = viewer_state_[t.receiver];
+    for (DownloadNote& note : receiver.downloads) {
+      if (!note.valid) {
+        note = DownloadNote{t.segment, t.size_bytes, now - t.requested_at, true};
+        break;
+      }
+    }
+    if (t.kind == TransferKind::kHttp) {
+      receiver.agent->handle_transfer_done(now, t.receiver_id, Outcome::kCompleted);
+      drain(t.receiver);
+    } else {
+      viewer_state_[t.sender].agent->handle_transfer_done(now, t.sender_id, Outcome::kCompleted);
+      drain(t.sender);
+      if (viewers_.is_current(t.receiver, t.receiver_generation)) {
+        Viewer& r = viewer_state_[t.receiver];
+        r.agent->handle_transfer_done(now, t.receiver_id, Outcome::kCompleted);
+        r.agent->handle_integrity(now, t.segment, true);
+        drain(t.receiver);
+      }
+    }
+  }
+
+  // Bytes delivered by a transfer (whole or partial): metrics, per-viewer and invariant counters.
+  void account_bytes(const Transfer& t, std::uint64_t bytes, TimeUs now) {
+    if (bytes == 0) return;
+    Viewer& r = viewer_state_[t.receiver];
+    analysis::Source source = analysis::Source::kCdn;
+    std::uint32_t pop = analysis::kNone;
+    if (t.kind == TransferKind::kHttp) {
+      r.bytes_cdn += bytes;
+      pop = t.pop;
+      sent_[0] += bytes;
+    } else if (t.relayed) {
+      source = analysis::Source::kTurn;
+      r.bytes_turn += bytes;
+      sent_[2] += bytes;
+    } else {
+      source = analysis::Source::kPeer;
+      r.bytes_p2p += bytes;
+      sent_[1] += bytes;
+    }
+    received_[static_cast<int>(source)] += bytes;
+    const TimeUs start = t.started ? t.started_at : now;
+    metrics_.add_bytes_spread(start, std::max(now, start + 1), source, pop, t.segment.rendition,
+                              r.profile.device, r.profile.nat, r.profile.region, bytes);
+  }
+
+  void release_transfer(std::uint32_t index) {
+    const Transfer& t = transfer_state_[index];
+    auto erase = [index](std::vector<std::uint32_t>& list) {
+      const auto it = std::find(list.begin(), list.end(), index);
+      if (it != list.end()) {
+        *it = list.back();
+        list.pop_back();
+      }
+    };
+    if (viewers_.is_current(t.receiver, t.receiver_generation))
+      erase(viewer_state_[t.receiver].transfers);
+    if (t.sender != kNoSlot && viewers_.is_current(t.sender, t.sender_generation))
+      erase(viewer_state_[t.sender].transfers);
+    transfers_.release(index);
+  }
+
+  // Stops a transfer early; settles its bytes; tells the other side(s) that asked for it.
+  void abort_transfer(std::uint32_t index, bool notify_receiver, bool notify_sender,
+                      std::uint32_t except_slot) {
+    const TimeUs now = engine_.now();
+    Transfer t = transfer_state_[index];
+    if (t.started) {
+      account_bytes(t, network_.bytes_done(now, t.flow), now);
+      network_.cancel_flow(now, t.flow);
+    }
+    release_transfer(index);
+    ++host_.transfers_cancelled;
+    if (notify_receiver && t.receiver != except_slot &&
+        viewers_.is_current(t.receiver, t.receiver_generation)) {
+      notify_done(t.receiver, t.receiver_generation, t.receiver_id, Outcome::kFailed);
+    }
+    if (notify_sender && t.sender != kNoSlot && t.sender != except_slot &&
+        viewers_.is_current(t.sender, t.sender_generation)) {
+      notify_done(t.sender, t.sender_generation, t.sender_id, Outcome::kCancelled);
+    }
+  }
+
+  void cancel_by_agent(std::uint32_t slot, TransferId id) {
+    Viewer& v = viewer_state_[slot];
+    for (std::uint32_t index : v.transfers) {
+      const Transfer& t = transfer_state_[index];
+      if (t.receiver == slot && t.receiver_id == id) {
+        // The downloader gave up: the uploader (if any) is told its upload was cancelled.
+        abort_transfer(index, false, true, slot);
+        return;
+      }
+      if (t.sender == slot && t.sender_id == id) {
+        // The uploader stopped serving: the downloader's request failed.
+        abort_transfer(index, true, false, slot);
+        return;
+      }
+    }
+    // Unknown or already finished: harmless by contract.
+  }
+
+  // ---------------------------------------------------------------- peers and messages
+  sched::PeerProfile peer_profile(const Viewer& v) const {
+    sched::PeerProfile p;
+    p.stream = v.profile.channel;
+    p.rendition = v.swarm_rendition;
+    p.region = v.profile.region;
+    p.isp = static_cast<std::uint16_t>(v.profile.isp);
+    p.nat = static_cast<sched::NatClass>(v.profile.nat);
+    p.uploads = v.profile.uploads;
+    p.upload_kbps = static_cast<std::uint32_t>(std::min<std::uint64_t>(v.profile.up_bps / 1000,
+                                                                       0xFFFFFFFFu));
+    return p;
+  }
+
+  void find_neighbours(std::uint32_t slot) {
+    Viewer& v = viewer_state_[slot];
+    if (!v.in_tracker) return;
+    const TimeUs now = engine_.now();
+    const std::size_t want = static_cast<std::size_t>(scenario_.p2p.neighbours);
+    if (v.connections.size() + pending_attempts_[slot] >= want) return;
+    exclude_.clear();
+    for (const Connection& c : v.connections) exclude_.push_back(PeerId{c.peer});
+    const auto found =
+        tracker_->neighbours_for(now, PeerId{slot}, want - v.connections.size() - pending_attempts_[slot],
+                                 exclude_);
+    candidates_.assign(found.begin(), found.end());
+    for (PeerId peer : candidates_) start_connection(slot, static_cast<std::uint32_t>(peer));
+  }
+
+  void start_connection(std::uint32_t a, std::uint32_t b) {
+    const TimeUs now = engine_.now();
+    Viewer& va = viewer_state_[a];
+    Viewer& vb = viewer_state_[b];
+    // One draw per (viewer pair, attempt): the same pair gets the same luck whatever the order.
+    const std::uint64_t pair = rng::mix64(va.profile.viewer_id) ^ vb.profile.viewer_id;
+    rng::RandomStream rs(seed_, pair, rng::Purpose::kConnectivity);
+    const auto result = models::attempt_connection(static_cast<models::NatType>(va.profile.nat),
+                                                   static_cast<models::NatType>(vb.profile.nat),
+                                                   scenario_.nat, rs);
+    ConnectAttempt attempt{a, viewers_.generation(a), b, viewers_.generation(b), result.outcome};
+    std::uint32_t index;
+    if (!free_attempts_.empty()) {
+      index = free_attempts_.back();
+      free_attempts_.pop_back();
+      attempts_[index] = attempt;
+    } else {
+      index = static_cast<std::uint32_t>(attempts_.size());
+      attempts_.push_back(attempt);
+    }
+    ++pending_attempts_[a];
+    ++host_.connection_attempts;
+    // Signalling goes through the tracker: the ICE set-up time includes it.
+    engine_.schedule(now + result.setup_us + one_way_us(a, b, false), EventKind::kConnectResult,
+                     index);
+  }
+
+  void on_connect_result(std::uint32_t index) {
+    const ConnectAttempt attempt = attempts_[index];
+    free_attempts_.push_back(index);
+    const bool a_alive = viewers_.is_current(attempt.a, attempt.a_generation);
+    const bool b_alive = viewers_.is_current(attempt.b, attempt.b_generation);
+    if (a_alive) --pending_attempts_[attempt.a];
+    if (!a_alive || !b_alive) {
+      if (a_alive && b_alive) tracker_->release(PeerId{attempt.a}, PeerId{attempt.b});
+      return;
+    }
+    Viewer& a = viewer_state_[attempt.a];
+    Viewer& b = viewer_state_[attempt.b];
+    const bool relayed = attempt.outcome == models::ConnectOutcome::kRelayed;
+    const bool success = attempt.outcome != models::ConnectOutcome::kFailed;
+    metrics_.connection_attempt(a.profile.nat, b.profile.nat, success, relayed);
+    const std::size_t cap = agent_config_.peers_max;
+    if (!success || a.connections.size() >= cap || b.connections.size() >= cap ||
+        find_connection(attempt.a, attempt.b) != nullptr) {
+      tracker_->release(PeerId{attempt.a}, PeerId{attempt.b});
+      return;
+    }
+    ++host_.connections_made;
+    a.connections.push_back(Connection{attempt.b, attempt.b_generation, relayed, true});
+    b.connections.push_back(Connection{attempt.a, attempt.a_generation, relayed, false});
+    const TimeUs now = engine_.now();
+    a.agent->handle_peer_connected(now, PeerId{attempt.b}, traits(b));
+    drain(attempt.a);
+    if (viewers_.is_current(attempt.b, attempt.b_generation) &&
+        find_connection(attempt.b, attempt.a) != nullptr) {
+      viewer_state_[attempt.b].agent->handle_peer_connected(now, PeerId{attempt.a}, traits(a));
+      drain(attempt.b);
+    }
+  }
+
+  sched::PeerTraits traits(const Viewer& v) const {
+    sched::PeerTraits t;
+    t.region = v.profile.region;
+    t.isp = static_cast<std::uint16_t>(v.profile.isp);
+    t.uplink_kbps_hint = static_cast<std::uint32_t>(std::min<std::uint64_t>(v.profile.up_bps / 1000,
+                                                                            0xFFFFFFFFu));
+    return t;
+  }
+
+  const Connection* find_connection(std::uint32_t slot, std::uint32_t peer) const {
+    for (const Connection& c : viewer_state_[slot].connections) {
+      if (c.peer == peer && viewers_.is_current(c.peer, c.peer_generation)) return &c;
+    }
+    return nullptr;
+  }
+
+  void remove_connection(std::uint32_t slot, std::uint32_t peer) {
+    auto& list = viewer_state_[slot].connections;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (list[i].peer == peer) {
+        list[i] = list.back();
+        list.pop_back();
+        return;
+      }
+    }
+  }
+
+  // kDropPeer: close the connection both ways; the dropped side is told it disconnected.
+  void drop_peer(std::uint32_t slot, std::uint32_t peer) {
+    const Connection* c = find_connection(slot, peer);
+    if (c == nullptr) return;
+    const bool initiated = c->initiated;
+    // Transfers between the two stop; the dropping agent already forgot its side.
+    const std::vector<std::uint32_t> transfers = viewer_state_[slot].transfers;
+    for (std::uint32_t index : transfers) {
+      if (!transfers_.is_live(index)) continue;
+      const Transfer& t = transfer_state_[index];
+      if (t.kind != TransferKind::kPeer) continue;
+      if ((t.sender == slot && t.receiver == peer) || (t.sender == peer && t.receiver == slot)) {
+        abort_transfer(index, false, false, slot);
+      }
+    }
+    remove_connection(slot, peer);
+    remove_connection(peer, slot);
+    if (initiated) tracker_->release(PeerId{slot}, PeerId{peer});
+    else tracker_->release(PeerId{peer}, PeerId{slot});
+    notify_disconnected(peer, slot);
+  }
+
+  void send_message(std::uint32_t slot, const Action& action) {
+    const auto peer = static_cast<std::uint32_t>(action.peer);
+    const Connection* c = find_connection(slot, peer);
+    if (c == nullptr || action.bytes.size() > sched::wire::kMaxMessageBytes) {
+      ++host_.messages_dropped;
+      return;
+    }
+    const std::uint32_t index = messages_.put(slot, viewers_.generation(slot), action.bytes);
+    engine_.schedule(engine_.now() + one_way_us(slot, peer, c->relayed), EventKind::kMessageArrive,
+                     peer, c->peer_generation, index);
+  }
+
+  void on_message(const Event& event) {
+    const MessageInFlight m = messages_.get(event.payload);
+    messages_.release(event.payload);
+    if (!viewers_.is_current(event.target, event.generation) ||
+        !viewers_.is_current(m.sender, m.sender_generation) ||
+        find_connection(event.target, m.sender) == nullptr) {
+      ++host_.messages_dropped;
+      return;
+    }
+    ++host_.messages_delivered;
+    Viewer& v = viewer_state_[event.target];
+    const sched::Status status = v.agent->handle_peer_message(
+        engine_.now(), PeerId{m.sender}, std::span<const std::byte>(m.bytes.data(), m.length));
+    if (!status.ok()) ++host_.malformed_messages;
+    drain(event.target);
+  }
+
+  // One-way latency between two viewers (half the class RTT); relays add a detour.
+  TimeUs one_way_us(std::uint32_t a, std::uint32_t b, bool relayed) const {
+    const TimeUs rtt = world_->topology.rtt_us(viewer_state_[a].profile.isp_class,
+                                               viewer_state_[b].profile.isp_class);
+    TimeUs one_way = std::max<TimeUs>(1, rtt / 2);
+    if (relayed) one_way += from_seconds(scenario_.nat.turn_extra_setup_s) / 10;
+    return one_way;
+  }
+
+  // ---------------------------------------------------------------- PoPs, samples, end
+  void schedule_next_pop_change(TimeUs now) {
+    const TimeUs next = world_->cdn.next_change_us(now);
+    if (next != kNever && next < end_us_) engine_.schedule(next, EventKind::kPopOutage, 0);
+  }
+
+  void on_pop_change() {
+    const TimeUs now = engine_.now();
+    for (std::size_t p = 0; p < world_->cdn.pop_count(); ++p) {
+      const auto pop = static_cast<models::PopId>(p);
+      const bool up = world_->cdn.is_up(pop, now);
+      network_.set_capacity(now, pop_egress_[p],
+                            up ? static_cast<std::uint64_t>(world_->cdn.egress_bps(pop)) : 0);
+      if (up) continue;
+      // Connections to a failed PoP reset: every transfer it serves fails now.
+      for (std::uint32_t index = 0; index < transfer_state_.size(); ++index) {
+        if (!transfers_.is_live(index)) continue;
+        const Transfer& t = transfer_state_[index];
+        if (t.kind == TransferKind::kHttp && t.pop == pop) abort_transfer(index, true, false, kNoSlot);
+      }
+    }
+    schedule_next_pop_change(now);
+  }
+
+  void on_sample(TimeUs now) {
+    metrics_.sample(now, metrics_.stalling(),
+                    bitrate_viewers_ > 0 ? bitrate_sum_kbps_ / static_cast<double>(bitrate_viewers_)
+                                         : 0.0);
+    if (viewers_.live_count() >= host_.peak_viewers) {
+      std::uint64_t heap = 0;
+      for (std::uint32_t s = 0; s < viewer_state_.size(); ++s) {
+        if (viewers_.is_live(s)) heap += viewer_state_[s].agent->heap_bytes();
+      }
+      host_.agent_heap_bytes_peak_sample = heap;
+    }
+    const TimeUs next = now + interval_us();
+    if (next <= end_us_) engine_.schedule(next, EventKind::kSample, 0);
+  }
+
+  SimulationResult finish(TimeUs end, bool partial) {
+    SimulationResult result;
+    // Transfers still running are settled at the end (their bytes so far count).
+    for (std::uint32_t index = 0; index < transfer_state_.size(); ++index) {
+      if (!transfers_.is_live(index)) continue;
+      const Transfer& t = transfer_state_[index];
+      if (!viewers_.is_current(t.receiver, t.receiver_generation)) {
+        result.violations.push_back({"transfer " + std::to_string(index) +
+                                     " is held by a viewer that left"});
+      }
+      if (t.sender != kNoSlot && !viewers_.is_current(t.sender, t.sender_generation)) {
+        result.violations.push_back({"upload " + std::to_string(index) +
+                                     " is held by a viewer that left"});
+      }
+      if (t.started) account_bytes(t, network_.bytes_done(end, t.flow), end);
+    }
+    for (std::uint32_t s = 0; s < viewer_state_.size(); ++s) {
+      if (!viewers_.is_live(s)) continue;
+      Viewer& v = viewer_state_[s];
+      v.player.advance_to(end, player_config(v));
+      update_stall_state(s);
+      const std::uint64_t played = v.player.media_appended_us() > 0 ? v.segments_delivered : 0;
+      (void)played;
+      record_outcome(s, end);
+    }
+    for (int source = 0; source < 3; ++source) {
+      if (sent_[source] != received_[source]) {
+        static const char* kNames[] = {"cdn", "peer", "turn"};
+        result.violations.push_back({std::string("bytes sent by ") + kNames[source] + " (" +
+                                     std::to_string(sent_[source]) + ") != bytes received (" +
+                                     std::to_string(received_[source]) + ")"});
+      }
+    }
+    if (outcomes_recorded_ != host_.viewers_total) {
+      result.violations.push_back({"viewer outcomes (" + std::to_string(outcomes_recorded_) +
+                                   ") != sessions started (" +
+                                   std::to_string(host_.viewers_total) + ")"});
+    }
+    result.summary = metrics_.finish(end);
+    result.host = host_;
+    result.host.events = engine_.events_processed();
+    result.partial = partial;
+    result.simulated_s = to_seconds(end);
+    return result;
+  }
+
+  bool slot_resources_made(std::uint32_t slot) const {
+    return slot < slot_made_.size() && slot_made_[slot] != 0;
+  }
+
+  // ---------------------------------------------------------------- state
+  const models::Scenario& scenario_;
+  SimulationOptions options_;
+  std::uint64_t seed_;
+  std::unique_ptr<World> world_;
+  AudienceSource audience_;
+  FastFlowNetwork network_;
+  Engine<FastFlowNetwork> engine_;
+  sched::AgentConfig agent_config_;
+  bool p2p_enabled_;
+  analysis::MetricsCollector metrics_;
+  std::optional<sched::Tracker> tracker_;
+  TimeUs end_us_;
+
+  SlotPool viewers_;
+  std::vector<Viewer> viewer_state_;
+  SlotPool transfers_;
+  std::vector<Transfer> transfer_state_;
+  MessagePool messages_;
+  std::vector<Note> notes_;
+  std::vector<std::uint32_t> free_notes_;
+  std::vector<ConnectAttempt> attempts_;
+  std::vector<std::uint32_t> free_attempts_;
+  struct PendingCount {
+    std::vector<std::uint32_t> counts;
+    std::uint32_t& operator[](std::uint32_t slot) {
+      if (slot >= counts.size()) counts.resize(slot + 1, 0);
+      return counts[slot];
+    }
+  } pending_attempts_;
+  std::vector<std::vector<std::uint32_t>> channel_members_;
+  std::vector<ResourceId> pop_egress_, turn_;
+  std::vector<ResourceId> slot_down_, slot_up_;
+  std::vector<std::uint8_t> slot_made_;
+  std::vector<PeerId> exclude_, candidates_;
+  Arrival pending_arrival_{};
+  std::uint64_t sent_[3] = {0, 0, 0};
+  std::uint64_t received_[3] = {0, 0, 0};
+  std::uint64_t outcomes_recorded_ = 0;
+  double bitrate_sum_kbps_ = 0;
+  std::uint64_t bitrate_viewers_ = 0;
+  HostStats host_;
+};
+
+}  // namespace
+
+SimulationResult simulate(const models::Scenario& scenario, const SimulationOptions& options) {
+  Host host(scenario, options);
+  return host.run();
+}
+
+}  // namespace p2pcdn::sim

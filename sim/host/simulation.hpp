@@ -1,0 +1,61 @@
+// One simulation run: the host adapter that wires the engine, the flow network,
+// the world models and one production scheduler agent + player per viewer.
+// This is the only place where sim/ meets scheduler/. Deterministic: the same
+// (binary, scenario, seed) gives the same result bit for bit.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analysis/metrics/summary.hpp"
+#include "models/scenario/scenario.hpp"
+
+namespace p2pcdn::sim {
+
+struct SimulationOptions {
+  std::uint64_t seed = 1;
+  // Polled between events; when it becomes true the run stops and reports what it has
+  // (marked partial). May be set from a signal handler.
+  const std::atomic<bool>* stop = nullptr;
+  // Called every few thousand events: (simulated seconds, events so far, viewers now).
+  std::function<void(double, std::uint64_t, std::uint64_t)> progress;
+};
+
+// Host-side figures beyond the metrics (for the run object, benchmarks and tests).
+struct HostStats {
+  std::uint64_t events = 0;               // queue events dispatched
+  std::uint64_t flow_completions = 0;     // network completions dispatched
+  std::uint64_t viewers_total = 0;        // sessions started
+  std::uint64_t peak_viewers = 0;
+  std::uint64_t agent_heap_bytes_peak_sample = 0;  // heap bytes of agents, at the peak sample
+  std::uint64_t connection_attempts = 0;
+  std::uint64_t connections_made = 0;
+  std::uint64_t messages_delivered = 0;
+  std::uint64_t messages_dropped = 0;     // sender gone or connection closed in flight
+  std::uint64_t malformed_messages = 0;   // handle_peer_message returned an error
+  std::uint64_t http_transfers = 0;
+  std::uint64_t p2p_transfers = 0;
+  std::uint64_t transfers_cancelled = 0;
+  std::uint64_t segments_delivered = 0;
+  double bytes_per_viewer = 0;            // host memory per concurrent viewer at the peak
+};
+
+struct InvariantViolation {
+  std::string what;
+};
+
+struct SimulationResult {
+  analysis::Summary summary;
+  HostStats host;
+  bool partial = false;            // stopped before the scenario's end
+  double simulated_s = 0;
+  std::vector<InvariantViolation> violations;  // empty = every invariant held
+};
+
+// Throws std::invalid_argument on a scenario the world cannot be built from (naming the key).
+SimulationResult simulate(const models::Scenario& scenario, const SimulationOptions& options);
+
+}  // namespace p2pcdn::sim

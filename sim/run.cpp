@@ -1,0 +1,59 @@
+#include "sim/run.hpp"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+
+#include "analysis/report/summary_json.hpp"
+#include "analysis/report/timeseries_csv.hpp"
+#include "p2pcdn/scheduler/version.hpp"
+#include "sim/host/agent_config.hpp"
+
+namespace p2pcdn::sim {
+
+std::uint64_t peak_rss_bytes() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;  // Linux reports kB
+}
+
+std::string version_string() {
+  return std::string("p2pcdn-sim 0.1.0 (scheduler ") + sched::version() + ")";
+}
+
+RunOutcome run_once(const models::Scenario& scenario, const RunRequest& request) {
+  SimulationOptions options;
+  options.seed = request.seed;
+  options.stop = request.stop;
+  options.progress = request.progress;
+  const auto start = std::chrono::steady_clock::now();
+  RunOutcome outcome{simulate(scenario, options), {}};
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  analysis::RunInfo& info = outcome.info;
+  info.scenario_path = request.scenario_path;
+  info.scenario_name = scenario.name;
+  info.seed = request.seed;
+  info.policy = scenario.p2p.enabled ? policy_name(scenario.p2p.policy) : "cdn-only";
+  info.partial = outcome.result.partial;
+  info.events_processed = outcome.result.host.events;
+  info.run.wall_time_s = wall;
+  info.run.peak_rss_bytes = peak_rss_bytes();
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) == 0) info.run.host = host;
+  info.run.version = version_string();
+  return outcome;
+}
+
+void write_run_outputs(const std::filesystem::path& out, const models::Scenario& scenario,
+                       const RunOutcome& outcome,
+                       const std::vector<analysis::ReportSection>& extra) {
+  (void)scenario;
+  std::filesystem::create_directories(out);
+  analysis::write_summary_json(out / "summary.json", outcome.result.summary, outcome.info);
+  analysis::write_timeseries_csv(out / "timeseries.csv", outcome.result.summary);
+  analysis::write_report_html(out / "report.html", outcome.result.summary, outcome.info, extra);
+}
+
+}  // namespace p2pcdn::sim

@@ -1,0 +1,45 @@
+// One run of a scenario end to end, as the CLI and the tests use it: simulate,
+// time it, and write summary.json, timeseries.csv and report.html (each whole
+// or not at all). Also the helpers every verb shares (peak memory, version).
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "analysis/report/report_html.hpp"
+#include "analysis/report/run_info.hpp"
+#include "models/scenario/scenario.hpp"
+#include "sim/host/simulation.hpp"
+
+namespace p2pcdn::sim {
+
+struct RunRequest {
+  std::string scenario_path;  // for the record (summary.json)
+  std::uint64_t seed = 1;
+  const std::atomic<bool>* stop = nullptr;
+  std::function<void(double, std::uint64_t, std::uint64_t)> progress;
+};
+
+struct RunOutcome {
+  SimulationResult result;
+  analysis::RunInfo info;
+};
+
+// Simulates and fills RunInfo (wall time, peak RSS, host, version). Throws
+// std::invalid_argument on a scenario the world cannot be built from.
+RunOutcome run_once(const models::Scenario& scenario, const RunRequest& request);
+
+// Writes the three output files into `out` (created if needed).
+void write_run_outputs(const std::filesystem::path& out, const models::Scenario& scenario,
+                       const RunOutcome& outcome,
+                       const std::vector<analysis::ReportSection>& extra = {});
+
+// Peak resident memory of this process so far, bytes.
+std::uint64_t peak_rss_bytes();
+// "p2pcdn-sim 0.1.0 (scheduler 0.1.0)".
+std::string version_string();
+
+}  // namespace p2pcdn::sim
