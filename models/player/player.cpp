@@ -148,9 +148,10 @@ bool Player::on_segment_delivered(TimeUs now, SegmentIndex segment, std::size_t 
   const TimeUs added = new_end - buffer_end_us_;
   kbps_media_us_ += cfg.ladder_kbps[rendition] * static_cast<double>(added);
   media_appended_us_ += added;
-  if (last_rendition_ != kNoRendition && last_rendition_ != rendition &&
-      switch_count_ < UINT16_MAX) {
-    ++switch_count_;
+  if (last_rendition_ != kNoRendition && last_rendition_ != rendition) {
+    if (switch_count_ < UINT16_MAX) ++switch_count_;
+    switch_magnitude_kbps_ +=
+        static_cast<float>(std::abs(cfg.ladder_kbps[rendition] - cfg.ladder_kbps[last_rendition_]));
   }
   last_rendition_ = static_cast<std::uint8_t>(rendition);
   buffer_end_us_ = new_end;

@@ -67,9 +67,14 @@ class Player {
   bool on_segment_delivered(TimeUs now, SegmentIndex segment, std::size_t rendition,
                             std::uint64_t bytes, TimeUs download_us, const PlayerConfig& cfg);
   // Ends the session at `now` (accounts the time up to now).
+  //
+  // Ties: the buffer runs dry at the µs the playhead reaches its end, so a segment delivered
+  // exactly then ends a 0 µs stall (counted in stall_count); events at one instant apply in
+  // the order skip, dry, delivery.
   void leave(TimeUs now, const PlayerConfig& cfg);
 
-  // What to fetch next (ABR decision with the buffer at the last update).
+  // What to fetch next (ABR decision with the buffer at the last update: call advance_to(now)
+  // first).
   NeededSegment next_needed(const PlayerConfig& cfg) const;
   // The next time the state changes by itself (buffer runs dry, or a live skip); kNever if
   // none. The host schedules a wake-up and calls advance_to() then.
@@ -96,6 +101,8 @@ class Player {
   TimeUs stall_us() const { return stall_us_; }
   std::uint32_t stall_count() const { return stall_count_; }
   std::uint32_t switch_count() const { return switch_count_; }
+  // Switch magnitude sum(|R_k - R_k-1|) over appended segments, kbps (QoE §6 [MPC15]).
+  double switch_magnitude_kbps() const { return static_cast<double>(switch_magnitude_kbps_); }
   std::uint32_t skip_count() const { return skip_count_; }
   bool started() const { return started_ != 0; }
   int last_rendition() const { return last_rendition_ == kNoRendition ? -1 : last_rendition_; }
@@ -122,6 +129,7 @@ class Player {
   double kbps_media_us_ = 0.0;
   SegmentIndex next_segment_ = 0;
   AbrState abr_{};
+  float switch_magnitude_kbps_ = 0.0f;
   std::uint32_t stall_count_ = 0;
   std::uint16_t switch_count_ = 0;
   std::uint16_t skip_count_ = 0;

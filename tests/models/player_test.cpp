@@ -88,6 +88,7 @@ TEST(Player, ScriptedTraceExactAccounting) {
   EXPECT_EQ(p.stall_us(), sec(6.5));
   EXPECT_EQ(p.stall_count(), 2u);
   EXPECT_EQ(p.switch_count(), 1u);
+  EXPECT_DOUBLE_EQ(p.switch_magnitude_kbps(), 450.0);  // 300 -> 750
   expect_accounting(p, sec(100), sec(120));
   // (300 x 4 + 750 x 4 + 750 x 4) / 12 = 600 kbps.
   EXPECT_DOUBLE_EQ(p.avg_bitrate_kbps(), 600.0);
@@ -347,6 +348,7 @@ std::pair<std::uint32_t, std::uint32_t> run_random_traces(const PlayerParams& pp
     EXPECT_EQ(b.stall_us(), a.stall_us());
     EXPECT_EQ(b.stall_count(), a.stall_count());
     EXPECT_EQ(b.switch_count(), a.switch_count());
+    EXPECT_EQ(b.switch_magnitude_kbps(), a.switch_magnitude_kbps());
     EXPECT_EQ(b.avg_bitrate_kbps(), a.avg_bitrate_kbps());
     totals.first += r.stalls;
     totals.second += r.skips;
