@@ -142,7 +142,10 @@ CompareResult compare_metrics(const MetricMap& baseline, const MetricMap& curren
       row.verdict = judge(row.rule, base, cur, row.relative_delta);
     }
     if (row.verdict == Verdict::kRegressed) ++result.regressed;
-    if (row.verdict == Verdict::kMissing) ++result.missing;
+    // A vanished gated metric could hide a regression; a vanished informational one cannot.
+    if (row.verdict == Verdict::kMissing && row.rule.direction != Direction::kInformational) {
+      ++result.missing;
+    }
     if (row.verdict == Verdict::kImproved) ++result.improved;
     result.rows.push_back(std::move(row));
   }

@@ -57,7 +57,7 @@ enum class Verdict {
   kOk,
   kImproved,
   kRegressed,
-  kMissing,  // in the baseline but absent (or NaN) in the current run: fails the gate
+  kMissing,  // in the baseline but absent (or NaN) now: fails the gate unless informational
   kNew       // absent (or NaN) in the baseline: shown, does not fail
 };
 const char* to_string(Verdict verdict);
@@ -75,7 +75,7 @@ struct CompareRow {
 struct CompareResult {
   std::vector<CompareRow> rows;  // sorted by metric name
   std::size_t regressed = 0;
-  std::size_t missing = 0;
+  std::size_t missing = 0;  // gated (non-informational) metrics only
   std::size_t improved = 0;
   bool passed() const { return regressed == 0 && missing == 0; }
 };

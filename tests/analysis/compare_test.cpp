@@ -81,6 +81,10 @@ TEST(RegressionGate, InformationalNeverFails) {
   const auto r = compare_metrics(MetricMap{{"viewers.peak", 100}}, MetricMap{{"viewers.peak", 1}});
   EXPECT_TRUE(r.passed());
   EXPECT_EQ(row(r, "viewers.peak").rule.direction, Direction::kInformational);
+  // A vanished informational metric is shown as missing but does not fail the gate.
+  const auto gone = compare_metrics(MetricMap{{"viewers.peak", 100}}, MetricMap{});
+  EXPECT_EQ(row(gone, "viewers.peak").verdict, Verdict::kMissing);
+  EXPECT_TRUE(gone.passed());
 }
 
 TEST(RegressionGate, ToleranceOverridesAndRules) {
