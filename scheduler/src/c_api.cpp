@@ -1,0 +1,237 @@
+// The C ABI (p2pcdn/scheduler.h) over Agent: converts plain C structs to the C++ types and
+// back. No exception may escape: every entry point is noexcept and allocation failures
+// become error codes.
+#include "p2pcdn/scheduler.h"
+
+#include <cmath>
+#include <limits>
+#include <new>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "p2pcdn/scheduler/agent.hpp"
+
+using p2pcdn::sched::ActionKind;
+using p2pcdn::sched::Agent;
+using p2pcdn::sched::AgentConfig;
+using p2pcdn::sched::Errc;
+using p2pcdn::sched::SegmentKey;
+
+struct p2pcdn_config {
+  AgentConfig config;
+  std::string policy = "windowed";
+};
+
+struct p2pcdn_agent {
+  explicit p2pcdn_agent(Agent a) : agent(std::move(a)) {}
+  Agent agent;
+};
+
+static_assert(P2PCDN_ACTION_EVICT_SEGMENT == static_cast<int>(ActionKind::kEvictSegment));
+static_assert(P2PCDN_ACTION_REQUEST_PEERS == static_cast<int>(ActionKind::kRequestPeers));
+static_assert(P2PCDN_ACTION_HTTP_FETCH == static_cast<int>(ActionKind::kHttpFetch));
+static_assert(P2PCDN_ERR_INVALID_ARGUMENT == static_cast<int>(Errc::kInvalidArgument));
+
+namespace {
+
+SegmentKey key_of(p2pcdn_segment_key k) { return SegmentKey{k.index, k.rendition}; }
+
+template <class T>
+bool assign(T& field, double v) {
+  if (!std::isfinite(v)) return false;
+  if constexpr (std::is_same_v<T, bool>) {
+    if (v != 0 && v != 1) return false;
+    field = v != 0;
+  } else if constexpr (std::is_floating_point_v<T>) {
+    field = static_cast<T>(v);
+  } else {
+    if (v != std::floor(v) || v < static_cast<double>(std::numeric_limits<T>::min()) ||
+        v > static_cast<double>(std::numeric_limits<T>::max())) {
+      return false;
+    }
+    field = static_cast<T>(v);
+  }
+  return true;
+}
+
+bool set_knob(AgentConfig& c, std::string_view k, double v) {
+#define P2PCDN_KNOB(name) \
+  if (k == #name) return assign(c.name, v);
+  P2PCDN_KNOB(simultaneous_http_downloads)
+  P2PCDN_KNOB(simultaneous_p2p_downloads)
+  P2PCDN_KNOB(high_demand_window_us)
+  P2PCDN_KNOB(http_download_window_us)
+  P2PCDN_KNOB(p2p_download_window_us)
+  P2PCDN_KNOB(random_http_enabled)
+  P2PCDN_KNOB(random_http_period_us)
+  P2PCDN_KNOB(http_initial_delay_us)
+  P2PCDN_KNOB(p2p_no_bytes_timeout_us)
+  P2PCDN_KNOB(p2p_min_rate_kbps)
+  P2PCDN_KNOB(http_no_bytes_timeout_us)
+  P2PCDN_KNOB(http_min_rate_kbps)
+  P2PCDN_KNOB(http_error_retries)
+  P2PCDN_KNOB(p2p_error_retries)
+  P2PCDN_KNOB(fallback_margin_us)
+  P2PCDN_KNOB(http_rate_guess_kbps)
+  P2PCDN_KNOB(http_rtt_guess_us)
+  P2PCDN_KNOB(cache_segments_max)
+  P2PCDN_KNOB(cache_behind_us)
+  P2PCDN_KNOB(p2p_disabled)
+  P2PCDN_KNOB(upload_disabled)
+  P2PCDN_KNOB(upload_slots)
+  P2PCDN_KNOB(uploads_per_peer_max)
+  P2PCDN_KNOB(peer_requests_per_s)
+  P2PCDN_KNOB(peer_request_burst)
+  P2PCDN_KNOB(upload_slot_timeout_us)
+  P2PCDN_KNOB(self_region)
+  P2PCDN_KNOB(self_isp)
+  P2PCDN_KNOB(self_uplink_kbps)
+  P2PCDN_KNOB(peers_max)
+  P2PCDN_KNOB(peers_min)
+  P2PCDN_KNOB(request_peers_interval_us)
+  P2PCDN_KNOB(score_ewma_alpha)
+  P2PCDN_KNOB(failure_penalty)
+  P2PCDN_KNOB(low_buffer_us)
+  P2PCDN_KNOB(max_contributors)
+  P2PCDN_KNOB(seed_fraction_scale)
+  P2PCDN_KNOB(seed_wait_us)
+  P2PCDN_KNOB(reference_wait_max_us)
+#undef P2PCDN_KNOB
+  return false;
+}
+
+}  // namespace
+
+extern "C" {
+
+p2pcdn_config* p2pcdn_config_new(void) { return new (std::nothrow) p2pcdn_config(); }
+void p2pcdn_config_free(p2pcdn_config* config) { delete config; }
+
+int p2pcdn_config_set_policy(p2pcdn_config* config, const char* name) {
+  if (config == nullptr || name == nullptr) return P2PCDN_ERR_INVALID_ARGUMENT;
+  try {
+    config->policy = name;
+  } catch (...) {
+    return P2PCDN_ERR_INVALID_ARGUMENT;
+  }
+  return P2PCDN_OK;
+}
+
+int p2pcdn_config_set(p2pcdn_config* config, const char* knob, double value) {
+  if (config == nullptr || knob == nullptr) return P2PCDN_ERR_INVALID_ARGUMENT;
+  return set_knob(config->config, knob, value) ? P2PCDN_OK : P2PCDN_ERR_INVALID_ARGUMENT;
+}
+
+int p2pcdn_agent_create(const p2pcdn_config* config, uint64_t seed, int64_t now_us,
+                        p2pcdn_agent** out) {
+  if (config == nullptr || out == nullptr) return P2PCDN_ERR_INVALID_ARGUMENT;
+  *out = nullptr;
+  try {
+    AgentConfig c = config->config;
+    c.policy = config->policy;
+    auto r = Agent::create(c, seed, now_us);
+    if (!r.ok()) return static_cast<int>(r.status().code());
+    *out = new p2pcdn_agent(std::move(r).value());
+  } catch (...) {  // std::bad_alloc
+    return static_cast<int>(Errc::kCapacityExceeded);
+  }
+  return P2PCDN_OK;
+}
+
+void p2pcdn_agent_destroy(p2pcdn_agent* agent) { delete agent; }
+
+void p2pcdn_agent_handle_segment_published(p2pcdn_agent* agent, int64_t now_us,
+                                           const p2pcdn_segment_info* s) {
+  agent->agent.handle_segment_published(
+      now_us, p2pcdn::sched::SegmentInfo{key_of(s->key), s->size_bytes, s->duration_us,
+                                         s->available_at_us});
+}
+
+void p2pcdn_agent_handle_player(p2pcdn_agent* agent, int64_t now_us, const p2pcdn_player_view* p) {
+  p2pcdn::sched::PlayerView v;
+  v.playhead_us = p->playhead_us;
+  v.buffer_end_us = p->buffer_end_us;
+  v.next_needed = key_of(p->next_needed);
+  v.next_deadline_us = p->next_deadline_us;
+  v.rendition = p->rendition;
+  agent->agent.handle_player(now_us, v);
+}
+
+void p2pcdn_agent_handle_peer_connected(p2pcdn_agent* agent, int64_t now_us, uint32_t peer,
+                                        const p2pcdn_peer_traits* t) {
+  p2pcdn::sched::PeerTraits traits;
+  if (t != nullptr) traits = {t->region, t->isp, t->uplink_kbps_hint};
+  agent->agent.handle_peer_connected(now_us, p2pcdn::sched::PeerId{peer}, traits);
+}
+
+void p2pcdn_agent_handle_peer_disconnected(p2pcdn_agent* agent, int64_t now_us, uint32_t peer) {
+  agent->agent.handle_peer_disconnected(now_us, p2pcdn::sched::PeerId{peer});
+}
+
+int p2pcdn_agent_handle_peer_message(p2pcdn_agent* agent, int64_t now_us, uint32_t peer,
+                                     const uint8_t* bytes, size_t len) {
+  if (bytes == nullptr && len != 0) return P2PCDN_ERR_INVALID_ARGUMENT;
+  const auto* b = reinterpret_cast<const std::byte*>(bytes);
+  const p2pcdn::sched::Status st = agent->agent.handle_peer_message(
+      now_us, p2pcdn::sched::PeerId{peer}, std::span<const std::byte>(b, len));
+  return static_cast<int>(st.code());
+}
+
+void p2pcdn_agent_handle_transfer_progress(p2pcdn_agent* agent, int64_t now_us, uint32_t transfer,
+                                           uint64_t bytes_done) {
+  agent->agent.handle_transfer_progress(now_us, p2pcdn::sched::TransferId{transfer}, bytes_done);
+}
+
+void p2pcdn_agent_handle_transfer_done(p2pcdn_agent* agent, int64_t now_us, uint32_t transfer,
+                                       p2pcdn_outcome outcome) {
+  auto o = p2pcdn::sched::Outcome::kFailed;
+  if (outcome == P2PCDN_OUTCOME_COMPLETED) o = p2pcdn::sched::Outcome::kCompleted;
+  if (outcome == P2PCDN_OUTCOME_CANCELLED) o = p2pcdn::sched::Outcome::kCancelled;
+  agent->agent.handle_transfer_done(now_us, p2pcdn::sched::TransferId{transfer}, o);
+}
+
+void p2pcdn_agent_handle_integrity(p2pcdn_agent* agent, int64_t now_us, p2pcdn_segment_key segment,
+                                   int passed) {
+  agent->agent.handle_integrity(now_us, key_of(segment), passed != 0);
+}
+
+void p2pcdn_agent_handle_timeout(p2pcdn_agent* agent, int64_t now_us) {
+  agent->agent.handle_timeout(now_us);
+}
+
+int p2pcdn_agent_poll_action(p2pcdn_agent* agent, p2pcdn_action* out) {
+  auto a = agent->agent.poll_action();
+  if (!a) return 0;
+  out->kind = static_cast<p2pcdn_action_kind>(a->kind);
+  out->peer = static_cast<uint32_t>(a->peer);
+  out->transfer = static_cast<uint32_t>(a->transfer);
+  out->segment = p2pcdn_segment_key{a->segment.index, a->segment.rendition};
+  out->request_id = a->request_id;
+  out->bytes = reinterpret_cast<const uint8_t*>(a->bytes.data());
+  out->bytes_len = a->bytes.size();
+  return 1;
+}
+
+int64_t p2pcdn_agent_next_timeout(const p2pcdn_agent* agent) { return agent->agent.next_timeout(); }
+
+void p2pcdn_agent_get_stats(const p2pcdn_agent* agent, p2pcdn_agent_stats* out) {
+  const auto& s = agent->agent.stats();
+  *out = p2pcdn_agent_stats{
+      s.http_bytes,         s.p2p_bytes,          s.upload_bytes,          s.http_segments,
+      s.p2p_segments,       s.http_failures,      s.requests_sent,         s.requests_rejected,
+      s.requests_timed_out, s.requests_failed,    s.p2p_to_http_fallbacks, s.uploads_served,
+      s.uploads_rejected,   s.integrity_failures, s.peers_banned,          s.malformed_messages,
+      s.segments_delivered, s.decision_epochs,    s.peer_requests_asked};
+}
+
+size_t p2pcdn_agent_heap_bytes(const p2pcdn_agent* agent) {
+  return sizeof(p2pcdn_agent) + agent->agent.heap_bytes();
+}
+
+const char* p2pcdn_errc_name(int code) {
+  if (code < 0 || code > static_cast<int>(Errc::kRateLimited)) return "unknown error";
+  return p2pcdn::sched::errc_name(static_cast<Errc>(code));
+}
+
+}  // extern "C"

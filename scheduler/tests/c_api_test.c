@@ -1,0 +1,111 @@
+/* Drives one small scenario through the C ABI from plain C11: an unknown policy is refused,
+ * a cdn-only agent fetches the needed segment over HTTP and delivers it, and a windowed agent
+ * greets a peer, requests a far segment from it and rejects garbage. Exit code 0 = pass. */
+#include <stdio.h>
+#include <string.h>
+
+#include "p2pcdn/scheduler.h"
+
+static int failures = 0;
+#define CHECK(cond)                                                   \
+  do {                                                                \
+    if (!(cond)) {                                                    \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+      ++failures;                                                     \
+    }                                                                 \
+  } while (0)
+
+static void publish(p2pcdn_agent* a, int64_t now, uint32_t index) {
+  p2pcdn_segment_info s;
+  memset(&s, 0, sizeof s);
+  s.key.index = index;
+  s.key.rendition = 0;
+  s.size_bytes = 1000000;
+  s.duration_us = 4000000;
+  s.available_at_us = now;
+  p2pcdn_agent_handle_segment_published(a, now, &s);
+}
+
+static void need(p2pcdn_agent* a, int64_t now, uint32_t index, int64_t deadline) {
+  p2pcdn_player_view v;
+  memset(&v, 0, sizeof v);
+  v.next_needed.index = index;
+  v.next_deadline_us = deadline;
+  p2pcdn_agent_handle_player(a, now, &v);
+}
+
+/* Counts actions of `kind` (and remembers the last one) while draining the agent. */
+static int drain(p2pcdn_agent* a, p2pcdn_action_kind kind, p2pcdn_action* last) {
+  int n = 0;
+  p2pcdn_action act;
+  while (p2pcdn_agent_poll_action(a, &act)) {
+    if (act.kind == kind) {
+      ++n;
+      if (last != NULL) *last = act;
+    }
+  }
+  return n;
+}
+
+int main(void) {
+  p2pcdn_config* cfg = p2pcdn_config_new();
+  p2pcdn_agent* a = NULL;
+  CHECK(cfg != NULL);
+  CHECK(p2pcdn_config_set_policy(cfg, "no-such-policy") == P2PCDN_OK);
+  CHECK(p2pcdn_agent_create(cfg, 1, 0, &a) == P2PCDN_ERR_INVALID_ARGUMENT && a == NULL);
+  CHECK(p2pcdn_config_set(cfg, "no_such_knob", 1) == P2PCDN_ERR_INVALID_ARGUMENT);
+  CHECK(p2pcdn_config_set(cfg, "simultaneous_http_downloads", 300) == P2PCDN_ERR_INVALID_ARGUMENT);
+
+  /* cdn-only: need -> HTTP fetch -> completion -> delivery. */
+  CHECK(p2pcdn_config_set_policy(cfg, "cdn-only") == P2PCDN_OK);
+  CHECK(p2pcdn_config_set(cfg, "simultaneous_http_downloads", 1) == P2PCDN_OK);
+  CHECK(p2pcdn_agent_create(cfg, 1, 0, &a) == P2PCDN_OK && a != NULL);
+  publish(a, 0, 5);
+  need(a, 0, 5, 4000000);
+  p2pcdn_action fetch;
+  memset(&fetch, 0, sizeof fetch);
+  CHECK(drain(a, P2PCDN_ACTION_HTTP_FETCH, &fetch) == 1);
+  CHECK(fetch.segment.index == 5 && fetch.transfer != 0);
+  CHECK(p2pcdn_agent_next_timeout(a) != P2PCDN_NEVER); /* the HTTP timeout is armed */
+  p2pcdn_agent_handle_transfer_done(a, 500000, fetch.transfer, P2PCDN_OUTCOME_COMPLETED);
+  p2pcdn_action deliver;
+  CHECK(drain(a, P2PCDN_ACTION_DELIVER_SEGMENT, &deliver) == 1);
+  CHECK(deliver.segment.index == 5);
+  p2pcdn_agent_stats st;
+  p2pcdn_agent_get_stats(a, &st);
+  CHECK(st.http_segments == 1 && st.http_bytes == 1000000 && st.segments_delivered == 1);
+  CHECK(p2pcdn_agent_heap_bytes(a) > 0);
+  p2pcdn_agent_destroy(a);
+
+  /* windowed: a peer that holds a segment beyond the 15 s window gets a request. */
+  CHECK(p2pcdn_config_set_policy(cfg, "windowed") == P2PCDN_OK);
+  CHECK(p2pcdn_config_set(cfg, "random_http_enabled", 0) == P2PCDN_OK);
+  CHECK(p2pcdn_agent_create(cfg, 2, 0, &a) == P2PCDN_OK);
+  p2pcdn_config_free(cfg);
+  for (uint32_t i = 10; i <= 14; ++i) publish(a, 0, i);
+  p2pcdn_agent_handle_peer_connected(a, 0, 42, NULL);
+  p2pcdn_action hello;
+  CHECK(drain(a, P2PCDN_ACTION_SEND_MESSAGE, &hello) >= 1);
+  /* Have{rendition 0, index 14} in wire format v1: version, type 3, u16 rendition, u32 index. */
+  const uint8_t have[] = {1, 3, 0, 0, 14, 0, 0, 0};
+  const int have_rc = p2pcdn_agent_handle_peer_message(a, 0, 42, have, sizeof have);
+  if (have_rc != P2PCDN_OK) fprintf(stderr, "have: %s\n", p2pcdn_errc_name(have_rc));
+  CHECK(have_rc == P2PCDN_OK);
+  need(a, 0, 10, 4000000);
+  p2pcdn_action req;
+  memset(&req, 0, sizeof req);
+  CHECK(drain(a, P2PCDN_ACTION_SEND_MESSAGE, &req) == 1);
+  CHECK(req.peer == 42 && req.bytes != NULL && req.bytes_len > 2 && req.bytes[1] == 4);
+  const uint8_t garbage[] = {0xff, 0xff};
+  const int err = p2pcdn_agent_handle_peer_message(a, 0, 42, garbage, sizeof garbage);
+  CHECK(err != P2PCDN_OK);
+  CHECK(strlen(p2pcdn_errc_name(err)) > 0);
+  p2pcdn_agent_destroy(a);
+
+  if (failures != 0) {
+    fprintf(stderr, "%d check(s) failed\n", failures);
+    return 1;
+  }
+  printf("c_api_test: ok\n");
+  return 0;
+}
