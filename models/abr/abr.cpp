@@ -33,8 +33,9 @@ Abr::Abr(const AbrParams& params, std::vector<double> ladder_kbps)
           "BBA reservoir must be >= 0 and cushion > 0");
   require(params.bola_min_buffer_s > 0.0 && params.bola_buffer_target_s > params.bola_min_buffer_s,
           "BOLA needs 0 < min buffer < buffer target");
-  fast_alpha_ = std::exp(std::log(0.5) / params.ewma_fast_half_life_s);
-  slow_alpha_ = std::exp(std::log(0.5) / params.ewma_slow_half_life_s);
+  // alpha = 0.5^(1 / half-life); kept as ln(alpha) so alpha^w = exp(w ln alpha).
+  fast_log_alpha_ = std::log(0.5) / params.ewma_fast_half_life_s;
+  slow_log_alpha_ = std::log(0.5) / params.ewma_slow_half_life_s;
   for (double b : ladder_kbps_) utility_.push_back(std::log(b / ladder_kbps_.front()) + 1.0);
   // dash.js BolaRule: gp = (u_max - 1) / (target / min - 1), V = min / gp. With one rendition
   // u_max = 1 and gp = 0: BOLA has nothing to choose, keep V finite.
@@ -48,13 +49,13 @@ void Abr::on_download(AbrState& state, std::uint64_t bytes, TimeUs duration_us) 
   if (!(duration_s > 0.0)) return;  // zero duration with no floor: no information
   const double bps = 8.0 * static_cast<double>(bytes) / duration_s;
   // EWMA with weight = duration: adj = alpha^w; est = value (1 - adj) + adj est.
-  const auto sample = [&](float& est, float& weight, double alpha) {
-    const double adj = std::pow(alpha, duration_s);
+  const auto sample = [&](float& est, float& weight, double log_alpha) {
+    const double adj = std::exp(log_alpha * duration_s);
     est = static_cast<float>(bps * (1.0 - adj) + adj * static_cast<double>(est));
     weight = static_cast<float>(static_cast<double>(weight) + duration_s);
   };
-  sample(state.fast_estimate_bps, state.fast_weight_s, fast_alpha_);
-  sample(state.slow_estimate_bps, state.slow_weight_s, slow_alpha_);
+  sample(state.fast_estimate_bps, state.fast_weight_s, fast_log_alpha_);
+  sample(state.slow_estimate_bps, state.slow_weight_s, slow_log_alpha_);
 }
 
 double Abr::estimate_bps(const AbrState& state) const {
@@ -63,12 +64,12 @@ double Abr::estimate_bps(const AbrState& state) const {
     return params_.default_estimate_kbps * 1000.0;
   }
   // Zero-bias correction: the EWMA started at 0, divide by 1 - alpha^total_weight.
-  const auto unbiased = [](float est, float weight, double alpha) {
-    const double zero_factor = 1.0 - std::pow(alpha, static_cast<double>(weight));
+  const auto unbiased = [](float est, float weight, double log_alpha) {
+    const double zero_factor = 1.0 - std::exp(log_alpha * static_cast<double>(weight));
     return zero_factor > 0.0 ? static_cast<double>(est) / zero_factor : static_cast<double>(est);
   };
-  return std::min(unbiased(state.fast_estimate_bps, state.fast_weight_s, fast_alpha_),
-                  unbiased(state.slow_estimate_bps, state.slow_weight_s, slow_alpha_));
+  return std::min(unbiased(state.fast_estimate_bps, state.fast_weight_s, fast_log_alpha_),
+                  unbiased(state.slow_estimate_bps, state.slow_weight_s, slow_log_alpha_));
 }
 
 std::size_t Abr::choose(const AbrState& state, double buffer_s, int previous,

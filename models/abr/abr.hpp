@@ -57,8 +57,8 @@ class Abr {
   AbrParams params_;
   std::vector<double> ladder_kbps_;
   std::vector<double> utility_;  // ln(S_m / S_0) + 1
-  double fast_alpha_ = 0.0;      // 0.5^(1 / half-life): per-second decay
-  double slow_alpha_ = 0.0;
+  double fast_log_alpha_ = 0.0;  // ln(0.5) / half-life: log of the per-second decay
+  double slow_log_alpha_ = 0.0;
   double bola_gp_ = 0.0;
   double bola_v_ = 0.0;
 };

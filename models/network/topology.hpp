@@ -31,6 +31,8 @@ class Topology {
   const std::vector<ClassId>& classes_in_region(std::size_t region) const {
     return region_classes_[region];
   }
+  const std::string& region_name(std::size_t region) const { return region_names_[region]; }
+  const std::string& class_name(ClassId c) const { return class_names_[c]; }  // the ISP's name
   // Index lookups by name; throw std::invalid_argument if unknown.
   std::size_t region_index(std::string_view name) const;
   ClassId class_index(std::string_view isp_name) const;

@@ -41,6 +41,8 @@ TEST(Topology, ShortestPathPicksCheaperIndirectRoute) {
   EXPECT_EQ(t.region_rtt_us(t.region_index("b"), a1), ms(54));
   EXPECT_EQ(t.region_to_region_rtt_us(t.region_index("a"), t.region_index("b")), ms(50));
   EXPECT_EQ(t.region_of(c1), t.region_index("c"));
+  EXPECT_EQ(t.class_name(c1), "c1");
+  EXPECT_EQ(t.region_name(t.region_of(b1)), "b");
   ASSERT_EQ(t.classes_in_region(t.region_index("a")).size(), 2u);
   EXPECT_EQ(t.classes_in_region(t.region_index("a"))[1], a2);
 }
