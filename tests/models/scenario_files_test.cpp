@@ -1,5 +1,6 @@
 // Every shipped scenario validates, and the shipped ones say what their names promise.
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -15,10 +16,10 @@ namespace fs = std::filesystem;
 
 fs::path scenarios_dir() { return fs::path(P2PCDN_SOURCE_DIR) / "scenarios"; }
 
-Scenario load_ok(const std::string& name) {
-  const auto r = load_scenario(scenarios_dir() / name);
+std::optional<Scenario> load_ok(const std::string& name) {
+  auto r = load_scenario(scenarios_dir() / name);
   for (const auto& e : r.errors) ADD_FAILURE() << format_error(e);
-  return r.scenario.value_or(Scenario{});
+  return std::move(r.scenario);
 }
 
 TEST(ScenarioFiles, EveryShippedScenarioValidates) {
@@ -44,18 +45,24 @@ TEST(ScenarioFiles, EveryShippedScenarioValidates) {
 }
 
 TEST(ScenarioFiles, ShippedScenariosMatchTheirDescriptions) {
-  const Scenario smoke = load_ok("smoke.yaml");
+  const auto smoke_file = load_ok("smoke.yaml");
+  ASSERT_TRUE(smoke_file.has_value());
+  const Scenario& smoke = *smoke_file;
   EXPECT_DOUBLE_EQ(smoke.audience.concurrency.peak_viewers, 1000.0);
   EXPECT_LE(smoke.run.duration_s, 300.0);
 
-  const Scenario def = load_ok("default.yaml");
+  const auto def_file = load_ok("default.yaml");
+  ASSERT_TRUE(def_file.has_value());
+  const Scenario& def = *def_file;
   EXPECT_DOUBLE_EQ(def.audience.concurrency.peak_viewers, 50000.0);
   EXPECT_DOUBLE_EQ(def.run.duration_s, 1800.0);
   EXPECT_GE(def.stream.renditions.size(), 3u);
   EXPECT_LE(def.stream.renditions.size(), 4u);
   EXPECT_TRUE(def.p2p.enabled);
 
-  const Scenario base = load_ok("cdn-only.yaml");
+  const auto base_file = load_ok("cdn-only.yaml");
+  ASSERT_TRUE(base_file.has_value());
+  const Scenario& base = *base_file;
   EXPECT_FALSE(base.p2p.enabled);
   EXPECT_EQ(base.p2p.policy, P2pPolicy::kCdnOnly);
   // Same audience as default.yaml: same curve, seed and population.
@@ -64,20 +71,26 @@ TEST(ScenarioFiles, ShippedScenariosMatchTheirDescriptions) {
   EXPECT_EQ(base.topology.isps.size(), def.topology.isps.size());
   EXPECT_EQ(base.cdn.pops.size(), def.cdn.pops.size());
 
-  const Scenario olympics = load_ok("olympics-opening.yaml");
+  const auto olympics_file = load_ok("olympics-opening.yaml");
+  ASSERT_TRUE(olympics_file.has_value());
+  const Scenario& olympics = *olympics_file;
   EXPECT_DOUBLE_EQ(olympics.audience.concurrency.peak_viewers, 2.5e6);
   EXPECT_DOUBLE_EQ(olympics.run.duration_s, 3 * 3600.0);
   EXPECT_GE(olympics.cdn.pops.size(), 4u);
   EXPECT_GE(olympics.stream.renditions.size(), 5u);
 
-  const Scenario cricket = load_ok("cricket-final.yaml");
+  const auto cricket_file = load_ok("cricket-final.yaml");
+  ASSERT_TRUE(cricket_file.has_value());
+  const Scenario& cricket = *cricket_file;
   EXPECT_DOUBLE_EQ(cricket.audience.concurrency.peak_viewers, 25e6);
   const auto& d = cricket.population.devices;
   EXPECT_GE(d[static_cast<std::size_t>(DeviceClass::kMobileCellular)].share +
                 d[static_cast<std::size_t>(DeviceClass::kMobileWifi)].share,
             0.6);
 
-  const Scenario flash = load_ok("flash-crowd.yaml");
+  const auto flash_file = load_ok("flash-crowd.yaml");
+  ASSERT_TRUE(flash_file.has_value());
+  const Scenario& flash = *flash_file;
   EXPECT_FALSE(flash.audience.concurrency.points.empty());
   EXPECT_TRUE(flash.audience.concurrency.spikes.empty());
   EXPECT_EQ(flash.cdn.outages.size(), 1u);
