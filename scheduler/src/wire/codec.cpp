@@ -102,12 +102,21 @@ bool put_fields(ByteWriter& /*w*/, const Unchoke& /*m*/) { return true; }
 
 Status truncated(const char* field) { return Status(Errc::kTruncated, field); }
 
+// Every parser ends here: a complete message must use the input exactly.
+template <class T>
+Result<Message> finish(const ByteReader& r, const T& m) {
+  if (r.remaining() != 0) {
+    return Status(Errc::kTrailingBytes, "message (bytes after the last field)");
+  }
+  return Message(m);
+}
+
 Result<Message> get_hello(ByteReader& r) {
   Hello m;
   if (!r.read_u16(m.region)) return truncated("hello.region");
   if (!r.read_u16(m.isp)) return truncated("hello.isp");
   if (!r.read_u32(m.uplink_kbps)) return truncated("hello.uplink_kbps");
-  return Message(m);
+  return finish(r, m);
 }
 Result<Message> get_segment_map(ByteReader& r) {
   SegmentMap m;
@@ -132,25 +141,25 @@ Result<Message> get_segment_map(ByteReader& r) {
   if (any_bit_at_or_beyond(m, m.count)) {
     return Status(Errc::kOutOfRange, "segment_map.bits");
   }
-  return Message(m);
+  return finish(r, m);
 }
 Result<Message> get_have(ByteReader& r) {
   Have m;
   if (!r.read_u16(m.rendition)) return truncated("have.rendition");
   if (!r.read_u32(m.index)) return truncated("have.index");
-  return Message(m);
+  return finish(r, m);
 }
 Result<Message> get_request(ByteReader& r) {
   Request m;
   if (!r.read_u32(m.request_id)) return truncated("request.request_id");
   if (!r.read_u16(m.rendition)) return truncated("request.rendition");
   if (!r.read_u32(m.index)) return truncated("request.index");
-  return Message(m);
+  return finish(r, m);
 }
 Result<Message> get_cancel(ByteReader& r) {
   Cancel m;
   if (!r.read_u32(m.request_id)) return truncated("cancel.request_id");
-  return Message(m);
+  return finish(r, m);
 }
 Result<Message> get_reject(ByteReader& r) {
   Reject m;
@@ -161,7 +170,7 @@ Result<Message> get_reject(ByteReader& r) {
     return Status(Errc::kOutOfRange, "reject.reason");
   }
   m.reason = static_cast<RejectReason>(reason);
-  return Message(m);
+  return finish(r, m);
 }
 
 }  // namespace
@@ -190,39 +199,25 @@ Result<Message> decode(std::span<const std::byte> bytes) {
   if (!r.read_u8(type)) {
     return truncated("type");
   }
-  Result<Message> result = Status(Errc::kUnknownType, "type");
   switch (static_cast<MessageType>(type)) {
     case MessageType::kHello:
-      result = get_hello(r);
-      break;
+      return get_hello(r);
     case MessageType::kSegmentMap:
-      result = get_segment_map(r);
-      break;
+      return get_segment_map(r);
     case MessageType::kHave:
-      result = get_have(r);
-      break;
+      return get_have(r);
     case MessageType::kRequest:
-      result = get_request(r);
-      break;
+      return get_request(r);
     case MessageType::kCancel:
-      result = get_cancel(r);
-      break;
+      return get_cancel(r);
     case MessageType::kReject:
-      result = get_reject(r);
-      break;
+      return get_reject(r);
     case MessageType::kChoke:
-      result = Message(Choke{});
-      break;
+      return finish(r, Choke{});
     case MessageType::kUnchoke:
-      result = Message(Unchoke{});
-      break;
-    default:
-      return result;
+      return finish(r, Unchoke{});
   }
-  if (result.ok() && r.remaining() != 0) {
-    return Status(Errc::kTrailingBytes, "message (bytes after the last field)");
-  }
-  return result;
+  return Status(Errc::kUnknownType, "type");
 }
 
 }  // namespace p2pcdn::sched::wire
