@@ -1,18 +1,6 @@
-// The audience: from the target concurrency curve and the session law, the arrival rate of a
-// non-homogeneous Poisson process (and, where the curve falls faster than sessions end, a
-// forced-departure hazard) so that the expected concurrency follows the curve; then a lazy,
-// time-ordered arrival stream over several channels. Never materialises the arrivals.
-//
-// Rate (RateMethod::kRenewal, default): on a grid of step dt the rate is piecewise constant
-// and solves the renewal equation C(t) = C(0) S_res(t) + integral_0^t lambda(s) S(t - s) ds
-// (S = session survival, S_res = residual-life survival of the viewers present at t = 0).
-// For exponential sessions this is exactly Little's law lambda = C' + C/D; for the
-// lognormal+zapper law it also accounts for young audiences leaving faster or slower than
-// C/D. RateMethod::kLittle uses lambda = max(0, C' + C/D) as written in the issue.
-// Falls: when even lambda = 0 leaves more viewers than C(t) (C' < -departures), the renewal
-// method adds a forced-departure hazard h(t) for everyone present (forced_departures = true),
-// so a post-event decay or a key-moment drop is followed; with forced_departures = false, or
-// with kLittle, sessions only end by their law and concurrency stays above the curve there.
+// The audience: arrival rates (and a forced-departure hazard) derived from the target
+// concurrency curve and the session law, and a lazy, time-ordered arrival stream over several
+// channels. Never materialises the arrivals; draws only from per-channel/per-viewer streams.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -37,6 +25,17 @@ struct Arrival {
 
 class ArrivalGenerator;
 
+// Rate (RateMethod::kRenewal, default): on a grid of step dt the rate is piecewise constant
+// and solves the renewal equation C(t) = C(0) S_res(t) + integral_0^t lambda(s) S(t - s) ds
+// (S = session survival, S_res = residual-life survival of the viewers present at t = 0).
+// For exponential sessions this is exactly Little's law lambda = C' + C/D; for the
+// lognormal+zapper law it also accounts for young audiences leaving faster or slower than
+// C/D. RateMethod::kLittle uses lambda = max(0, C' + C/D) as written in the issue.
+// Falls: when even lambda = 0 leaves more viewers than C(t) (C' < -departures), the renewal
+// method adds a forced-departure hazard h(t) for everyone present (forced_departures = true),
+// so a post-event decay or a key-moment drop is followed; with forced_departures = false, or
+// with kLittle, sessions only end by their law and concurrency stays above the curve there.
+// Tolerance (tests/models/audience_test.cpp): |observed - C(t)| <= 4 sqrt(C) + 1 % of peak.
 class AudienceModel {
  public:
   explicit AudienceModel(const Scenario& scenario);
