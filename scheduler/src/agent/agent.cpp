@@ -12,7 +12,12 @@ namespace agent_detail {
 
 Core::Core(const AgentConfig& cfg, std::uint64_t seed_in, TimeUs now_in,
            std::unique_ptr<policy::Policy> pol)
-    : config(cfg), policy(std::move(pol)), prng(seed_in), seed(seed_in), now(now_in) {
+    : config(cfg),
+      policy(std::move(pol)),
+      prng(seed_in),
+      seed(seed_in),
+      now(now_in),
+      created_us(now_in) {
   config.policy = {};  // the name's storage belongs to the caller; never read it later
 }
 

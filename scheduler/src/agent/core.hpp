@@ -39,8 +39,10 @@ struct Edge {
 
 struct Peer {
   std::uint64_t have = 0;  // bit (index % kWindowSegmentsMax) for window segments it holds
-  TimeUs tokens_at_us = 0;
-  TimeUs busy_until_us = 0;
+  // Peer-local times in milliseconds since the agent was created (keeps the record at 48 B;
+  // wraps after 49 days, far beyond a viewing session).
+  std::uint32_t tokens_at_ms = 0;
+  std::uint32_t busy_until_ms = 0;
   PeerId id{};
   std::uint32_t uplink_kbps = 0;
   float throughput_kbps = 0;
@@ -54,7 +56,7 @@ struct Peer {
   std::uint8_t strikes = 0;
   bool choked = false;
 };
-static_assert(sizeof(Peer) <= 64);
+static_assert(sizeof(Peer) == 48);
 
 enum class Kind : std::uint8_t { kHttp, kP2p, kUpload };
 
@@ -96,6 +98,10 @@ struct Core {
   util::Prng prng;
   std::uint64_t seed;
   TimeUs now;
+  TimeUs created_us;
+  [[nodiscard]] std::uint32_t now_ms() const {
+    return static_cast<std::uint32_t>((now - created_us) / 1000);
+  }
   AgentStats stats;
 
   PlayerView player{};

@@ -47,7 +47,7 @@ void Core::add_peer(PeerId id, const PeerTraits& traits) {
   p.uplink_kbps = traits.uplink_kbps_hint;
   p.rendition = rendition;
   p.tokens = static_cast<float>(config.peer_request_burst);
-  p.tokens_at_us = now;
+  p.tokens_at_ms = now_ms();
   peers.push_back(p);
   if (p2p_on()) {
     send(id, Msg::kHello);
@@ -154,7 +154,7 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes) {
           p->have &= ~(std::uint64_t{1} << (t.index % kWindowSegmentsMax));
         }
       }
-      if (reject->reason != wire::RejectReason::kNotFound) p->busy_until_us = now + 1'000'000;
+      if (reject->reason != wire::RejectReason::kNotFound) p->busy_until_ms = now_ms() + 1'000;
       p->score -= static_cast<float>(config.failure_penalty);
       erase_transfer(ti);
       return Status();
@@ -174,11 +174,11 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes) {
 
 void Core::on_request(Peer& p, const wire::Request& req) {
   // Token bucket per peer: refill, then spend one token per request.
-  const double refill = static_cast<double>(now - p.tokens_at_us) * 1e-6 *
+  const double refill = static_cast<double>(now_ms() - p.tokens_at_ms) * 1e-3 *
                         static_cast<double>(config.peer_requests_per_s);
   p.tokens = static_cast<float>(
       std::min<double>(config.peer_request_burst, static_cast<double>(p.tokens) + refill));
-  p.tokens_at_us = now;
+  p.tokens_at_ms = now_ms();
   auto reject = [&](wire::RejectReason why) {
     ++stats.uploads_rejected;
     send(p.id, Msg::kReject, SegmentKey{}, req.request_id, static_cast<std::uint8_t>(why));

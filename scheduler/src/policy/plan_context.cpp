@@ -81,7 +81,7 @@ PeerInfo PlanContext::peer(std::size_t j) const {
   info.score = p.score;
   info.uplink_kbps_hint = p.uplink_kbps;
   info.downloads = p.downloads;
-  info.choked = p.choked || p.busy_until_us > core_.now;
+  info.choked = p.choked || p.busy_until_ms > core_.now_ms();
   return info;
 }
 
@@ -119,7 +119,7 @@ bool PlanContext::fetch_http(std::uint32_t index, bool preempt) {
 bool PlanContext::fetch_peer(std::uint32_t index, std::size_t j) {
   if (j >= core_.peers.size()) return false;
   auto& p = core_.peers[j];
-  if (p.choked || p.busy_until_us > core_.now) return false;
+  if (p.choked || p.busy_until_ms > core_.now_ms()) return false;
   return core_.start_p2p(index, p);
 }
 
