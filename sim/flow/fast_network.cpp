@@ -1,6 +1,7 @@
 #include "sim/flow/fast_network.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -77,25 +78,42 @@ void FastFlowNetwork::drop_explicit(std::uint32_t i) {
   f.finish = kNever;
 }
 
-// Simple: exactly one hub on the path and every other resource carries only this flow.
+bool FastFlowNetwork::crosses(std::uint32_t i, std::uint32_t resource) const {
+  const auto& path = flows_[i].path;
+  return std::find(path.begin(), path.end(), resource) != path.end();
+}
+
+// Simple: exactly one hub on the path, and every flow sharing one of its other resources is
+// complex and does not cross that hub (so it never moves with the hub's level). Whether the
+// sharing is harmless (nobody else bottlenecked there) is checked by resolve()'s guest pass.
 bool FastFlowNetwork::eligible(std::uint32_t i, std::int32_t& hub) const {
   hub = kNone;
   for (std::uint32_t r : flows_[i].path) {
-    const Resource& res = resources_[r];
-    if (res.hub != kNone) {
-      if (hub != kNone) return false;
-      hub = res.hub;
-    } else if (res.count != 1) {
-      return false;
-    }
+    if (resources_[r].hub == kNone) continue;
+    if (hub != kNone) return false;
+    hub = resources_[r].hub;
   }
-  return hub != kNone;
+  if (hub == kNone) return false;
+  const std::uint32_t hub_resource = hubs_[static_cast<std::size_t>(hub)].resource;
+  for (std::uint32_t r : flows_[i].path) {
+    if (resources_[r].hub != kNone) continue;
+    for (std::uint32_t g : resources_[r].flows)
+      if (g != i && (flows_[g].hub != kNone || crosses(g, hub_resource))) return false;
+  }
+  return true;
+}
+
+bool FastFlowNetwork::all_private(std::uint32_t i) const {
+  for (std::uint32_t r : flows_[i].path)
+    if (resources_[r].hub == kNone && resources_[r].count != 1) return false;
+  return true;
 }
 
 void FastFlowNetwork::hub_advance(Hub& h, Time now) {
   // The level may be stale (even infinite) between an insertion and the rebalance that follows
   // at the same instant: only elapsed time moves the virtual clock.
-  if (!h.high.empty() && now > h.vtime_at) h.vtime += h.level * static_cast<double>(now - h.vtime_at);
+  if (!h.high.empty() && now > h.vtime_at)
+    h.vtime += h.level * static_cast<double>(now - h.vtime_at);
   h.vtime_at = now;
 }
 
@@ -153,8 +171,14 @@ void FastFlowNetwork::make_simple(std::uint32_t i, std::int32_t hub, Time now) {
   f.settled = now;
   f.hub = hub;
   f.e = f.cap > 0.0 ? f.cap : kInf;
-  for (std::uint32_t r : f.path)
-    if (resources_[r].hub == kNone) f.e = std::min(f.e, resources_[r].capacity);
+  for (std::uint32_t r : f.path) {
+    if (resources_[r].hub != kNone) continue;
+    double headroom = resources_[r].capacity;  // provisional for shared resources: guest pass
+    for (std::uint32_t g : resources_[r].flows)
+      if (g != i) headroom -= flows_[g].rate;
+    f.e = std::min(f.e, std::max(0.0, headroom));
+  }
+  f.unbalanced = true;  // whoever made it simple seeds the hub or a guest pass will
   hub_insert(i, now);
 }
 
@@ -272,8 +296,14 @@ void FastFlowNetwork::promote(std::uint32_t r, Time now, std::vector<std::uint32
   // All its flows start complex (explicit); the ones now eligible move to the water-fill.
   const std::vector<std::uint32_t> members = res.flows;
   for (std::uint32_t i : members) {
+    if (flows_[i].hub != kNone) {  // simple elsewhere, now crossing a second hub
+      seeds.push_back(hubs_[static_cast<std::size_t>(flows_[i].hub)].resource);
+      make_complex(i, now);
+    }
+  }
+  for (std::uint32_t i : members) {
     std::int32_t hub;
-    if (eligible(i, hub)) make_simple(i, hub, now);
+    if (eligible(i, hub) && all_private(i)) make_simple(i, hub, now);
   }
   seeds.push_back(r);
 }
@@ -326,23 +356,40 @@ FlowId FastFlowNetwork::start_flow(Time now, std::span<const ResourceId> path,
   }
   ++active_;
   std::vector<std::uint32_t> seeds;
-  // Enter as a complex flow first; another flow whose private resource this was turns complex.
+  // Enter as a complex flow first.
   for (std::uint32_t r : flows_[i].path) {
-    Resource& res = resources_[r];
-    if (res.hub == kNone && res.count == 1 && flows_[res.flows[0]].hub != kNone) {
-      const std::uint32_t other = res.flows[0];
-      seeds.push_back(hubs_[static_cast<std::size_t>(flows_[other].hub)].resource);
-      make_complex(other, now);
-    }
-    ++res.count;
-    res.flows.push_back(i);
-    seeds.push_back(r);
+    ++resources_[r].count;
+    resources_[r].flows.push_back(i);
   }
   set_explicit(i, now, 0.0);
+  // A simple flow sharing a resource with this one cannot stay simple if this one crosses its
+  // hub (both would move with the hub's level).
+  for (std::uint32_t r : flows_[i].path) {
+    if (resources_[r].hub != kNone) continue;
+    const std::vector<std::uint32_t> members = resources_[r].flows;
+    for (std::uint32_t g : members) {
+      if (g == i || flows_[g].hub == kNone) continue;
+      const std::uint32_t hub_resource = hubs_[static_cast<std::size_t>(flows_[g].hub)].resource;
+      if (crosses(i, hub_resource)) {
+        seeds.push_back(hub_resource);
+        make_complex(g, now);
+      }
+    }
+  }
   for (std::uint32_t r : flows_[i].path)
     if (resources_[r].hub == kNone && resources_[r].count > hub_threshold_) promote(r, now, seeds);
   std::int32_t hub;
-  if (flows_[i].hub == kNone && eligible(i, hub)) make_simple(i, hub, now);
+  if (flows_[i].hub == kNone && eligible(i, hub)) {
+    make_simple(i, hub, now);
+    if (all_private(i)) {
+      seeds.push_back(hubs_[static_cast<std::size_t>(hub)].resource);
+    } else {
+      for (std::uint32_t r : flows_[i].path)
+        if (resources_[r].hub == kNone) seeds.push_back(r);  // guest pass re-keys the hub
+    }
+  } else {
+    for (std::uint32_t r : flows_[i].path) seeds.push_back(r);
+  }
   resolve(now, seeds);
   return static_cast<FlowId>(i);
 }
@@ -353,34 +400,36 @@ void FastFlowNetwork::remove_flow(std::uint32_t i, Time now, std::vector<std::ui
     seeds.push_back(hubs_[static_cast<std::size_t>(f.hub)].resource);
     hub_erase(i, now);
     f.hub = kNone;
+    f.finish = kNever;
   } else {
     drop_explicit(i);
     for (std::uint32_t r : f.path) {
+      if (resources_[r].hub == kNone) continue;
       auto& list = resources_[r].flows;
       list.erase(std::find(list.begin(), list.end(), i));
+      seeds.push_back(r);
     }
   }
   for (std::uint32_t r : f.path) {
     Resource& res = resources_[r];
-    if (res.hub == kNone) {
-      auto it = std::find(res.flows.begin(), res.flows.end(), i);
-      if (it != res.flows.end()) res.flows.erase(it);
-    }
     --res.count;
-    seeds.push_back(r);
+    if (res.hub != kNone) continue;
+    res.flows.erase(std::find(res.flows.begin(), res.flows.end(), i));
+    if (res.count > 0) seeds.push_back(r);
   }
   f.active = false;
   free_ids_.push_back(i);
   --active_;
-  // A flow left alone on a resource may have become simple.
+  // Flows left on these resources may have become simple.
   for (std::uint32_t r : f.path) {
-    const Resource& res = resources_[r];
-    if (res.hub != kNone || res.count != 1) continue;
-    const std::uint32_t other = res.flows[0];
-    std::int32_t hub;
-    if (flows_[other].hub == kNone && eligible(other, hub)) {
-      make_simple(other, hub, now);
-      seeds.push_back(hubs_[static_cast<std::size_t>(hub)].resource);
+    if (resources_[r].hub != kNone) continue;
+    const std::vector<std::uint32_t> members = resources_[r].flows;
+    for (std::uint32_t g : members) {
+      std::int32_t hub;
+      if (flows_[g].hub != kNone || !eligible(g, hub)) continue;
+      make_simple(g, hub, now);
+      if (all_private(g)) seeds.push_back(hubs_[static_cast<std::size_t>(hub)].resource);
+      // else: r is a seed, so the guest pass validates g and re-keys its hub.
     }
   }
 }
@@ -435,96 +484,178 @@ void FastFlowNetwork::advance_to(Time now, std::vector<FlowDone>& done) {
   }
 }
 
+// Re-solves the components of the seeds; a guest pass may re-key hubs outside the component,
+// whose own components are then solved in the next round.
+void FastFlowNetwork::resolve(Time now, const std::vector<std::uint32_t>& seeds) {
+  std::vector<std::uint32_t> round = seeds;
+  std::vector<std::uint32_t> dirty;
+  for (int rounds = 0; !round.empty(); ++rounds) {
+    if (rounds > 10'000) throw std::logic_error("flow network: re-solve does not converge");
+    dirty.clear();
+    solve_component(now, round, dirty);
+    std::sort(dirty.begin(), dirty.end());
+    dirty.erase(std::unique(dirty.begin(), dirty.end()), dirty.end());
+    round.swap(dirty);
+  }
+}
+
 // Exact progressive filling over the connected component(s) of the seeds, walking through
 // complex flows only: a hub contributes its complex flows and its simple flows as one
-// aggregate (hub_probe), so a component of simple flows costs O(log n), not O(n).
-void FastFlowNetwork::resolve(Time now, const std::vector<std::uint32_t>& seeds) {
-  ++stamp_;
-  comp_res_.clear();
-  comp_flows_.clear();
-  for (std::uint32_t r : seeds) {
-    if (resources_[r].stamp == stamp_) continue;
-    resources_[r].stamp = stamp_;
-    comp_res_.push_back(r);
-  }
-  for (std::size_t q = 0; q < comp_res_.size(); ++q) {
-    const Resource& res = resources_[comp_res_[q]];
-    for (std::uint32_t i : res.flows) {
-      Flow& f = flows_[i];
-      if (f.hub != kNone || f.stamp == stamp_) continue;  // simple: private resource
-      f.stamp = stamp_;
-      comp_flows_.push_back(i);
-      for (std::uint32_t r : f.path) {
-        if (resources_[r].stamp == stamp_) continue;
-        resources_[r].stamp = stamp_;
-        comp_res_.push_back(r);
+// aggregate (hub_probe), so a component of simple flows costs O(log n), not O(n). A simple flow
+// met on a shared resource joins as a "guest" capped at its hub's current level; afterwards it
+// stays simple only if nobody else there is as fast as its headroom (then the others never
+// depend on its rate), and its limit e is re-keyed in the hub.
+void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>& seeds,
+                                      std::vector<std::uint32_t>& dirty) {
+  for (;;) {
+    ++stamp_;
+    comp_res_.clear();
+    comp_flows_.clear();
+    guests_.clear();
+    for (std::uint32_t r : seeds) {
+      if (resources_[r].stamp == stamp_) continue;
+      resources_[r].stamp = stamp_;
+      comp_res_.push_back(r);
+    }
+    for (std::size_t q = 0; q < comp_res_.size(); ++q) {
+      const Resource& res = resources_[comp_res_[q]];
+      for (std::uint32_t i : res.flows) {
+        Flow& f = flows_[i];
+        if (f.stamp == stamp_) continue;
+        const bool guest = f.hub != kNone;
+        f.stamp = stamp_;
+        if (guest && all_private(i)) {
+          // Nothing shares its resources: only its limit may have changed (capacity, or a
+          // neighbour left); re-key it directly.
+          double e = f.cap > 0.0 ? f.cap : kInf;
+          for (std::uint32_t r : f.path)
+            if (resources_[r].hub == kNone) e = std::min(e, resources_[r].capacity);
+          if (e != f.e) {
+            hub_erase(i, now);
+            f.e = e;
+            hub_insert(i, now);
+            dirty.push_back(hubs_[static_cast<std::size_t>(f.hub)].resource);
+          }
+          continue;
+        }
+        comp_flows_.push_back(i);
+        if (guest) guests_.push_back(i);
+        for (std::uint32_t r : f.path) {
+          if (resources_[r].stamp == stamp_ || (guest && resources_[r].hub != kNone)) continue;
+          resources_[r].stamp = stamp_;
+          comp_res_.push_back(r);
+        }
       }
     }
+    // A guest needs its hub's level fixed; if the hub is being solved too, it turns complex.
+    bool converted = false;
+    for (std::uint32_t i : guests_) {
+      const std::uint32_t hub_resource = hubs_[static_cast<std::size_t>(flows_[i].hub)].resource;
+      if (resources_[hub_resource].stamp == stamp_) {
+        make_complex(i, now);
+        converted = true;
+      }
+    }
+    if (!converted) break;
   }
+  auto counts = [&](const Flow& f, std::uint32_t r) {
+    return f.hub == kNone || resources_[r].hub == kNone;
+  };
   for (std::uint32_t r : comp_res_) {
     resources_[r].frozen = 0.0;
     resources_[r].unfrozen = 0;
   }
   open_.clear();
   for (std::uint32_t i : comp_flows_) {
+    Flow& f = flows_[i];
+    f.solve_cap = f.cap > 0.0 ? f.cap : kInf;
+    if (f.hub != kNone) {
+      const Hub& h = hubs_[static_cast<std::size_t>(f.hub)];
+      if (!h.high.empty()) f.solve_cap = std::min(f.solve_cap, h.level);
+    }
     open_.push_back(i);
-    for (std::uint32_t r : flows_[i].path) ++resources_[r].unfrozen;
+    for (std::uint32_t r : f.path)
+      if (counts(f, r)) ++resources_[r].unfrozen;
   }
+  auto level_of = [&](const Resource& res) {
+    const double avail = res.capacity - res.frozen;
+    return res.hub == kNone
+               ? std::max(0.0, avail) / static_cast<double>(res.unfrozen)
+               : hub_probe(hubs_[static_cast<std::size_t>(res.hub)], avail, res.unfrozen);
+  };
   while (!open_.empty()) {
     double m = kInf;
-    for (std::uint32_t r : comp_res_) {
-      const Resource& res = resources_[r];
-      if (res.unfrozen == 0) continue;
-      const double avail = res.capacity - res.frozen;
-      const double level =
-          res.hub == kNone
-              ? std::max(0.0, avail) / static_cast<double>(res.unfrozen)
-              : hub_probe(hubs_[static_cast<std::size_t>(res.hub)], avail, res.unfrozen);
-      m = std::min(m, level);
-    }
-    for (std::uint32_t i : open_)
-      if (flows_[i].cap > 0.0) m = std::min(m, flows_[i].cap);
+    for (std::uint32_t r : comp_res_)
+      if (resources_[r].unfrozen > 0) m = std::min(m, level_of(resources_[r]));
+    for (std::uint32_t i : open_) m = std::min(m, flows_[i].solve_cap);
     const double bound = m * (1.0 + 1e-12);
-    // Saturation is re-tested per resource so a flow frozen this round sees the same levels.
+    ++bind_stamp_;
+    for (std::uint32_t r : comp_res_)
+      if (resources_[r].unfrozen > 0 && level_of(resources_[r]) <= bound)
+        resources_[r].bind = bind_stamp_;
     still_open_.clear();
-    std::vector<std::uint32_t> binding;
-    for (std::uint32_t r : comp_res_) {
-      Resource& res = resources_[r];
-      if (res.unfrozen == 0) continue;
-      const double avail = res.capacity - res.frozen;
-      const double level =
-          res.hub == kNone
-              ? std::max(0.0, avail) / static_cast<double>(res.unfrozen)
-              : hub_probe(hubs_[static_cast<std::size_t>(res.hub)], avail, res.unfrozen);
-      if (level <= bound) binding.push_back(r);
-    }
-    ++stamp_;
-    for (std::uint32_t r : binding) resources_[r].stamp = stamp_;
     for (std::uint32_t i : open_) {
       Flow& f = flows_[i];
-      bool freeze = f.cap > 0.0 && f.cap <= bound;
-      for (std::uint32_t r : f.path) freeze = freeze || resources_[r].stamp == stamp_;
+      bool freeze = f.solve_cap <= bound;
+      for (std::uint32_t r : f.path)
+        freeze = freeze || (counts(f, r) && resources_[r].bind == bind_stamp_);
       if (!freeze) {
         still_open_.push_back(i);
         continue;
       }
       f.new_rate = m;
       for (std::uint32_t r : f.path) {
+        if (!counts(f, r)) continue;
         resources_[r].frozen += m;
         --resources_[r].unfrozen;
       }
     }
     open_.swap(still_open_);
   }
-  for (std::uint32_t i : comp_flows_)
-    if (flows_[i].new_rate != flows_[i].rate || flows_[i].finish == kNever)
-      set_explicit(i, now, flows_[i].new_rate);
+  for (std::uint32_t i : comp_flows_) {
+    Flow& f = flows_[i];
+    if (f.hub == kNone && (f.new_rate != f.rate || f.finish == kNever))
+      set_explicit(i, now, f.new_rate);
+  }
   for (std::uint32_t r : comp_res_) {
     const Resource& res = resources_[r];
     if (res.hub == kNone) continue;
     double avail = res.capacity;
     for (std::uint32_t i : res.flows) avail -= flows_[i].rate;
     hub_rebalance(static_cast<std::uint32_t>(res.hub), now, avail);
+  }
+  for (std::uint32_t i : guests_) {
+    Flow& f = flows_[i];
+    double e = f.cap > 0.0 ? f.cap : kInf;
+    bool coupled = false;
+    for (std::uint32_t r : f.path) {
+      const Resource& res = resources_[r];
+      if (res.hub != kNone) continue;
+      double others = 0.0;
+      double fastest = 0.0;
+      for (std::uint32_t g : res.flows) {
+        if (g == i) continue;
+        if (flows_[g].hub != kNone) coupled = true;  // two simple flows never share
+        others += flows_[g].rate;
+        fastest = std::max(fastest, flows_[g].rate);
+      }
+      const double headroom = std::max(0.0, res.capacity - others);
+      if (others > 0.0 && fastest >= headroom * (1.0 - 1e-9)) coupled = true;
+      e = std::min(e, headroom);
+    }
+    const std::uint32_t hub_resource = hubs_[static_cast<std::size_t>(f.hub)].resource;
+    if (coupled) {
+      make_complex(i, now);
+      dirty.push_back(hub_resource);
+    } else if (std::abs(e - f.e) > 1e-12 * std::max(1.0, e)) {
+      hub_erase(i, now);
+      f.e = e;
+      hub_insert(i, now);
+      dirty.push_back(hub_resource);
+    } else if (f.unbalanced) {
+      dirty.push_back(hub_resource);
+    }
+    f.unbalanced = false;
   }
 }
 

@@ -45,6 +45,7 @@ class FastFlowNetwork final : public FlowNetwork {
     std::uint32_t stamp = 0;
     double frozen = 0.0;  // progressive-filling scratch
     std::uint32_t unfrozen = 0;
+    std::uint32_t bind = 0;
   };
   // Water-fill over the hub's simple flows, each limited by its own e (cap, private resources):
   // "low" flows (e below the level) run at e with explicit progress; "high" flows all run at
@@ -69,6 +70,7 @@ class FastFlowNetwork final : public FlowNetwork {
     std::int32_t hub = kNone;  // set when simple
     double e = 0.0;            // simple: its limit outside the hub
     bool high = false;         // simple and at the hub's level
+    bool unbalanced = false;   // simple, inserted without its hub rebalanced yet
     double vfinish = 0.0;      // high: virtual finish
     double remaining = 0.0;    // explicit: bytes left at `settled`
     Time settled = 0;
@@ -76,6 +78,7 @@ class FastFlowNetwork final : public FlowNetwork {
     Time finish = kNever;
     std::uint32_t stamp = 0;
     double new_rate = 0.0;  // progressive-filling scratch
+    double solve_cap = 0.0;
     bool open = false;
   };
 
@@ -84,7 +87,9 @@ class FastFlowNetwork final : public FlowNetwork {
   double remaining_at(const Flow& f, Time now) const;
   void set_explicit(std::uint32_t f, Time now, double rate);
   void drop_explicit(std::uint32_t f);
+  bool crosses(std::uint32_t f, std::uint32_t resource) const;
   bool eligible(std::uint32_t f, std::int32_t& hub) const;
+  bool all_private(std::uint32_t f) const;
   void make_simple(std::uint32_t f, std::int32_t hub, Time now);
   void make_complex(std::uint32_t f, Time now);
   void hub_insert(std::uint32_t f, Time now);
@@ -96,6 +101,8 @@ class FastFlowNetwork final : public FlowNetwork {
   void promote(std::uint32_t r, Time now, std::vector<std::uint32_t>& seeds);
   void remove_flow(std::uint32_t f, Time now, std::vector<std::uint32_t>& seeds);
   void resolve(Time now, const std::vector<std::uint32_t>& seeds);
+  void solve_component(Time now, const std::vector<std::uint32_t>& seeds,
+                       std::vector<std::uint32_t>& dirty);
   void check_time(Time now);
 
   std::uint32_t hub_threshold_;
@@ -107,9 +114,10 @@ class FastFlowNetwork final : public FlowNetwork {
   std::set<std::pair<Time, std::uint32_t>> hub_next_;       // (next finish, hub)
   std::size_t active_ = 0;
   std::uint32_t stamp_ = 0;
+  std::uint32_t bind_stamp_ = 0;
   Time last_now_ = 0;
   // Scratch for resolve().
-  std::vector<std::uint32_t> comp_res_, comp_flows_, open_, still_open_;
+  std::vector<std::uint32_t> comp_res_, comp_flows_, guests_, open_, still_open_;
 };
 
 }  // namespace p2pcdn::sim
