@@ -64,7 +64,8 @@ MetricsCollector::MetricsCollector(MetricsConfig config) : config_(std::move(con
   }
   const std::size_t n = static_cast<std::size_t>((config_.duration_us + config_.interval_us - 1) /
                                                  config_.interval_us);
-  intervals_.resize(std::max<std::size_t>(n, 1));
+  planned_intervals_ = std::max<std::size_t>(n, 1);
+  intervals_.resize(planned_intervals_);
   cdn_by_pop_.resize(intervals_.size() * config_.pops.size());
   by_device_.resize(config_.devices.size());
   by_nat_.resize(config_.nats.size());
@@ -83,6 +84,13 @@ std::size_t MetricsCollector::interval_of(TimeUs t) const {
 
 MetricsCollector::IntervalCounters& MetricsCollector::interval(std::size_t k) {
   if (k >= intervals_.size()) {
+    // Past the planned duration the series may grow (a drain phase), but not without
+    // bound: a time like kNever is a host bug, not a request for 10^12 counters.
+    if (k >= planned_intervals_ + kMaxExtraIntervals) {
+      throw std::invalid_argument(
+          "metrics: time " + std::to_string(static_cast<long long>(k) * config_.interval_us) +
+          " us is far beyond the run duration " + std::to_string(config_.duration_us) + " us");
+    }
     intervals_.resize(k + 1);
     cdn_by_pop_.resize(intervals_.size() * config_.pops.size());
   }
@@ -160,6 +168,10 @@ void MetricsCollector::add_bytes_spread(TimeUs start, TimeUs end, Source source,
   }
   const std::size_t first = interval_of(start);
   const std::size_t last = interval_of(end - 1);
+  if (first == last) {  // the common case: no split, no 128-bit division
+    count_bytes(first, source, pop, rendition, device, nat, region, bytes);
+    return;
+  }
   const auto span = static_cast<U128>(end - start);
   std::uint64_t given = 0;
   for (std::size_t k = first; k <= last; ++k) {

@@ -46,6 +46,8 @@ class MetricsCollector {
   // Throws std::invalid_argument if interval_us <= 0 or duration_us < 0.
   explicit MetricsCollector(MetricsConfig config);
 
+  // Times may run past duration_us (a drain phase) by up to 100 000 intervals; a later
+  // time (e.g. kNever) throws std::invalid_argument.
   // Bytes delivered at `now`, attributed to the interval containing now ([k*I, (k+1)*I)).
   // pop: the PoP for kCdn (kNone otherwise or if unknown). Any index may be kNone;
   // an index out of range throws std::out_of_range (a host bug).
@@ -112,7 +114,11 @@ class MetricsCollector {
   void check_indices(std::uint32_t pop, std::uint32_t rendition, std::uint32_t device,
                      std::uint32_t nat, std::uint32_t region) const;
 
+  // Intervals allowed beyond the planned duration before a time is treated as a host bug.
+  static constexpr std::size_t kMaxExtraIntervals = 100'000;
+
   MetricsConfig config_;
+  std::size_t planned_intervals_ = 1;
   std::vector<IntervalCounters> intervals_;
   std::vector<std::uint64_t> cdn_by_pop_;  // interval-major: [k * pops + pop]
   std::vector<GroupCounters> by_device_, by_nat_, by_region_, by_rendition_;

@@ -269,6 +269,8 @@ TEST(MetricsCollector, HostBugsAreReported) {
   EXPECT_THROW(m.add_bytes(0, Source::kCdn, 2, 0, 0, 0, 0, 1), std::out_of_range);
   EXPECT_THROW(m.add_bytes(-1, Source::kCdn, 0, 0, 0, 0, 0, 1), std::invalid_argument);
   EXPECT_THROW(m.connection_attempt(0, 2, true, false), std::out_of_range);
+  EXPECT_THROW(m.add_bytes(kNever, Source::kCdn, 0, 0, 0, 0, 0, 1), std::invalid_argument);
+  m.add_bytes(seconds(3600), Source::kCdn, 0, 0, 0, 0, 0, 1);  // a drain phase is fine
   ViewerOutcome o;
   o.region = 1;
   EXPECT_THROW(m.viewer_outcome(o), std::out_of_range);

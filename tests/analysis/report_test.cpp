@@ -12,6 +12,7 @@
 #include "analysis/io/atomic_file.hpp"
 #include "analysis/io/json.hpp"
 #include "analysis/metrics/collector.hpp"
+#include "analysis/report/outputs.hpp"
 #include "analysis/report/report_html.hpp"
 #include "analysis/report/summary_json.hpp"
 #include "analysis/report/svg_plot.hpp"
@@ -244,6 +245,17 @@ TEST_F(OutDir, WritersProduceCompleteFiles) {
     EXPECT_NE(std::string(e.what()).find("broken.json"), std::string::npos);
     EXPECT_EQ(e.line(), 3);
   }
+}
+
+TEST_F(OutDir, WriteRunOutputsCreatesTheDirectory) {
+  const auto paths = write_run_outputs(dir_ / "a" / "b", sample_summary(), sample_info());
+  EXPECT_TRUE(fs::exists(paths.summary_json));
+  EXPECT_TRUE(fs::exists(paths.timeseries_csv));
+  EXPECT_TRUE(fs::exists(paths.report_html));
+  EXPECT_EQ(io::read_file(paths.timeseries_csv), timeseries_csv(sample_summary()));
+  io::write_file_atomic(dir_ / "file", "x");
+  EXPECT_THROW(write_run_outputs(dir_ / "file" / "sub", sample_summary(), sample_info()),
+               std::runtime_error);
 }
 
 TEST(TimeseriesCsv, OneRowPerIntervalWithPopColumns) {
