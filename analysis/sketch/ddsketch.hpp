@@ -14,9 +14,10 @@ namespace p2pcdn::analysis {
 //   |v - x| <= relative_accuracy * |x|           if |x| >= min_indexable,
 //   |v| < min_indexable (v is 0)                 if |x| <  min_indexable.
 // quantile(0) and quantile(1) are exactly min() and max(). The bound holds for any
-// distribution and after any merges. Memory: one 8-byte counter per bucket in the range of
-// values seen, about ln(max/min_seen) / (2 * alpha) buckets per sign (alpha = 1 %: ~350
-// buckets per decade-range of 1e3, at most ~36 k over the whole double range above 1e-9).
+// distribution and after any merges. Memory: one 8-byte counter per bucket between the
+// smallest and largest magnitude seen, ln(max/min) / ln((1+a)/(1-a)) ~ ln(max/min) / (2a)
+// buckets per sign: with a = 1 %, ~350 buckets for a 1000:1 range (e.g. startup times from
+// 0.1 s to 100 s), ~36 k at most over the whole double range above min_indexable = 1e-9.
 class DdSketch {
  public:
   static constexpr double kDefaultRelativeAccuracy = 0.01;
