@@ -103,5 +103,34 @@ TEST(SwarmOffload, P2pPoliciesOffloadSomething) {
   }
 }
 
+// The design goal of deadline-aware: more offload than windowed at equal or lower rebuffering
+// (same swarms: same seeds, sizes, rates and failures).
+TEST(SwarmOffload, DeadlineAwareBeatsWindowed) {
+  double p2p[2] = {0, 0};
+  double total[2] = {0, 0};
+  double stall[2] = {0, 0};
+  const char* policies[2] = {"windowed", "deadline-aware"};
+  for (int k = 0; k < 2; ++k) {
+    for (std::uint64_t seed = 1; seed <= 8; ++seed) {
+      SwarmParams p;
+      p.policy = policies[k];
+      p.seed = seed;
+      p.agents = 12;
+      p.segments = 40;
+      p.upload_fail = seed % 2 == 0 ? 0.03 : 0;
+      const SwarmResult r = run_swarm(p);
+      p2p[k] += static_cast<double>(r.p2p_bytes);
+      total[k] += static_cast<double>(r.p2p_bytes + r.http_bytes);
+      stall[k] += static_cast<double>(r.stall_us) / 1e6;
+    }
+  }
+  const double off_w = p2p[0] / total[0];
+  const double off_d = p2p[1] / total[1];
+  std::cout << "offload windowed " << 100 * off_w << " % (stall " << stall[0]
+            << " s), deadline-aware " << 100 * off_d << " % (stall " << stall[1] << " s)\n";
+  EXPECT_GT(off_d, off_w);
+  EXPECT_LE(stall[1], stall[0] + 0.5);
+}
+
 }  // namespace
 }  // namespace p2pcdn::sched::test
