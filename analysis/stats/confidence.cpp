@@ -1,6 +1,7 @@
 // Student-t confidence intervals and the sequential stopping rule.
 #include "analysis/stats/confidence.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -49,6 +50,33 @@ ConfidenceInterval paired_ci(std::span<const double> baseline, std::span<const d
   std::vector<double> diff(baseline.size());
   for (std::size_t i = 0; i < diff.size(); ++i) diff[i] = current[i] - baseline[i];
   return mean_ci(diff, level);
+}
+
+WelchInterval welch_ci(std::span<const double> baseline, std::span<const double> current,
+                       double level) {
+  if (baseline.size() < 2 || current.size() < 2) {
+    throw std::invalid_argument("welch_ci: each side needs at least 2 samples");
+  }
+  const ConfidenceInterval a = mean_ci(baseline, level);
+  const ConfidenceInterval b = mean_ci(current, level);
+  const double va = a.stddev * a.stddev / static_cast<double>(a.n);
+  const double vb = b.stddev * b.stddev / static_cast<double>(b.n);
+  WelchInterval w;
+  w.ci.level = level;
+  w.ci.n = std::min(a.n, b.n);
+  w.ci.mean = b.mean - a.mean;
+  w.ci.stddev = std::sqrt(va + vb);
+  if (va + vb > 0) {
+    w.dof = (va + vb) * (va + vb) /
+            (va * va / static_cast<double>(a.n - 1) + vb * vb / static_cast<double>(b.n - 1));
+    w.ci.half_width = student_t_quantile(0.5 + level / 2.0, w.dof) * w.ci.stddev;
+  } else {
+    w.dof = static_cast<double>(a.n + b.n - 2);  // no spread at all: the difference is exact
+    w.ci.half_width = 0.0;
+  }
+  w.ci.low = w.ci.mean - w.ci.half_width;
+  w.ci.high = w.ci.mean + w.ci.half_width;
+  return w;
 }
 
 StopDecision stopping_decision(std::span<const double> samples, const StoppingRule& rule) {

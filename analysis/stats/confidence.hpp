@@ -27,6 +27,17 @@ ConfidenceInterval mean_ci(std::span<const double> samples, double level = 0.95)
 ConfidenceInterval paired_ci(std::span<const double> baseline, std::span<const double> current,
                              double level = 0.95);
 
+// Difference of means current - baseline for two independent sets of runs (no pairing), with
+// Welch's unequal-variance interval and Welch-Satterthwaite degrees of freedom (fractional).
+// n is min of the two sizes; stddev is the standard error of the difference. Each side needs at
+// least 2 samples (throws std::invalid_argument otherwise, or as mean_ci).
+struct WelchInterval {
+  ConfidenceInterval ci;  // of the difference; ci.stddev is its standard error
+  double dof = 0.0;       // Welch-Satterthwaite degrees of freedom
+};
+WelchInterval welch_ci(std::span<const double> baseline, std::span<const double> current,
+                       double level = 0.95);
+
 // The sequential stopping rule of `--replications auto`.
 struct StoppingRule {
   double target_half_width = 0.0;  // absolute, or a fraction of |mean| when relative

@@ -107,6 +107,34 @@ TEST(ConfidenceInterval, PairedDifferences) {
   EXPECT_THROW((void)paired_ci(a, std::vector<double>{1, 2}), std::invalid_argument);
 }
 
+TEST(ConfidenceInterval, WelchUnpaired) {
+  const std::vector<double> a{1, 2, 3, 4, 5}, b{2, 4, 6, 8, 10};
+  const auto w = welch_ci(a, b);
+  // se^2 = 2.5/5 + 10/5 = 2.5; dof = 2.5^2 / (0.5^2/4 + 2^2/4) = 6.25 / 1.0625.
+  EXPECT_DOUBLE_EQ(w.ci.mean, 3.0);
+  EXPECT_NEAR(w.ci.stddev, std::sqrt(2.5), 1e-12);
+  EXPECT_NEAR(w.dof, 6.25 / 1.0625, 1e-12);
+  const double t = student_t_quantile(0.975, w.dof);
+  EXPECT_GT(t, 2.446912);  // t_{0.975,6}
+  EXPECT_LT(t, 2.570582);  // t_{0.975,5}
+  EXPECT_NEAR(w.ci.half_width, t * std::sqrt(2.5), 1e-12);
+  EXPECT_THROW((void)welch_ci(std::vector<double>{1}, b), std::invalid_argument);
+}
+
+TEST(StudentT, FractionalDfCdfMatchesIntegratedDensity) {
+  // Independent check of the incomplete-beta CDF: Simpson's rule on the density, df = 5.88.
+  const double df = 5.88;
+  const double c = std::exp(std::lgamma((df + 1) / 2) - std::lgamma(df / 2)) / std::sqrt(df * M_PI);
+  const auto density = [&](double t) { return c * std::pow(1 + t * t / df, -(df + 1) / 2); };
+  const double x = 2.5;
+  const int steps = 20000;
+  const double h = x / steps;
+  double integral = density(0) + density(x);
+  for (int i = 1; i < steps; ++i) integral += (i % 2 ? 4 : 2) * density(i * h);
+  integral *= h / 3;
+  EXPECT_NEAR(student_t_cdf(x, df), 0.5 + integral, 1e-10);
+}
+
 TEST(Stopping, SequentialRule) {
   StoppingRule rule;
   rule.target_half_width = 0.5;
