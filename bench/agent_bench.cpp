@@ -5,6 +5,9 @@
 
 #include <array>
 #include <cstddef>
+#include <utility>
+#include <variant>
+#include <vector>
 
 #include "p2pcdn/scheduler/agent.hpp"
 #include "p2pcdn/scheduler/wire.hpp"
@@ -57,6 +60,72 @@ void BM_AgentDecisionEpoch(benchmark::State& state, const char* policy) {
   state.SetItemsProcessed(state.iterations());
   state.counters["heap_bytes"] = static_cast<double>(a.heap_bytes());
 }
+
+// Steady state: a tiny host loop around one agent: HTTP fetches and peer downloads complete
+// in FIFO order, deliveries advance the player, a new segment is published every 16 inputs
+// and neighbours announce it. Reports policy decision epochs per second.
+void BM_AgentSteadyState(benchmark::State& state, const char* policy) {
+  Agent a = make_agent(policy);
+  std::array<std::byte, wire::kMaxMessageBytes> buf{};
+  std::vector<std::pair<TransferId, SegmentKey>> inflight;  // http and p2p downloads
+  std::uint32_t next_publish = 40;
+  std::uint32_t need = 30;
+  TimeUs now = 0;
+  std::uint64_t inputs = 0;
+  const std::uint32_t epochs_before = a.stats().decision_epochs;
+  auto drain_host = [&] {
+    while (auto act = a.poll_action()) {
+      if (act->kind == ActionKind::kHttpFetch) inflight.emplace_back(act->transfer, act->segment);
+      if (act->kind == ActionKind::kSendMessage && act->bytes.size() > 2 &&
+          act->bytes[1] == std::byte{4}) {  // a Request: remember it as a peer download
+        auto m = wire::decode(act->bytes);
+        if (m.ok()) {
+          const auto& r = std::get<wire::Request>(m.value());
+          inflight.emplace_back(TransferId{r.request_id}, SegmentKey{r.index, r.rendition});
+        }
+      }
+      if (act->kind == ActionKind::kDeliverSegment) need = act->segment.index + 1;
+    }
+  };
+  for (auto _ : state) {
+    now += 250'000;
+    ++inputs;
+    if (inputs % 16 == 0) {
+      a.handle_segment_published(
+          now, SegmentInfo{SegmentKey{next_publish, 0}, 1'000'000, 4'000'000, now});
+      ++next_publish;
+    } else if (inputs % 16 == 1) {
+      const std::size_t n = wire::encode(wire::Have{0, next_publish - 1}, buf);
+      (void)a.handle_peer_message(now, PeerId{1 + static_cast<std::uint32_t>(inputs % 20)},
+                                  std::span<const std::byte>(buf.data(), n));
+    } else if (inputs % 4 == 2) {
+      PlayerView v;
+      v.next_needed = SegmentKey{need, 0};
+      v.next_deadline_us = now + 8'000'000;
+      a.handle_player(now, v);
+    } else if (!inflight.empty()) {
+      const auto [t, seg] = inflight.front();
+      inflight.erase(inflight.begin());
+      a.handle_transfer_done(now, t, Outcome::kCompleted);
+      a.handle_integrity(now, seg, true);
+    } else {
+      a.handle_timeout(now);
+    }
+    drain_host();
+  }
+  const double epochs = static_cast<double>(a.stats().decision_epochs - epochs_before);
+  state.counters["decisions_per_s"] = benchmark::Counter(epochs, benchmark::Counter::kIsRate);
+  state.counters["heap_bytes"] = static_cast<double>(a.heap_bytes());
+  state.counters["delivered"] = static_cast<double>(a.stats().segments_delivered);
+  state.counters["p2p_segs"] = static_cast<double>(a.stats().p2p_segments);
+  state.counters["http_segs"] = static_cast<double>(a.stats().http_segments);
+}
+
+BENCHMARK_CAPTURE(BM_AgentSteadyState, cdn_only, "cdn-only");
+BENCHMARK_CAPTURE(BM_AgentSteadyState, windowed, "windowed");
+BENCHMARK_CAPTURE(BM_AgentSteadyState, buffer_threshold, "buffer-threshold");
+BENCHMARK_CAPTURE(BM_AgentSteadyState, deadline_aware, "deadline-aware");
+BENCHMARK_CAPTURE(BM_AgentSteadyState, reference, "reference");
 
 BENCHMARK_CAPTURE(BM_AgentDecisionEpoch, cdn_only, "cdn-only");
 BENCHMARK_CAPTURE(BM_AgentDecisionEpoch, windowed, "windowed");
