@@ -5,7 +5,32 @@
 
 namespace p2pcdn::sim {
 
-int EventQueue::lowest_nonempty() const {
+std::uint32_t EventQueue::take_block() {
+  if (!free_blocks_.empty()) {
+    const std::uint32_t id = free_blocks_.back();
+    free_blocks_.pop_back();
+    return id;
+  }
+  if (blocks_.size() >= kNoBlock) throw std::length_error("EventQueue: too many pending events");
+  blocks_.push_back(std::unique_ptr<Block>(new Block));  // not value-initialised: no zeroing
+  return static_cast<std::uint32_t>(blocks_.size() - 1);
+}
+
+void EventQueue::grow_chain(int b) {
+  const std::uint32_t id = take_block();
+  blocks_[id]->next = kNoBlock;
+  Chain& chain = chains_[static_cast<std::size_t>(b)];
+  if (chain.tail == kNoBlock) {
+    chain.head = id;
+    nonempty_[static_cast<std::size_t>(b) >> 6] |= std::uint64_t{1} << (b & 63);
+  } else {
+    blocks_[chain.tail]->next = id;
+  }
+  chain.tail = id;
+  chain.tail_count = 0;
+}
+
+int EventQueue::lowest_chain() const {
   for (std::size_t w = 0; w < nonempty_.size(); ++w) {
     if (nonempty_[w] != 0) return static_cast<int>(w * 64) + std::countr_zero(nonempty_[w]);
   }
@@ -13,46 +38,71 @@ int EventQueue::lowest_nonempty() const {
 }
 
 void EventQueue::locate_min() const {
-  const int b = lowest_nonempty();
+  const int b = lowest_chain();
   if (b < 0) throw std::logic_error("EventQueue: top/pop on an empty queue");
-  const std::vector<Event>& bucket = buckets_[static_cast<std::size_t>(b)];
-  std::size_t best = 0;
-  for (std::size_t i = 1; i < bucket.size(); ++i) {
-    if (fires_before(bucket[i], bucket[best])) best = i;
+  const Chain& chain = chains_[static_cast<std::size_t>(b)];
+  const Event* best = nullptr;
+  for (std::uint32_t id = chain.head; id != kNoBlock; id = blocks_[id]->next) {
+    const Block& block = *blocks_[id];
+    const std::uint32_t count = id == chain.tail ? chain.tail_count : kBlockEvents;
+    for (std::uint32_t k = 0; k < count; ++k) {
+      if (best == nullptr || fires_before(block.events[k], *best)) best = &block.events[k];
+    }
   }
+  min_ = best;
   min_bucket_ = b;
-  min_index_ = best;
 }
 
 Event EventQueue::pop_from_bucket() {
   if (size_ == 0) throw std::logic_error("EventQueue::pop on an empty queue");
-  if (min_bucket_ < 0) locate_min();
+  if (min_ == nullptr) locate_min();
+  const Event event = *min_;
+  const Event* const skip = min_;
   const auto b = static_cast<std::size_t>(min_bucket_);
-  std::vector<Event>& bucket = buckets_[b];
-  const Event event = bucket[min_index_];
-  bucket[min_index_] = bucket.back();
-  bucket.pop_back();
+  const Chain chain = chains_[b];
+  chains_[b] = Chain{};
+  nonempty_[b >> 6] &= ~(std::uint64_t{1} << (b & 63));
   // The minimum becomes the new reference key; every other event of this bucket
   // now first differs from it at a lower bit, so it moves to a lower bucket.
+  // Each block goes back to the pool as soon as it is read, so the lower
+  // buckets reuse it and the queue never holds two copies of a bucket.
   last_hi_ = high_word(event.at);
   last_lo_ = event.seq;
-  for (const Event& e : bucket) put(bucket_of(high_word(e.at), e.seq), e);
-  bucket.clear();
-  nonempty_[b >> 6] &= ~(std::uint64_t{1} << (b & 63));
-  min_bucket_ = -1;
+  for (std::uint32_t id = chain.head; id != kNoBlock;) {
+    const Block& block = *blocks_[id];
+    const std::uint32_t count = id == chain.tail ? chain.tail_count : kBlockEvents;
+    const std::uint32_t next = block.next;
+    for (std::uint32_t k = 0; k < count; ++k) {
+      const Event& e = block.events[k];
+      if (&e != skip) put(bucket_of(high_word(e.at), e.seq), e);
+    }
+    free_blocks_.push_back(id);  // only once read: put() may hand it to a lower bucket
+    id = next;
+  }
+  min_ = nullptr;
   --size_;
   return event;
 }
 
-void EventQueue::reserve(std::size_t n) { buckets_[0].reserve(n < 1024 ? n : 1024); }
+void EventQueue::reserve(std::size_t n) {
+  const std::size_t wanted = (n + kBlockEvents - 1) / kBlockEvents;
+  while (free_blocks_.size() < wanted) {
+    if (blocks_.size() >= kNoBlock) throw std::length_error("EventQueue: too many pending events");
+    blocks_.push_back(std::unique_ptr<Block>(new Block));
+    free_blocks_.push_back(static_cast<std::uint32_t>(blocks_.size() - 1));
+  }
+}
 
 void EventQueue::clear() {
-  for (auto& bucket : buckets_) bucket.clear();
+  std::vector<Event>().swap(equal_);
+  chains_ = {};
   nonempty_ = {};
+  std::vector<std::unique_ptr<Block>>().swap(blocks_);  // releases the memory
+  std::vector<std::uint32_t>().swap(free_blocks_);
   last_hi_ = 0;
   last_lo_ = 0;
   size_ = 0;
-  min_bucket_ = -1;
+  min_ = nullptr;
 }
 
 void EventQueue::throw_not_monotone(const Event& event) const {
