@@ -86,7 +86,8 @@ struct Pending {
   std::uint32_t request_id = 0;
 };
 
-inline constexpr std::size_t kBannedMax = 8;
+inline constexpr std::size_t kBannedMax = 8;           // recently banned peers refused on reconnect
+inline constexpr TimeUs kIntegrityWaitUs = 1'000'000;  // host must call handle_integrity sooner
 
 struct Core {
   Core(const AgentConfig& cfg, std::uint64_t seed_in, TimeUs now_in,

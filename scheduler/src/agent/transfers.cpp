@@ -219,7 +219,9 @@ void Core::transfer_done(std::uint32_t id, Outcome outcome) {
           if (p->downloads > 0) --p->downloads;
         }
         transfers[ti].verifying = true;  // stays until handle_integrity
-        transfers[ti].timeout_us = kNever;
+        // The host calls handle_integrity at once; if it never does, refetch after a while
+        // rather than wait forever on a segment we cannot deliver.
+        transfers[ti].timeout_us = now + kIntegrityWaitUs;
         if (current && slot(t.index).phase == Phase::kP2p) slot(t.index).phase = Phase::kVerifying;
         return;
       }
@@ -274,6 +276,14 @@ void Core::expire_transfers() {
     const Transfer t = transfers[ti];
     if (t.kind == Kind::kUpload) {
       cancel_transfer(ti, false);
+      continue;
+    }
+    if (t.verifying) {  // no integrity verdict: the data cannot be trusted, fetch it again
+      erase_transfer(ti);
+      if (t.rendition == rendition && in_window(t.index) &&
+          slot(t.index).phase == Phase::kVerifying) {
+        slot(t.index).phase = Phase::kMissing;
+      }
       continue;
     }
     cancel_transfer(ti, true);
