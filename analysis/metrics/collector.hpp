@@ -30,7 +30,8 @@ struct MetricsConfig {
 // viewers still present).
 struct ViewerOutcome {
   std::uint32_t device = kNone, nat = kNone, region = kNone;
-  std::uint32_t rendition = kNone;  // the rendition played longest, if the host knows it
+  std::uint32_t rendition = kNone;  // the viewer's rendition for the breakdown (the host
+                                    // chooses: the simulator reports the last one played)
   TimeUs play_us = 0;               // time spent playing
   TimeUs stall_us = 0;              // time spent rebuffering after the first frame
   TimeUs startup_us = -1;           // join -> first frame; -1 if it never started

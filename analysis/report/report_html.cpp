@@ -62,7 +62,7 @@ std::string duration_text(double s) {
   return buf;
 }
 
-// Averages consecutive rows so no plot carries more than kMaxPlotPoints points.
+// Averages consecutive rows so no plot carries more than 2 x kMaxPlotPoints points.
 struct Plotted {
   std::vector<double> t;
   std::vector<double> viewers, cdn, p2p, turn, offload, stalling, bitrate;
@@ -94,16 +94,20 @@ Plotted downsample(const Summary& s, double t_div) {
         pop[j] += r.cdn_gbps_by_pop[j];
     }
     const std::size_t k = e - i;
-    p.t.push_back(s.timeseries[i].t_start_s / t_div);
-    p.viewers.push_back(v / static_cast<double>(k));
-    p.cdn.push_back(c / static_cast<double>(k));
-    p.p2p.push_back(q / static_cast<double>(k));
-    p.turn.push_back(u / static_cast<double>(k));
-    p.offload.push_back(c + q + u > 0 ? q / (c + q + u) : std::nan(""));
-    p.stalling.push_back(mean(st, st_n));
-    p.bitrate.push_back(mean(br, br_n));
-    for (std::size_t j = 0; j < pop.size(); ++j)
-      p.pops[j].push_back(pop[j] / static_cast<double>(k));
+    // Each value holds over its whole interval: two points, at its start and its end, so
+    // the curves are step functions that span [0, end] exactly.
+    const double kd = static_cast<double>(k);
+    for (const double t : {s.timeseries[i].t_start_s, s.timeseries[e - 1].t_end_s}) {
+      p.t.push_back(t / t_div);
+      p.viewers.push_back(v / kd);
+      p.cdn.push_back(c / kd);
+      p.p2p.push_back(q / kd);
+      p.turn.push_back(u / kd);
+      p.offload.push_back(c + q + u > 0 ? q / (c + q + u) : std::nan(""));
+      p.stalling.push_back(mean(st, st_n));
+      p.bitrate.push_back(mean(br, br_n));
+      for (std::size_t j = 0; j < pop.size(); ++j) p.pops[j].push_back(pop[j] / kd);
+    }
   }
   return p;
 }
@@ -392,9 +396,29 @@ std::string report_html(const Summary& s, const RunInfo& info,
     o.title = "CDN egress per PoP";
     time_axis(o);
     o.y.label = "egress (" + pr.unit + ")";
+    // At most 7 PoPs by bytes get their own line (the palette stays distinguishable);
+    // the rest are summed into "other PoPs".
+    std::vector<std::size_t> order(s.pops.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return s.cdn_by_pop[a].bytes > s.cdn_by_pop[b].bytes;
+    });
+    constexpr std::size_t kMaxLines = 7;
+    const std::size_t own = order.size() <= kMaxLines + 1 ? order.size() : kMaxLines;
     std::vector<svg::Series> ser;
-    for (std::size_t i = 0; i < s.pops.size(); ++i)
+    for (std::size_t j = 0; j < own; ++j) {
+      const std::size_t i = order[j];
       ser.push_back({s.pops[i], p.t, scaled(p.pops[i], pr.divisor), "", false});
+    }
+    if (own < order.size()) {
+      std::vector<double> other(p.t.size(), 0.0);
+      for (std::size_t j = own; j < order.size(); ++j) {
+        for (std::size_t k = 0; k < other.size(); ++k) other[k] += p.pops[order[j]][k];
+      }
+      ser.push_back({std::to_string(order.size() - own) + " other PoPs", p.t,
+                     scaled(other, pr.divisor), "#868e96", true});
+      o.subtitle = "the " + std::to_string(own) + " largest PoPs; the rest summed";
+    }
     h += figure(svg::line_chart(o, ser));
   }
   {
