@@ -90,6 +90,26 @@ TEST(ScenarioLoader, UnknownKeyWithSuggestion) {
   EXPECT_NE(e.message.find("did you mean 'duration_s'?"), std::string::npos) << e.message;
 }
 
+TEST(ScenarioLoader, UnknownKeyInsideAListItemAndMalformedCurvePoint) {
+  const auto r = load_text(
+      "cdn:\n"
+      "  pops:\n"
+      "    - {name: region-1-pop, region: region-1, egres_gbps: 10}\n"
+      "audience:\n"
+      "  concurrency:\n"
+      "    points: [[0, 10], [60]]\n");
+  ASSERT_EQ(r.errors.size(), 2u);
+  const auto* key = find_error(r, "cdn.pops[0].egres_gbps");
+  ASSERT_NE(key, nullptr);
+  EXPECT_EQ(key->line, 3);
+  EXPECT_EQ(key->column, 46);
+  EXPECT_NE(key->message.find("did you mean 'egress_gbps'?"), std::string::npos);
+  const auto* point = find_error(r, "audience.concurrency.points[1]");
+  ASSERT_NE(point, nullptr);
+  EXPECT_EQ(point->line, 6);
+  EXPECT_EQ(point->message, "expected a pair [t_s, viewers], got a list");
+}
+
 TEST(ScenarioLoader, UnknownTopLevelKey) {
   const auto r = load_text("name: a\naudiance: {}\n");
   const auto* e = find_error(r, "audiance");
