@@ -66,6 +66,8 @@ bool set_knob(AgentConfig& c, std::string_view k, double v) {
   P2PCDN_KNOB(random_http_enabled)
   P2PCDN_KNOB(random_http_period_us)
   P2PCDN_KNOB(http_initial_delay_us)
+  P2PCDN_KNOB(http_download_probability)
+  P2PCDN_KNOB(http_download_probability_skip_if_no_peers)
   P2PCDN_KNOB(p2p_no_bytes_timeout_us)
   P2PCDN_KNOB(p2p_min_rate_kbps)
   P2PCDN_KNOB(http_no_bytes_timeout_us)

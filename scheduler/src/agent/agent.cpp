@@ -114,6 +114,9 @@ Status validate(const AgentConfig& c) {
     return bad("score_ewma_alpha must be in (0, 1]");
   if (!(c.failure_penalty >= 0)) return bad("failure_penalty must be >= 0");
   if (!(c.seed_fraction_scale >= 0)) return bad("seed_fraction_scale must be >= 0");
+  if (!(c.http_download_probability >= 0 && c.http_download_probability <= 1)) {
+    return bad("http_download_probability must be in [0, 1]");
+  }
   if (c.high_demand_window_us < 0 || c.http_download_window_us < 0 ||
       c.p2p_download_window_us < 0 || c.random_http_period_us <= 0 || c.http_initial_delay_us < 0 ||
       c.p2p_no_bytes_timeout_us <= 0 || c.http_no_bytes_timeout_us <= 0 ||

@@ -2,6 +2,7 @@
 // high-demand window goes HTTP-first (P2P only if HTTP slots are full), later segments go P2P
 // only, and a random HTTP timer (period U[1, 1+N) s, probability ~k/(N+1)) seeds the swarm.
 // Deviation: peers announce only held segments (no "http-loading" announcements).
+#include <algorithm>
 #include <array>
 #include <limits>
 
@@ -53,7 +54,13 @@ class Windowed final : public Policy {
     }
     if (cfg.random_http_enabled && now >= next_random_us_) {
       next_random_us_ = now + random_period(ctx);
-      if (http_allowed) random_http(ctx);
+      if (http_allowed) {
+        if (cfg.http_download_probability > 0) {
+          random_http_v06(ctx);
+        } else {
+          random_http(ctx);
+        }
+      }
     }
     if (cfg.random_http_enabled) ctx.wake_at(next_random_us_);
   }
@@ -62,8 +69,9 @@ class Windowed final : public Policy {
   [[nodiscard]] std::size_t heap_bytes() const override { return sizeof(*this); }
 
  private:
-  // PEER_UPDATE_LATENCY * U[1, 1 + N), N = connected peers.
+  // PEER_UPDATE_LATENCY * U[1, 1 + N), N = connected peers (0.6 rule: fixed period).
   static TimeUs random_period(PlanContext& ctx) {
+    if (ctx.config().http_download_probability > 0) return ctx.config().random_http_period_us;
     const double n = static_cast<double>(ctx.peer_count());
     const double f = 1.0 + n * ctx.prng().next_double();
     return static_cast<TimeUs>(static_cast<double>(ctx.config().random_http_period_us) * f);
@@ -75,15 +83,7 @@ class Windowed final : public Policy {
     const std::size_t peers = ctx.peer_count();
     if (peers == 0 || ctx.http_free() == 0) return;
     std::array<std::uint32_t, kWindowSegmentsMax> cand{};
-    std::size_t c = 0;
-    for (std::size_t i = 0, n = ctx.queue_size(); i < n && c < cand.size(); ++i) {
-      const QueueItem q = ctx.queue(i);
-      if (q.phase == Phase::kNotYet || q.ahead_us >= ctx.config().http_download_window_us) break;
-      if (q.phase == Phase::kMissing && q.holders == 0 &&
-          q.http_attempts < ctx.config().http_error_retries) {
-        cand[c++] = q.index;
-      }
-    }
+    const std::size_t c = candidates(ctx, cand);
     if (c == 0) return;
     const std::size_t k = std::min(c, 2 * (peers + 1));
     double p = static_cast<double>(k) / static_cast<double>(peers + 1);
@@ -93,6 +93,34 @@ class Windowed final : public Policy {
       std::swap(cand[taken], cand[r]);
       if (p >= 1 || ctx.prng().next_double() <= p) ctx.fetch_http(cand[taken]);
       p -= 1;
+    }
+  }
+
+  // Unseen candidates (nobody around holds them) within the HTTP window, in queue order.
+  static std::size_t candidates(PlanContext& ctx,
+                                std::array<std::uint32_t, kWindowSegmentsMax>& cand) {
+    std::size_t c = 0;
+    for (std::size_t i = 0, n = ctx.queue_size(); i < n && c < cand.size(); ++i) {
+      const QueueItem q = ctx.queue(i);
+      if (q.phase == Phase::kNotYet || q.ahead_us >= ctx.config().http_download_window_us) break;
+      if (q.phase == Phase::kMissing && q.holders == 0 &&
+          q.http_attempts < ctx.config().http_error_retries) {
+        cand[c++] = q.index;
+      }
+    }
+    return c;
+  }
+
+  // p2p-media-loader 0.6: P = min(1, httpDownloadProbability x pending), one picked uniformly.
+  static void random_http_v06(PlanContext& ctx) {
+    if (ctx.http_free() == 0) return;
+    if (ctx.peer_count() == 0 && ctx.config().http_download_probability_skip_if_no_peers) return;
+    std::array<std::uint32_t, kWindowSegmentsMax> cand{};
+    const std::size_t c = candidates(ctx, cand);
+    if (c == 0) return;
+    const double p = std::min(1.0, ctx.config().http_download_probability * static_cast<double>(c));
+    if (ctx.prng().next_double() < p) {
+      ctx.fetch_http(cand[ctx.prng().next_below(static_cast<std::uint32_t>(c))]);
     }
   }
 

@@ -142,6 +142,10 @@ bool set_knob(AgentConfig& c, const std::string& k, const std::string& v, std::s
     c.p2p_download_window_us = t();
     return true;
   }
+  if (k == "http_download_probability") {
+    c.http_download_probability = std::stod(v);
+    return true;
+  }
   if (k == "random_http") {
     c.random_http_enabled = v == "1" || v == "true";
     return true;
@@ -498,6 +502,16 @@ class Runner {
       const bool ok = word(w, 3) == "==" ? v == want : word(w, 3) == ">=" ? v >= want : v <= want;
       if (!ok)
         error_ = "stat " + word(w, 2) + " = " + std::to_string(v) + ", want " + word(w, 3) + " " +
+                 word(w, 4);
+      return ok;
+    }
+    if (word(w, 1) == "count") {  // expect count http_fetch == 2
+      std::uint64_t v = 0;
+      for (const auto& s : log_) v += describe(s).rfind(word(w, 2), 0) == 0 ? 1U : 0U;
+      const std::uint64_t want = std::stoull(word(w, 4));
+      const bool ok = word(w, 3) == "==" ? v == want : word(w, 3) == ">=" ? v >= want : v <= want;
+      if (!ok)
+        error_ = "count " + word(w, 2) + " = " + std::to_string(v) + ", want " + word(w, 3) + " " +
                  word(w, 4);
       return ok;
     }

@@ -13,6 +13,7 @@
 //          | upload p1 r0/12 | reject p1 | have p1 r0/12 | evict r0/12 | request_peers |
 //          any_request r0/12
 //   expect stat <name> <op> <value>     (op: == >= <=)
+//   expect count <action-prefix> <op> <n>   (actions whose description starts with the prefix)
 //   expect timeout <= 5.0 | expect status <errc-name>  (last recv's Status)
 // Actions are collected from the inputs since the last expectation block.
 #pragma once

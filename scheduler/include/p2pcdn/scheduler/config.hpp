@@ -44,6 +44,11 @@ struct AgentConfig {
   bool random_http_enabled = true;           // PML: on for live streams
   TimeUs random_http_period_us = 1'000'000;  // PML PEER_UPDATE_LATENCY = 1000 ms
   TimeUs http_initial_delay_us = 0;          // PML httpDownloadInitialTimeoutMs = 0 (off)
+  // PML 0.6 rule instead of the 2.x one when > 0 (0.6 default 0.1): every
+  // random_http_period_us (fixed, 0.6 httpDownloadProbabilityInterval = 1000 ms) load one
+  // uniformly chosen unseen candidate with probability min(1, p x candidates).
+  double http_download_probability = 0;
+  bool http_download_probability_skip_if_no_peers = false;  // 0.6 default; 2.x always skips
 
   // --- timeouts and retries
   // PML p2pNotReceivingBytesTimeoutMs = 2000: abort a peer download with no bytes for 2 s.
