@@ -133,6 +133,38 @@ TEST(EventQueue, MatchesReferenceArbitrarySeqBits) {
 
 TEST(EventQueue, LargeRandomAgainstReference) { run_against_reference(2026, 0, 200000); }
 
+// Buckets are chains of 1024-event blocks: exercise chains of many blocks, a
+// cached minimum inside a non-tail block, and reuse of the pool after clear().
+TEST(EventQueue, ManyBlocksPerBucketAndReuse) {
+  rng::RandomStream rs(99, 0, rng::Purpose::kTest);
+  EventQueue fast;
+  for (int round = 0; round < 2; ++round) {
+    NaiveEventQueue naive;
+    std::uint64_t seq = 0;
+    Time now = 0;
+    for (int i = 0; i < 20000; ++i) {  // one bulk fill: all in the top bucket
+      const Event e = make_event(static_cast<Time>(rs.next_below(1'000'000)), seq++);
+      fast.push(e);
+      naive.push(e);
+    }
+    for (int i = 0; i < 30000; ++i) {
+      ASSERT_EQ(fast.top_time(), naive.top_time());
+      if (i % 3 == 2) {
+        const Event e = make_event(later(now, rs.next_below(2'000'000)), seq++);
+        fast.push(e);
+        naive.push(e);
+      } else {
+        const Event a = fast.pop();
+        expect_same(a, naive.pop());
+        now = a.at;
+      }
+    }
+    EXPECT_EQ(fast.size(), naive.size());
+    fast.clear();
+    EXPECT_TRUE(fast.empty());
+  }
+}
+
 TEST(EventQueue, FifoAmongEqualTimes) {
   EventQueue q;
   std::uint64_t seq = 0;
