@@ -42,7 +42,11 @@ namespace p2pcdn::sched {
 //      instant, requester.handle_integrity(now, segment, passed).
 //    A completed peer download is delivered/announced only after handle_integrity(passed=true).
 //    passed=false: the agent emits kDropPeer for the uploader (banned) and refetches elsewhere.
-//    If the upload fails, the host calls done(kFailed) on both sides.
+//    If the flow fails, the host calls done(kFailed) on both sides (no integrity call).
+//    If the UPLOADER emits kCancelTransfer{u} (its upload slot timed out, or the requester's
+//    wire Cancel arrived), the host aborts the flow and calls
+//    requester.handle_transfer_done(now, TransferId{t}, kFailed) unless the requester itself
+//    cancelled t. A P2P download with no integrity verdict within 1 s is refetched.
 //    handle_transfer_progress(now, transfer, bytes_done) is optional: it feeds the no-bytes
 //    timeout; without it a download is abandoned at start + size/min-rate (config).
 //  * kCancelTransfer{transfer}: the host aborts that transfer and does NOT call
