@@ -312,6 +312,24 @@ TEST(ReportHtml, IsSelfContainedWithSvgsAndKeyFigures) {
   EXPECT_NE(report_html(s, partial).find("PARTIAL RUN"), std::string::npos);
 }
 
+TEST(ReportHtml, LongRunsAreDownsampledForPlotting) {
+  MetricsConfig c;
+  c.interval_us = seconds(1);
+  c.duration_us = seconds(6000);
+  c.pops = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"};  // > 8: "other PoPs" line
+  MetricsCollector m(c);
+  for (int t = 0; t < 6000; ++t) {
+    m.viewer_joined(seconds(t));
+    m.add_bytes(seconds(t), Source::kCdn, static_cast<std::uint32_t>(t % 10), kNone, kNone, kNone,
+                kNone, 1'000'000);
+  }
+  const std::string html = report_html(m.finish(seconds(6000)), sample_info());
+  EXPECT_NE(html.find("3 other PoPs"), std::string::npos);
+  // 6000 rows are averaged in groups of 4 -> 1500 steps -> 3000 points per curve.
+  EXPECT_LT(html.size(), 2'000'000u);
+  EXPECT_EQ(html.find("nan"), std::string::npos);
+}
+
 TEST(ReportHtml, EmptyRunStillRenders) {
   MetricsConfig c;
   c.duration_us = seconds(10);
