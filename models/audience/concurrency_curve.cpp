@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace p2pcdn::models {
 
@@ -21,9 +22,20 @@ double trapezoid(const SpikeSpec& s, double t) {
 }  // namespace
 
 ConcurrencyCurve::ConcurrencyCurve(const ConcurrencySpec& spec, double duration_s) : spec_(spec) {
+  // The maximum is searched every second (at most 10^6 samples, plus every curve corner).
   double raw_peak = 0.0;
-  const auto steps = static_cast<long>(std::ceil(std::max(duration_s, 1.0)));
-  for (long i = 0; i <= steps; ++i) raw_peak = std::max(raw_peak, raw_at(static_cast<double>(i)));
+  const double span = std::max(duration_s, 1.0);
+  const double step = std::max(1.0, span / 1e6);
+  for (double t = 0.0; t <= span; t += step) raw_peak = std::max(raw_peak, raw_at(t));
+  std::vector<double> corners;
+  for (const auto& p : spec_.points) corners.push_back(p.t_s);
+  for (const auto& s : spec_.spikes) {
+    corners.push_back(s.at_s + s.rise_s);
+    corners.push_back(s.at_s + s.rise_s + s.hold_s);
+  }
+  for (double t : corners) {
+    if (t <= span) raw_peak = std::max(raw_peak, raw_at(t));
+  }
   if (spec_.points.empty() && raw_peak > 0.0) scale_ = spec_.peak_viewers / raw_peak;
   peak_ = raw_peak * scale_;
 }

@@ -13,7 +13,7 @@ class ConcurrencyCurve {
 
   // Target concurrent viewers at t_s (>= 0).
   [[nodiscard]] double viewers_at(double t_s) const;
-  // Maximum of the curve over [0, duration_s] (sampled every second).
+  // Maximum of the curve over [0, duration_s] (sampled every second and at the corners).
   [[nodiscard]] double peak_viewers() const { return peak_; }
 
  private:

@@ -10,7 +10,8 @@ using yaml::Node;
 
 void decode_run(Ctx& ctx, const Node* n, RunSpec& r) {
   MapReader m(ctx, n, "run");
-  m.number("duration_s", r.duration_s, positive());
+  // At most 30 days: bounds every per-run table (a typo like 1e12 must not hang the loader).
+  m.number("duration_s", r.duration_s, {0.0, 30.0 * 86400.0, true, false});
   m.integer("seed", r.seed);
   m.number("warmup_s", r.warmup_s, non_negative());
 }

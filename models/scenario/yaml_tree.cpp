@@ -25,11 +25,19 @@ Mark to_mark(const YAML::Mark& m, int file) {
   return Mark{file, m.line >= 0 ? m.line + 1 : 1, m.column >= 0 ? m.column + 1 : 1};
 }
 
-Node convert(const YAML::Node& in, int file, std::vector<ParseError>& errors, int depth) {
+// Aliases are expanded: the node budget stops "billion laughs" documents.
+constexpr long kMaxNodes = 100'000;  // a large scenario has a few thousand
+
+Node convert(const YAML::Node& in, int file, std::vector<ParseError>& errors, int depth,
+             long& budget) {
   Node out;
   out.mark = to_mark(in.Mark(), file);
   if (depth > 64) {
     errors.push_back({out.mark, "document nested too deeply (> 64 levels)"});
+    return out;
+  }
+  if (--budget < 0) {
+    if (budget == -1) errors.push_back({out.mark, "document too large (> 100 000 nodes)"});
     return out;
   }
   switch (in.Type()) {
@@ -40,7 +48,7 @@ Node convert(const YAML::Node& in, int file, std::vector<ParseError>& errors, in
       break;
     case YAML::NodeType::Sequence:
       out.kind = Node::Kind::kSeq;
-      for (const auto& item : in) out.seq.push_back(convert(item, file, errors, depth + 1));
+      for (const auto& item : in) out.seq.push_back(convert(item, file, errors, depth + 1, budget));
       break;
     case YAML::NodeType::Map:
       out.kind = Node::Kind::kMap;
@@ -55,7 +63,7 @@ Node convert(const YAML::Node& in, int file, std::vector<ParseError>& errors, in
           errors.push_back({key_mark, "duplicate key '" + key + "'"});
           continue;
         }
-        out.map.push_back({key, key_mark, convert(kv.second, file, errors, depth + 1)});
+        out.map.push_back({key, key_mark, convert(kv.second, file, errors, depth + 1, budget)});
       }
       break;
     case YAML::NodeType::Null:
@@ -72,7 +80,8 @@ ParseResult parse(const std::string& text, int file) {
   ParseResult result;
   try {
     const YAML::Node root = YAML::Load(text);
-    result.node = convert(root, file, result.errors, 0);
+    long budget = kMaxNodes;
+    result.node = convert(root, file, result.errors, 0, budget);
     if (root.IsNull()) result.node->mark = Mark{file, 1, 1};
   } catch (const YAML::Exception& e) {
     result.errors.push_back({to_mark(e.mark, file), "YAML syntax error: " + e.msg});

@@ -2,6 +2,7 @@
 // at once, extends chains and cycles, --set overrides.
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -108,6 +109,23 @@ TEST(ScenarioLoader, UnknownKeyInsideAListItemAndMalformedCurvePoint) {
   ASSERT_NE(point, nullptr);
   EXPECT_EQ(point->line, 6);
   EXPECT_EQ(point->message, "expected a pair [t_s, viewers], got a list");
+}
+
+TEST(ScenarioLoader, AliasBombIsRejectedNotExpanded) {
+  std::ostringstream doc;
+  doc << "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 9; ++i) {
+    doc << 'a' << i << ": &a" << i << " [";
+    for (int j = 0; j < 10; ++j) doc << (j ? ", " : "") << "*a" << (i - 1);
+    doc << "]\n";
+  }
+  const std::string text = doc.str();
+  const auto r = load_text(text);  // 10^9 nodes if expanded
+  ASSERT_FALSE(r.scenario.has_value());
+  bool too_large = false;
+  for (const auto& e : r.errors)
+    too_large |= e.message.find("document too large") != std::string::npos;
+  EXPECT_TRUE(too_large);
 }
 
 TEST(ScenarioLoader, UnknownTopLevelKey) {
@@ -421,7 +439,7 @@ TEST(ScenarioLoader, OverrideErrorsNameTheOverride) {
   EXPECT_EQ(range->file, "--set run.duration_s=-1");
   EXPECT_EQ(range->column, 16);
   EXPECT_EQ(format_error(*range),
-            "--set run.duration_s=-1:1:16: run.duration_s: must be > 0 (got -1)");
+            "--set run.duration_s=-1:1:16: run.duration_s: must be in (0, 2592000] (got -1)");
   bool saw_novalue = false;
   for (const auto& e : r.errors) saw_novalue |= e.file == "--set novalue";
   EXPECT_TRUE(saw_novalue);
