@@ -8,6 +8,10 @@ namespace {
 
 using yaml::Node;
 
+// 1e9 concurrent viewers: 17x the largest event on record (59 M, [HS23a]); a typo beyond it
+// would only make the run endless.
+constexpr double kMaxViewers = 1e9;
+
 void decode_run(Ctx& ctx, const Node* n, RunSpec& r) {
   MapReader m(ctx, n, "run");
   // At most 30 days: bounds every per-run table (a typo like 1e12 must not hang the loader).
@@ -72,11 +76,12 @@ void decode_concurrency(Ctx& ctx, const Node* n, ConcurrencySpec& c) {
       }
       CurvePoint cp;
       const bool ok_t = read_number(ctx, item.seq[0], p + "[0]", cp.t_s, non_negative());
-      const bool ok_v = read_number(ctx, item.seq[1], p + "[1]", cp.viewers, non_negative());
+      const bool ok_v =
+          read_number(ctx, item.seq[1], p + "[1]", cp.viewers, between(0.0, kMaxViewers));
       if (ok_t && ok_v) c.points.push_back(cp);
     });
   }
-  m.number("peak_viewers", c.peak_viewers, positive());
+  m.number("peak_viewers", c.peak_viewers, {0.0, kMaxViewers, true, false});
   m.number("baseline_fraction", c.baseline_fraction, unit());
   if (const Node* r = m.take("ramp")) {
     MapReader rm(ctx, r, m.child("ramp"));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -121,7 +122,20 @@ bool read_number(Ctx& ctx, const yaml::Node& n, const std::string& path, double&
     return false;
   }
   if (!in_range(v, range)) {
-    ctx.error(n.mark, path, range_text(range) + " (got " + n.scalar + ")");
+    // Name the bound that is violated: "must be > 0 (got -3)". Ranges like [0, 1] read
+    // better whole.
+    Range violated = range;
+    const bool small =
+        std::isfinite(range.lo) && std::isfinite(range.hi) && range.hi - range.lo <= 1.0;
+    if (!small) {
+      const bool below = range.lo_open ? !(v > range.lo) : !(v >= range.lo);
+      if (below) {
+        violated.hi = std::numeric_limits<double>::infinity();
+      } else {
+        violated.lo = -std::numeric_limits<double>::infinity();
+      }
+    }
+    ctx.error(n.mark, path, range_text(violated) + " (got " + n.scalar + ")");
     return false;
   }
   out = v;

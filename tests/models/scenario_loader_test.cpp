@@ -78,6 +78,18 @@ TEST(ScenarioLoader, OutOfRangeNamesLineColumnAndKey) {
             "scenarios/x.yaml:4:19: audience.concurrency.peak_viewers: must be > 0 (got -3)");
 }
 
+TEST(ScenarioLoader, RangeMessagesNameTheViolatedBound) {
+  const auto r = load_text(
+      "run: {duration_s: 1e12}\n"
+      "population: {capacity_derate: 1.5}\n");
+  const auto* d = find_error(r, "run.duration_s");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->message, "must be <= 2592000 (got 1e12)");
+  const auto* c = find_error(r, "population.capacity_derate");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->message, "must be in (0, 1] (got 1.5)");
+}
+
 TEST(ScenarioLoader, UnknownKeyWithSuggestion) {
   const auto r = load_text(
       "run:\n"
@@ -439,7 +451,7 @@ TEST(ScenarioLoader, OverrideErrorsNameTheOverride) {
   EXPECT_EQ(range->file, "--set run.duration_s=-1");
   EXPECT_EQ(range->column, 16);
   EXPECT_EQ(format_error(*range),
-            "--set run.duration_s=-1:1:16: run.duration_s: must be in (0, 2592000] (got -1)");
+            "--set run.duration_s=-1:1:16: run.duration_s: must be > 0 (got -1)");
   bool saw_novalue = false;
   for (const auto& e : r.errors) saw_novalue |= e.file == "--set novalue";
   EXPECT_TRUE(saw_novalue);
