@@ -51,6 +51,23 @@ TEST_P(SwarmProperty, NeedsAnsweredInvariantsHoldMemoryBounded) {
   }
 }
 
+// Slow uplinks: peer downloads crawl or stall, so timeouts and HTTP fallbacks carry playback.
+TEST_P(SwarmProperty, SlowUplinksStillAnswered) {
+  for (std::uint64_t seed = 1; seed <= seed_count(6); ++seed) {
+    SwarmParams p;
+    p.policy = GetParam();
+    p.seed = seed;
+    p.agents = 10;
+    p.uplink_kbps_min = 200;
+    p.uplink_kbps_max = 1'500;
+    p.upload_fail = 0.05;
+    const SwarmResult r = run_swarm(p);
+    ASSERT_TRUE(r.violations.empty()) << why(p, r);
+    EXPECT_EQ(r.needs_unanswered, 0U) << why(p, r);
+    EXPECT_LE(r.max_late_us, 4 * swarm_http_max_us(p) + 2'000'000) << why(p, r);
+  }
+}
+
 TEST_P(SwarmProperty, SameInputsSameActions) {
   SwarmParams p;
   p.policy = GetParam();
