@@ -14,10 +14,7 @@ extern "C" {
 #define P2PCDN_NEVER INT64_MAX
 
 /* Return codes: 0 = ok, otherwise the p2pcdn::sched::Errc value (see p2pcdn_errc_name). */
-enum {
-  P2PCDN_OK = 0,
-  P2PCDN_ERR_INVALID_ARGUMENT = 7
-};
+enum { P2PCDN_OK = 0, P2PCDN_ERR_INVALID_ARGUMENT = 7 };
 
 typedef enum p2pcdn_action_kind {
   P2PCDN_ACTION_HTTP_FETCH = 0,
@@ -109,12 +106,12 @@ void p2pcdn_agent_handle_peer_disconnected(p2pcdn_agent* agent, int64_t now_us, 
 /* Returns 0, or the error of a malformed/unexpected message (the host may drop the peer). */
 int p2pcdn_agent_handle_peer_message(p2pcdn_agent* agent, int64_t now_us, uint32_t peer,
                                      const uint8_t* bytes, size_t len);
-void p2pcdn_agent_handle_transfer_progress(p2pcdn_agent* agent, int64_t now_us,
-                                           uint32_t transfer, uint64_t bytes_done);
+void p2pcdn_agent_handle_transfer_progress(p2pcdn_agent* agent, int64_t now_us, uint32_t transfer,
+                                           uint64_t bytes_done);
 void p2pcdn_agent_handle_transfer_done(p2pcdn_agent* agent, int64_t now_us, uint32_t transfer,
                                        p2pcdn_outcome outcome);
-void p2pcdn_agent_handle_integrity(p2pcdn_agent* agent, int64_t now_us,
-                                   p2pcdn_segment_key segment, int passed);
+void p2pcdn_agent_handle_integrity(p2pcdn_agent* agent, int64_t now_us, p2pcdn_segment_key segment,
+                                   int passed);
 void p2pcdn_agent_handle_timeout(p2pcdn_agent* agent, int64_t now_us);
 
 /* Writes the next action into *out and returns 1, or returns 0 when there is none. */
