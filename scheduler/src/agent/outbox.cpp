@@ -11,9 +11,10 @@ void Core::push(const Pending& p) {
     pending.clear();
     pending_head = 0;
   }
-  if (pending.size() - pending_head >= kPendingActionsMax) {
-    // The host is not draining: drop announcements first, never state-changing actions.
-    if (p.kind == ActionKind::kSendMessage && (p.msg == Msg::kHave || p.msg == Msg::kMap)) return;
+  if (pending.size() - pending_head >= kPendingActionsMax && p.kind == ActionKind::kSendMessage) {
+    // The host is not draining: messages are best effort (a lost Have/Reject only costs a
+    // timeout elsewhere); state-changing actions are bounded by the transfer caps and kept.
+    return;
   }
   if (pending.size() == pending.capacity()) pending.reserve(pending.size() + 8);
   pending.push_back(p);
