@@ -166,6 +166,24 @@ TEST(AgentRobustness, RandomInputsNeverBreakInvariants) {
   }
 }
 
+TEST(AgentRobustness, HostThatNeverDrainsStaysBounded) {
+  auto r = Agent::create(AgentConfig{}, 1, 0);
+  ASSERT_TRUE(r.ok());
+  Agent a = std::move(r).value();
+  for (std::uint32_t p = 1; p <= 32; ++p) a.handle_peer_connected(0, PeerId{p}, PeerTraits{});
+  std::array<std::byte, wire::kMaxMessageBytes> buf{};
+  for (std::uint32_t i = 0; i < 5000; ++i) {
+    const std::size_t n = wire::encode(wire::Request{i, 0, i % 50}, buf);
+    (void)a.handle_peer_message(TimeUs{i} * 1000, PeerId{1 + i % 32},
+                                std::span<const std::byte>(buf.data(), n));
+  }
+  EXPECT_TRUE(a.check_invariants().ok()) << a.check_invariants().detail();
+  EXPECT_LE(a.heap_bytes(), 16384U);
+  std::size_t drained = 0;
+  while (a.poll_action()) ++drained;
+  EXPECT_LE(drained, kPendingActionsMax + 8);
+}
+
 TEST(AgentRobustness, CreateRejectsBadConfig) {
   AgentConfig cfg;
   cfg.policy = "nope";
