@@ -1,7 +1,9 @@
 // The simulator's flow solver: exact max-min (progressive filling) maintained incrementally.
-// A heavily shared resource ("hub": a PoP egress, a TURN relay) keeps the flows that cross it
-// and otherwise only private resources in an O(log n) water-fill with processor-sharing virtual
-// time; everything else is re-solved per touched connected component. It never scans all flows.
+// A heavily shared resource ("hub": a PoP egress, a TURN relay) keeps its "simple" flows (one
+// hub; other resources private, or shared only with flows that never reach their headroom) in
+// an O(log n) water-fill with processor-sharing virtual time; the rest ("complex" flows) is
+// re-solved per touched component. Known cost: while a hub has complex flows, every event at
+// that hub re-solves all of them (O(#complex) per event); it never scans simple flows.
 #pragma once
 #include <cstdint>
 #include <set>
