@@ -27,7 +27,7 @@ struct Op {
 };
 
 struct Outcome {
-  std::map<std::uint64_t, Time> finish;            // tag -> completion
+  std::map<std::uint64_t, Time> finish;              // tag -> completion
   std::map<std::uint64_t, std::uint64_t> cancelled;  // tag -> bytes_done at cancel
   std::map<std::uint64_t, std::uint64_t> rate_at_start;
   std::size_t simple_observed = 0;
@@ -47,8 +47,14 @@ void finish_instance(rng::RandomStream& rs, Instance& in) {
     op.size = 1 + rs.next_below(3'000'000);
     if (rs.next_below(3) == 0) op.cap = 500'000 * (1 + rs.next_below(40));
     if (rs.next_below(5) == 0) {
-      in.ops.push_back(Op{Op::kCancel, op.at + static_cast<Time>(rs.next_below(3'000'000)),
-                          op.tag, {}, 0, 0, 0, 0});
+      in.ops.push_back(Op{Op::kCancel,
+                          op.at + static_cast<Time>(rs.next_below(3'000'000)),
+                          op.tag,
+                          {},
+                          0,
+                          0,
+                          0,
+                          0});
     }
   }
   const std::size_t changes = rs.next_below(4);
