@@ -27,6 +27,7 @@ RunOutcome run_once(const models::Scenario& scenario, const RunRequest& request)
   options.seed = request.seed;
   options.stop = request.stop;
   options.progress = request.progress;
+  options.trace_viewer = request.trace_viewer;
   const auto start = std::chrono::steady_clock::now();
   RunOutcome outcome{simulate(scenario, options), {}};
   const double wall =

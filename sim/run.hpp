@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ struct RunRequest {
   std::uint64_t seed = 1;
   const std::atomic<bool>* stop = nullptr;
   std::function<void(double, std::uint64_t, std::uint64_t)> progress;
+  std::optional<std::uint64_t> trace_viewer;
 };
 
 struct RunOutcome {

@@ -48,8 +48,10 @@ void Player::join(TimeUs now, const PlayerConfig& cfg, std::uint8_t max_renditio
   state_ = static_cast<std::uint8_t>(PlayerState::kStartup);
   last_us_ = now;
   max_rendition_ = max_rendition;
-  const TimeUs pos =
-      std::max<TimeUs>(0, cfg.stream.live_edge_media_us(now) - cfg.live_sync_delay_us);
+  // The stream has been live since long before the scenario starts, so the sync position may
+  // be negative media time (segments with negative indices): a viewer present at t = 0 gets
+  // the same live delay and buffer as anyone joining later.
+  const TimeUs pos = cfg.stream.live_edge_media_us(now) - cfg.live_sync_delay_us;
   playhead_us_ = pos;
   buffer_end_us_ = pos;
   next_segment_ = floor_div(pos, cfg.stream.segment_duration_us);
@@ -93,8 +95,7 @@ TimeUs Player::skip_time(const PlayerConfig& cfg) const {
 }
 
 void Player::do_skip(const PlayerConfig& cfg) {
-  const TimeUs pos =
-      std::max<TimeUs>(0, cfg.stream.live_edge_media_us(last_us_) - cfg.live_sync_delay_us);
+  const TimeUs pos = cfg.stream.live_edge_media_us(last_us_) - cfg.live_sync_delay_us;
   if (skip_count_ < UINT16_MAX) ++skip_count_;
   if (pos < buffer_end_us_) {  // the new position is buffered: seek inside the buffer
     playhead_us_ = pos;

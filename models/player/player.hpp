@@ -55,7 +55,8 @@ class Player {
  public:
   static constexpr std::uint8_t kNoRendition = 0xFF;
 
-  // Starts the session at `now`: playhead at the live sync position (>= 0), start-up state.
+  // Starts the session at `now`: playhead at the live sync position (negative media time is
+  // allowed: the stream was live before t = 0), start-up state.
   // max_rendition caps the ABR (e.g. mobile cap); 255 = none.
   void join(TimeUs now, const PlayerConfig& cfg, std::uint8_t max_rendition = 0xFF);
   // Brings the state to `now` (no-op if now <= last update or not joined).

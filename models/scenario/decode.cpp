@@ -412,6 +412,11 @@ void decode_scenario(Ctx& ctx, const Node& root, Scenario& s) {
   decode_stream(ctx, m.take("stream"), s.stream);
   decode_player(ctx, m.take("player"), s.player, s.abr);
   decode_p2p(ctx, m.take("p2p"), s.p2p);
+  if (const Node* network = m.take("network")) {
+    MapReader nm(ctx, network, "network");
+    nm.choice("model", s.network.model,
+              {{"sender-shared", NetworkModel::kSenderShared}, {"exact", NetworkModel::kExact}});
+  }
   if (const Node* metrics = m.take("metrics")) {
     MapReader mm(ctx, metrics, "metrics");
     mm.number("interval_s", s.metrics.interval_s, positive());

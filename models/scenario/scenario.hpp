@@ -198,6 +198,23 @@ struct P2pSpec {
   std::map<std::string, double> scheduler_knobs{};
 };
 
+// ---------------------------------------------------------------- network model
+// How transfers share capacity (flow level, max-min fair).
+enum class NetworkModel : std::uint8_t {
+  // A transfer shares its sender side (PoP egress, TURN relay, the uploader's uplink) max-min
+  // fairly; the receiver's downlink caps it at downlink / (the receiver's transfers in progress
+  // when it starts). Exact whenever downlinks are not the bottleneck (the usual case: 20-250
+  // Mbit/s downlinks against 0.1-8 Mbit/s segments); O(log n) per transfer at a busy PoP (D).
+  kSenderShared,
+  // The downlink is a shared resource too: exact max-min over every resource. Couples PoP flows
+  // to the P2P mesh through downlinks, so large P2P runs get slow; use it to validate (D).
+  kExact,
+};
+
+struct NetworkSpec {
+  NetworkModel model = NetworkModel::kSenderShared;
+};
+
 // ---------------------------------------------------------------- metrics
 struct MetricsSpec {
   double interval_s = 10.0;  // time-series sample interval (D)
@@ -217,6 +234,7 @@ struct Scenario {
   PlayerParams player{};
   AbrParams abr{};
   P2pSpec p2p{};
+  NetworkSpec network{};
   MetricsSpec metrics{};
 };
 

@@ -5,6 +5,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "models/base/time.hpp"
@@ -13,7 +14,8 @@
 namespace p2pcdn::models {
 
 using SegmentIndex = std::int64_t;
-inline constexpr SegmentIndex kNoSegment = -1;
+// "No segment": not -1, because the stream was live before t = 0 and indices can be negative.
+inline constexpr SegmentIndex kNoSegment = std::numeric_limits<SegmentIndex>::min();
 
 // Floor division for possibly negative numerators (d > 0).
 constexpr std::int64_t floor_div(std::int64_t n, std::int64_t d) {
@@ -29,10 +31,11 @@ struct StreamTiming {
   constexpr TimeUs availability_us(SegmentIndex k) const {
     return (k + 1) * segment_duration_us + availability_delay_us;
   }
-  // The newest segment available at `now` (kNoSegment before the first one).
+  // The newest segment available at `now`. The stream was live before t = 0: indices before
+  // the scenario's start are negative (segment -1 ends at media time 0).
   constexpr SegmentIndex live_edge_segment(TimeUs now) const {
     const SegmentIndex k = floor_div(now - availability_delay_us, segment_duration_us) - 1;
-    return k < 0 ? kNoSegment : k;
+    return k;
   }
   // Media time at the end of the newest available segment: floor((now - delay) / D) * D.
   // Can be <= 0 before the first segment; the playlist's "live edge" position.

@@ -78,6 +78,15 @@ ParseResult parse_args(int argc, const char* const* argv) {
         return result;
       }
       args.seed = seed;
+    } else if (arg == "--trace-viewer") {
+      auto v = value(arg);
+      if (!v) return result;
+      std::uint64_t id = 0;
+      if (!parse_u64(*v, id)) {
+        result.error = "--trace-viewer: expected a viewer id, got '" + *v + "'";
+        return result;
+      }
+      args.trace_viewer = id;
     } else if (arg == "--set") {
       auto v = value(arg);
       if (!v) return result;
@@ -167,6 +176,7 @@ Runs one scenario and writes DIR/summary.json, DIR/timeseries.csv and DIR/report
   --threads N          replications run in parallel on N threads (default: all cores); results do
                        not depend on N
   --quiet              no progress output
+  --trace-viewer ID    print every scheduler action and player change of viewer ID to stderr
 
 Ctrl-C stops cleanly: what was measured so far is written, marked "partial": true.
 )";

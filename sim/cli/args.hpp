@@ -22,6 +22,7 @@ struct Args {
   std::optional<std::string> target_metric;  // --target metric=half_width (auto replications)
   int max_replications = 30;              // --max-replications
   int threads = 0;                        // --threads (0 = all cores)
+  std::optional<std::uint64_t> trace_viewer;  // --trace-viewer ID
   bool quiet = false;                     // --quiet: no progress output
   bool help = false;
 };

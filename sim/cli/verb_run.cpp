@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "models/scenario/loader.hpp"
@@ -61,6 +62,7 @@ int verb_run(const Args& args, const std::atomic<bool>& stop) {
   request.scenario_path = args.positional[0];
   request.seed = seed;
   request.stop = &stop;
+  request.trace_viewer = args.trace_viewer;
   request.progress = [&progress](double t, std::uint64_t events, std::uint64_t viewers) {
     progress.update(t, events, viewers);
   };
@@ -72,6 +74,13 @@ int verb_run(const Args& args, const std::atomic<bool>& stop) {
               static_cast<unsigned long long>(seed),
               outcome.result.partial ? "  [PARTIAL: stopped early]" : "");
   print_key_figures(outcome);
+  if (std::getenv("P2PCDN_DEBUG")) {
+    const auto& h = outcome.result.host;
+    std::printf("  host: msgs %llu dropped %llu malformed %llu http %llu p2p %llu cancelled %llu delivered %llu conns %llu/%llu\n",
+      (unsigned long long)h.messages_delivered, (unsigned long long)h.messages_dropped, (unsigned long long)h.malformed_messages,
+      (unsigned long long)h.http_transfers, (unsigned long long)h.p2p_transfers, (unsigned long long)h.transfers_cancelled,
+      (unsigned long long)h.segments_delivered, (unsigned long long)h.connections_made, (unsigned long long)h.connection_attempts);
+  }
   std::printf("  outputs            %s/{summary.json, timeseries.csv, report.html}\n",
               out.string().c_str());
   if (!outcome.result.violations.empty()) {

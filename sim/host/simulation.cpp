@@ -6,6 +6,7 @@
 #include "sim/host/simulation.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <optional>
 #include <stdexcept>
@@ -36,6 +37,15 @@ using sched::TransferId;
 
 constexpr std::uint32_t kNoSlot = 0xFFFFFFFFu;
 constexpr std::size_t kPublishBackfillSegments = 6;  // told to an agent on join / switch
+// The stream was live before t = 0, so model segment indices can be negative; the scheduler's
+// indices are unsigned. Scheduler index = model index + this offset (2^20 segments: weeks).
+constexpr models::SegmentIndex kIndexOffset = 1 << 20;
+std::uint32_t to_sched_index(models::SegmentIndex k) {
+  return static_cast<std::uint32_t>(k + kIndexOffset);
+}
+models::SegmentIndex to_model_index(std::uint32_t index) {
+  return static_cast<models::SegmentIndex>(index) - kIndexOffset;
+}
 
 enum class TransferKind : std::uint8_t { kHttp, kPeer };
 enum class NoteKind : std::uint8_t { kTransferDone, kPeerDisconnected };
@@ -92,7 +102,7 @@ struct Viewer {
   bool resources_made = false;
   bool in_tracker = false;
   bool stalled = false;
-  bool playing_counted = false;
+  bool waiting_for_edge = false;  // the player needs a segment not yet published
   std::uint16_t swarm_rendition = 0;
   int bitrate_rendition = -1;  // the rendition counted in the mean-bitrate sum
   TimeUs joined_at = 0;
@@ -105,7 +115,6 @@ struct Viewer {
   std::vector<std::uint32_t> transfers;  // transfer slots this viewer takes part in
   std::array<DownloadNote, 4> downloads{};
   std::uint32_t channel_position = 0;    // index in its channel's member list
-  std::uint32_t rendition_time_best = 0;
 };
 
 class Host {
@@ -157,8 +166,9 @@ class Host {
     // First arrival, first segment of every channel, periodic samples, PoP outages.
     schedule_next_arrival();
     for (std::uint32_t c = 0; c < world_->streams.size(); ++c) {
-      engine_.schedule(world_->streams[c].availability_us(0), EventKind::kSegmentPublished, c, 0,
-                       0);
+      const models::SegmentIndex first = world_->streams[c].live_edge_segment(0) + 1;
+      engine_.schedule(world_->streams[c].availability_us(first), EventKind::kSegmentPublished, c,
+                       0, to_sched_index(first));
     }
     engine_.schedule(std::min(interval_us(), end_us_), EventKind::kSample, 0);
     schedule_next_pop_change(0);
@@ -382,9 +392,10 @@ class Host {
       const std::uint32_t slot = members[i];
       Viewer& v = viewer_state_[slot];
       v.agent->handle_segment_published(now, segment_info(stream, v.swarm_rendition, index));
+      if (v.waiting_for_edge) tell_player(slot);
       drain(slot);
     }
-    const TimeUs next = stream.availability_us(static_cast<models::SegmentIndex>(index) + 1);
+    const TimeUs next = stream.availability_us(to_model_index(index) + 1);
     if (next < end_us_) engine_.schedule(next, EventKind::kSegmentPublished, channel, 0, index + 1);
   }
 
@@ -392,10 +403,10 @@ class Host {
                                   std::uint32_t index) const {
     sched::SegmentInfo info;
     info.key = SegmentKey{index, static_cast<std::uint16_t>(rendition)};
-    info.size_bytes = static_cast<std::uint32_t>(
-        std::min<std::uint64_t>(stream.segment_size_bytes(rendition, index), 0xFFFFFFFFu));
+    info.size_bytes = static_cast<std::uint32_t>(std::min<std::uint64_t>(
+        stream.segment_size_bytes(rendition, to_model_index(index)), 0xFFFFFFFFu));
     info.duration_us = stream.timing().segment_duration_us;
-    info.available_at_us = stream.availability_us(index);
+    info.available_at_us = std::max<TimeUs>(0, stream.availability_us(to_model_index(index)));
     return info;
   }
 
@@ -404,13 +415,10 @@ class Host {
     Viewer& v = viewer_state_[slot];
     const models::Stream& stream = world_->streams[v.profile.channel];
     const models::SegmentIndex edge = stream.live_edge_segment(now);
-    if (edge < 0) return;
     const models::SegmentIndex first =
-        std::max<models::SegmentIndex>(0, edge - static_cast<models::SegmentIndex>(
-                                                    kPublishBackfillSegments) + 1);
+        edge - static_cast<models::SegmentIndex>(kPublishBackfillSegments) + 1;
     for (models::SegmentIndex k = first; k <= edge; ++k) {
-      v.agent->handle_segment_published(
-          now, segment_info(stream, rendition, static_cast<std::uint32_t>(k)));
+      v.agent->handle_segment_published(now, segment_info(stream, rendition, to_sched_index(k)));
     }
   }
 
@@ -422,13 +430,22 @@ class Host {
   void tell_player(std::uint32_t slot) {
     Viewer& v = viewer_state_[slot];
     const models::PlayerConfig& pc = player_config(v);
+    v.player.advance_to(engine_.now(), pc);  // next_needed() answers for the last update
+    update_stall_state(slot);
     const models::NeededSegment need = v.player.next_needed(pc);
-    if (need.segment < 0) return;
+    // Beyond the live edge: nothing to ask for until the next segment is published.
+    v.waiting_for_edge = need.segment == models::kNoSegment ||
+                         need.segment > world_->streams[v.profile.channel].live_edge_segment(engine_.now());
+    if (need.segment == models::kNoSegment) return;
+    trace(slot, "player-view", SegmentKey{to_sched_index(need.segment), need.rendition},
+          static_cast<std::uint64_t>(std::max<TimeUs>(0, need.deadline_us)));
     if (need.rendition != v.swarm_rendition) switch_rendition(slot, need.rendition);
     sched::PlayerView view;
-    view.playhead_us = v.player.playhead_us();
-    view.buffer_end_us = v.player.buffer_end_us();
-    view.next_needed = SegmentKey{static_cast<std::uint32_t>(need.segment), need.rendition};
+    // Media time in the scheduler's index space (segment k starts at k * D there too).
+    const TimeUs media_offset = kIndexOffset * player_config(v).stream.segment_duration_us;
+    view.playhead_us = v.player.playhead_us() + media_offset;
+    view.buffer_end_us = v.player.buffer_end_us() + media_offset;
+    view.next_needed = SegmentKey{to_sched_index(need.segment), need.rendition};
     view.next_deadline_us = need.deadline_us;
     view.rendition = need.rendition;
     v.agent->handle_player(engine_.now(), view);
@@ -459,7 +476,8 @@ class Host {
       }
     }
     const bool appended =
-        v.player.on_segment_delivered(now, segment.index, segment.rendition, bytes, duration, pc);
+        v.player.on_segment_delivered(now, to_model_index(segment.index), segment.rendition, bytes,
+                                      duration, pc);
     if (appended) {
       ++v.segments_delivered;
       ++host_.segments_delivered;
@@ -474,6 +492,7 @@ class Host {
     if (event.at != v.tick_at) return;  // superseded
     v.tick_at = kNever;
     v.player.advance_to(engine_.now(), player_config(v));
+    trace(event.target, "player-tick");
     update_stall_state(event.target);
     tell_player(event.target);
     drain(event.target);
@@ -550,8 +569,28 @@ class Host {
     }
   }
 
+  bool traced(std::uint32_t slot) const {
+    return options_.trace_viewer && viewer_state_[slot].profile.viewer_id == *options_.trace_viewer;
+  }
+  void trace(std::uint32_t slot, const char* what, SegmentKey segment = {}, std::uint64_t extra = 0) {
+    if (!traced(slot)) return;
+    const Viewer& v = viewer_state_[slot];
+    std::fprintf(stderr, "trace %12.6f viewer %llu %-14s r%u/%u extra=%llu state=%d playhead=%.3f buffer_end=%.3f next=%lld\n",
+                 to_seconds(engine_.now()), static_cast<unsigned long long>(v.profile.viewer_id), what,
+                 segment.rendition, segment.index, static_cast<unsigned long long>(extra),
+                 static_cast<int>(v.player.state()), to_seconds(v.player.playhead_us()),
+                 to_seconds(v.player.buffer_end_us()),
+                 static_cast<long long>(v.player.next_segment() + kIndexOffset));
+  }
+
   // Returns true when a segment was delivered to the player.
   bool perform(std::uint32_t slot, const Action& action) {
+    if (traced(slot)) {
+      static const char* kNames[] = {"http-fetch", "cancel", "send-message", "start-upload",
+                                     "deliver", "drop-peer", "request-peers", "evict"};
+      trace(slot, kNames[static_cast<int>(action.kind)], action.segment,
+            static_cast<std::uint64_t>(action.peer));
+    }
     switch (action.kind) {
       case ActionKind::kHttpFetch: start_http(slot, action); return false;
       case ActionKind::kCancelTransfer: cancel_by_agent(slot, action.transfer); return false;
@@ -617,7 +656,8 @@ class Host {
     t.receiver_generation = viewers_.generation(slot);
     t.receiver_id = action.transfer;
     t.segment = action.segment;
-    t.size_bytes = stream.segment_size_bytes(action.segment.rendition, action.segment.index);
+    t.size_bytes =
+        stream.segment_size_bytes(action.segment.rendition, to_model_index(action.segment.index));
     t.requested_at = now;
     t.pop = world_->cdn.route(v.profile.region, now);
     const std::uint32_t index = new_transfer(t);
@@ -649,7 +689,8 @@ class Host {
     t.sender_generation = viewers_.generation(slot);
     t.sender_id = action.transfer;
     t.segment = action.segment;
-    t.size_bytes = stream.segment_size_bytes(action.segment.rendition, action.segment.index);
+    t.size_bytes =
+        stream.segment_size_bytes(action.segment.rendition, to_model_index(action.segment.index));
     t.requested_at = now;
     const std::uint32_t index = new_transfer(t);
     uploader.transfers.push_back(index);
@@ -680,9 +721,21 @@ class Host {
       path[hops++] = viewer_state_[t.sender].uplink;
       if (t.relayed) path[hops++] = turn_[viewer_state_[t.sender].profile.region];
     }
-    path[hops++] = viewer_state_[t.receiver].downlink;
+    std::uint64_t cap_bps = 0;
+    Viewer& receiver = viewer_state_[t.receiver];
+    if (scenario_.network.model == models::NetworkModel::kExact) {
+      path[hops++] = receiver.downlink;
+    } else {
+      // Sender-shared model: the downlink caps the transfer at its share when it starts.
+      std::uint64_t downloads = 1;
+      for (std::uint32_t other : receiver.transfers) {
+        const Transfer& o = transfer_state_[other];
+        if (other != event.target && o.receiver == t.receiver && o.started) ++downloads;
+      }
+      cap_bps = std::max<std::uint64_t>(1, receiver.profile.down_bps / downloads);
+    }
     t.flow = network_.start_flow(now, std::span<const ResourceId>(path.data(), hops), t.size_bytes,
-                                 0, event.target);
+                                 cap_bps, event.target);
     t.started = true;
     t.started_at = now;
   }
@@ -695,6 +748,8 @@ class Host {
     release_transfer(index);
     ++host_.flow_completions;
     Viewer& receiver = viewer_state_[t.receiver];
+    trace(t.receiver, t.kind == TransferKind::kHttp ? "http-done" : "p2p-done", t.segment,
+          static_cast<std::uint64_t>(now - t.requested_at));
     for (DownloadNote& note : receiver.downloads) {
       if (!note.valid) {
         note = DownloadNote{t.segment, t.size_bytes, now - t.requested_at, true};

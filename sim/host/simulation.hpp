@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,8 @@ struct SimulationOptions {
   const std::atomic<bool>* stop = nullptr;
   // Called every few thousand events: (simulated seconds, events so far, viewers now).
   std::function<void(double, std::uint64_t, std::uint64_t)> progress;
+  // Prints every action and player change of this viewer id to stderr (debugging a policy).
+  std::optional<std::uint64_t> trace_viewer;
 };
 
 // Host-side figures beyond the metrics (for the run object, benchmarks and tests).

@@ -109,13 +109,15 @@ TEST(Player, LeavingDuringStartupCountsStartupOnly) {
   EXPECT_FALSE(p.started());
 }
 
-TEST(Player, JoinEarlyInTheStreamClampsToZeroAndLiveDelayOverrides) {
+TEST(Player, JoinEarlyInTheStreamUsesPrerollAndLiveDelayOverrides) {
   const Stream stream(stream_params(), 1);
   const PlayerConfig cfg(PlayerParams{}, AbrParams{}, stream);
   Player p;
-  p.join(sec(6), cfg);  // edge media 4 s, 12 s behind -> clamped to 0
-  EXPECT_EQ(p.playhead_us(), 0);
-  EXPECT_EQ(p.next_segment(), 0);
+  // The stream was live before t = 0: edge media 4 s, 12 s behind -> media -8 s, segment -2.
+  p.join(sec(6), cfg);
+  EXPECT_EQ(p.playhead_us(), -sec(8));
+  EXPECT_EQ(p.next_segment(), -2);
+  EXPECT_NE(p.next_needed(cfg).segment, kNoSegment);
   PlayerParams pp;
   pp.live_delay_s = 10.0;
   const PlayerConfig cfg2(pp, AbrParams{}, stream);

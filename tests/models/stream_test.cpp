@@ -74,8 +74,9 @@ TEST(Stream, AvailabilityAndLiveEdge) {
   // Segment k covers media [6k, 6k+6) and is available at 6k + 6 + 1.
   EXPECT_EQ(s.availability_us(0), seconds(7));
   EXPECT_EQ(s.availability_us(10), seconds(67));
-  EXPECT_EQ(s.live_edge_segment(0), kNoSegment);
-  EXPECT_EQ(s.live_edge_segment(seconds(7) - 1), kNoSegment);
+  // Before the first segment of the scenario the edge is a negative (pre-roll) segment.
+  EXPECT_LT(s.live_edge_segment(0), 0);
+  EXPECT_LT(s.live_edge_segment(seconds(7) - 1), 0);
   EXPECT_EQ(s.live_edge_segment(seconds(7)), 0);
   EXPECT_EQ(s.live_edge_segment(seconds(67) - 1), 9);
   EXPECT_EQ(s.live_edge_segment(seconds(67)), 10);
