@@ -91,10 +91,4 @@ int verb_run(const Args& args, const std::atomic<bool>& stop) {
   return outcome.result.partial ? 130 : 0;
 }
 
-int run_verb(const Args& args, const std::atomic<bool>& stop) {
-  if (args.verb == "run") return verb_run(args, stop);
-  if (args.verb == "validate") return verb_validate(args);
-  throw std::invalid_argument("verb '" + args.verb + "' is not available in this build");
-}
-
 }  // namespace p2pcdn::cli

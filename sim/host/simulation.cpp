@@ -1063,12 +1063,50 @@ class Host {
       }
       host_.agent_heap_bytes_peak_sample = heap;
     }
+    sample_swarms(now);
     const TimeUs next = now + interval_us();
     if (next <= end_us_) engine_.schedule(next, EventKind::kSample, 0);
   }
 
+  // Who is in which swarm now, with which NAT class and usable upload (for the bounds).
+  void sample_swarms(TimeUs now) {
+    IntervalSample sample;
+    sample.t_s = to_seconds(now);
+    sample.duration_s = to_seconds(interval_us());
+    std::vector<std::int32_t> index_of;  // (channel, rendition) -> position in sample.swarms
+    const std::size_t renditions = world_->rendition_names.size();
+    index_of.assign(world_->streams.size() * renditions, -1);
+    for (std::uint32_t s = 0; s < viewer_state_.size(); ++s) {
+      if (!viewers_.is_live(s)) continue;
+      const Viewer& v = viewer_state_[s];
+      const std::size_t key = v.profile.channel * renditions + v.swarm_rendition;
+      if (index_of[key] < 0) {
+        index_of[key] = static_cast<std::int32_t>(sample.swarms.size());
+        SwarmSample swarm;
+        swarm.channel = v.profile.channel;
+        swarm.rendition = v.swarm_rendition;
+        swarm.stream_rate_bps = world_->streams[v.profile.channel].bitrate_bps(v.swarm_rendition);
+        sample.swarms.push_back(swarm);
+      }
+      SwarmSample& swarm = sample.swarms[static_cast<std::size_t>(index_of[key])];
+      ++swarm.viewers;
+      const bool p2p = p2p_enabled_ && v.profile.can_webrtc;
+      const std::size_t cls = p2p ? v.profile.nat : kBoundClasses - 1;
+      ++swarm.viewers_by_class[cls];
+      if (p2p && v.profile.uploads) swarm.upload_bps_by_class[cls] += static_cast<double>(v.profile.up_bps);
+    }
+    std::sort(sample.swarms.begin(), sample.swarms.end(), [](const SwarmSample& a, const SwarmSample& b) {
+      return a.channel != b.channel ? a.channel < b.channel : a.rendition < b.rendition;
+    });
+    bound_samples_.push_back(std::move(sample));
+  }
+
   SimulationResult finish(TimeUs end, bool partial) {
     SimulationResult result;
+    result.bound_samples = std::move(bound_samples_);
+    result.turn_enabled = scenario_.turn.enabled;
+    for (std::size_t a = 0; a < 6; ++a)
+      for (std::size_t b = 0; b < 6; ++b) result.nat_direct_possible[a][b] = scenario_.nat.direct_possible[a][b];
     // Transfers still running are settled at the end (their bytes so far count).
     for (std::uint32_t index = 0; index < transfer_state_.size(); ++index) {
       if (!transfers_.is_live(index)) continue;
@@ -1159,6 +1197,7 @@ class Host {
   double bitrate_sum_kbps_ = 0;
   std::uint64_t bitrate_viewers_ = 0;
   HostStats host_;
+  std::vector<IntervalSample> bound_samples_;
 };
 
 }  // namespace

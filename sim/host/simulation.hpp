@@ -3,6 +3,7 @@
 // This is the only place where sim/ meets scheduler/. Deterministic: the same
 // (binary, scenario, seed) gives the same result bit for bit.
 #pragma once
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -46,6 +47,24 @@ struct HostStats {
   double bytes_per_viewer = 0;            // host memory per concurrent viewer at the peak
 };
 
+// One swarm (channel, rendition) at one sample instant: what the theoretical offload bounds
+// need (analysis/bounds). Class 6 of the per-class arrays is "cannot run WebRTC" (it can
+// neither upload nor receive from peers); classes 0-5 are models::NatType.
+inline constexpr std::size_t kBoundClasses = 7;
+struct SwarmSample {
+  std::uint32_t channel = 0;
+  std::uint16_t rendition = 0;
+  std::uint64_t viewers = 0;
+  double stream_rate_bps = 0;
+  std::array<std::uint64_t, kBoundClasses> viewers_by_class{};
+  std::array<double, kBoundClasses> upload_bps_by_class{};  // usable upload (uploaders only)
+};
+struct IntervalSample {
+  double t_s = 0;         // sample instant
+  double duration_s = 0;  // the interval it stands for
+  std::vector<SwarmSample> swarms;
+};
+
 struct InvariantViolation {
   std::string what;
 };
@@ -56,6 +75,9 @@ struct SimulationResult {
   bool partial = false;            // stopped before the scenario's end
   double simulated_s = 0;
   std::vector<InvariantViolation> violations;  // empty = every invariant held
+  std::vector<IntervalSample> bound_samples;   // one per metrics interval
+  bool turn_enabled = false;
+  std::array<std::array<bool, 6>, 6> nat_direct_possible{};  // the scenario's NAT matrix
 };
 
 // Throws std::invalid_argument on a scenario the world cannot be built from (naming the key).
