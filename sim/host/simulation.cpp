@@ -87,11 +87,10 @@ struct ConnectAttempt {
   models::ConnectOutcome outcome = models::ConnectOutcome::kFailed;
 };
 
-struct DownloadNote {  // last completed downloads, for the player's throughput estimate
+struct DownloadNote {  // a completed download not yet handed to the player (its throughput)
   SegmentKey segment{};
   std::uint64_t bytes = 0;
   TimeUs duration_us = 0;
-  bool valid = false;
 };
 
 struct Viewer {
@@ -113,7 +112,10 @@ struct Viewer {
   std::uint64_t segments_delivered = 0;
   std::vector<Connection> connections;
   std::vector<std::uint32_t> transfers;  // transfer slots this viewer takes part in
-  std::array<DownloadNote, 4> downloads{};
+  // Completed downloads awaiting delivery. Unbounded on purpose: a fixed array lost notes
+  // when the agent prefetched more than it held slots for, and the player then took a
+  // 0-byte throughput sample (spurious down-switches). Pruned once the playhead passes them.
+  std::vector<DownloadNote> downloads;
   std::uint32_t channel_position = 0;    // index in its channel's member list
 };
 
@@ -465,19 +467,23 @@ class Host {
     Viewer& v = viewer_state_[slot];
     const models::PlayerConfig& pc = player_config(v);
     v.player.advance_to(now, pc);
-    std::uint64_t bytes = 0;
-    TimeUs duration = 0;
-    for (DownloadNote& note : v.downloads) {
-      if (note.valid && note.segment == segment) {
-        bytes = note.bytes;
-        duration = note.duration_us;
-        note.valid = false;
-        break;
-      }
+    const auto note = std::find_if(v.downloads.begin(), v.downloads.end(),
+                                   [&](const DownloadNote& n) { return n.segment == segment; });
+    if (note == v.downloads.end()) {
+      // Invariant: the agent hands the player only segments this viewer downloaded.
+      ++host_.deliveries_without_download;
+      return;
     }
+    const std::uint64_t bytes = note->bytes;
+    const TimeUs duration = note->duration_us;
+    v.downloads.erase(note);
     const bool appended =
         v.player.on_segment_delivered(now, to_model_index(segment.index), segment.rendition, bytes,
                                       duration, pc);
+    // Downloads the playhead has passed (another rendition, a duplicate) will not be delivered.
+    const models::SegmentIndex next = v.player.next_segment();
+    std::erase_if(v.downloads,
+                  [&](const DownloadNote& n) { return to_model_index(n.segment.index) < next; });
     if (appended) {
       ++v.segments_delivered;
       ++host_.segments_delivered;
@@ -750,12 +756,7 @@ class Host {
     Viewer& receiver = viewer_state_[t.receiver];
     trace(t.receiver, t.kind == TransferKind::kHttp ? "http-done" : "p2p-done", t.segment,
           static_cast<std::uint64_t>(now - t.requested_at));
-    for (DownloadNote& note : receiver.downloads) {
-      if (!note.valid) {
-        note = DownloadNote{t.segment, t.size_bytes, now - t.requested_at, true};
-        break;
-      }
-    }
+    receiver.downloads.push_back(DownloadNote{t.segment, t.size_bytes, now - t.requested_at});
     if (t.kind == TransferKind::kHttp) {
       receiver.agent->handle_transfer_done(now, t.receiver_id, Outcome::kCompleted);
       drain(t.receiver);
@@ -1137,6 +1138,10 @@ class Host {
                                      std::to_string(sent_[source]) + ") != bytes received (" +
                                      std::to_string(received_[source]) + ")"});
       }
+    }
+    if (host_.deliveries_without_download != 0) {
+      result.violations.push_back({std::to_string(host_.deliveries_without_download) +
+                                   " segments handed to a player that never downloaded them"});
     }
     if (outcomes_recorded_ != host_.viewers_total) {
       result.violations.push_back({"viewer outcomes (" + std::to_string(outcomes_recorded_) +

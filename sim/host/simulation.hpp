@@ -44,6 +44,7 @@ struct HostStats {
   std::uint64_t p2p_transfers = 0;
   std::uint64_t transfers_cancelled = 0;
   std::uint64_t segments_delivered = 0;
+  std::uint64_t deliveries_without_download = 0;  // invariant: must stay 0
   double bytes_per_viewer = 0;            // host memory per concurrent viewer at the peak
 };
 
