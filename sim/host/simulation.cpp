@@ -328,7 +328,6 @@ class Host {
       v.stalled = false;
     }
     set_bitrate_rendition(slot, -1);
-    record_outcome(slot, now);
     metrics_.viewer_left(now);
 
     // Transfers first (their flows stop and their bytes are settled), then connections.
@@ -337,6 +336,8 @@ class Host {
       if (transfers_.is_live(t)) abort_transfer(t, /*notify_receiver=*/true, /*notify_sender=*/true,
                                                 slot);
     }
+    // After the transfers: the partial bytes they settled belong to this viewer's outcome.
+    record_outcome(slot, now);
     const std::vector<Connection> connections = v.connections;
     v.connections.clear();
     for (const Connection& c : connections) {
@@ -380,6 +381,12 @@ class Host {
     outcome.bytes_turn = v.bytes_turn;
     outcome.watch_us = now - v.joined_at;
     metrics_.viewer_outcome(outcome);
+    // Received bytes are counted from the viewers' own totals, once, when they leave (or at
+    // the end): bytes settled to a viewer after its outcome break the equality with sent_.
+    received_[0] += v.bytes_cdn;
+    received_[1] += v.bytes_p2p;
+    received_[2] += v.bytes_turn;
+    if (options_.on_viewer_outcome) options_.on_viewer_outcome(outcome);
     ++outcomes_recorded_;
   }
 
@@ -791,7 +798,6 @@ class Host {
       r.bytes_p2p += bytes;
       sent_[1] += bytes;
     }
-    received_[static_cast<int>(source)] += bytes;
     const TimeUs start = t.started ? t.started_at : now;
     metrics_.add_bytes_spread(start, std::max(now, start + 1), source, pop, t.segment.rendition,
                               r.profile.device, r.profile.nat, r.profile.region, bytes);
@@ -1149,6 +1155,15 @@ class Host {
                                    std::to_string(host_.viewers_total) + ")"});
     }
     result.summary = metrics_.finish(end);
+    const std::uint64_t reported[3] = {result.summary.bytes_cdn, result.summary.bytes_p2p,
+                                       result.summary.bytes_turn};
+    for (int source = 0; source < 3; ++source) {
+      if (reported[source] != sent_[source]) {
+        result.violations.push_back({"summary bytes of source " + std::to_string(source) + " (" +
+                                     std::to_string(reported[source]) + ") != bytes sent (" +
+                                     std::to_string(sent_[source]) + ")"});
+      }
+    }
     result.host = host_;
     result.host.events = engine_.events_processed();
     result.partial = partial;

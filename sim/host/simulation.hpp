@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/metrics/collector.hpp"
 #include "analysis/metrics/summary.hpp"
 #include "models/scenario/scenario.hpp"
 
@@ -26,6 +27,8 @@ struct SimulationOptions {
   std::function<void(double, std::uint64_t, std::uint64_t)> progress;
   // Prints every action and player change of this viewer id to stderr (debugging a policy).
   std::optional<std::uint64_t> trace_viewer;
+  // Called with each viewer's outcome as it is recorded (tests check per-viewer accounting).
+  std::function<void(const analysis::ViewerOutcome&)> on_viewer_outcome;
 };
 
 // Host-side figures beyond the metrics (for the run object, benchmarks and tests).
