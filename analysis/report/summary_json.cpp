@@ -59,7 +59,42 @@ double share(std::uint64_t num, std::uint64_t den) {
 
 }  // namespace
 
-io::Json summary_to_json(const Summary& s, const RunInfo& info) {
+io::Json bounds_to_json(const BoundsFigures& b) {
+  Json o = Json::object();
+  o.set("achieved_offload", b.achieved_offload);
+  o.set("fluid_offload", b.fluid_offload);
+  o.set("max_flow_offload", b.max_flow_offload);
+  o.set("fluid_efficiency", b.fluid_efficiency);
+  o.set("max_flow_efficiency", b.max_flow_efficiency);
+  o.set("demand_bytes", b.demand_bytes);
+  o.set("fluid_cdn_min_bytes", b.fluid_cdn_min_bytes);
+  o.set("max_flow_cdn_min_bytes", b.max_flow_cdn_min_bytes);
+  o.set("non_webrtc_demand_bytes", b.non_webrtc_demand_bytes);
+  o.set("intervals", b.intervals);
+  return o;
+}
+
+io::Json cost_to_json(const CostFigures& c) {
+  Json o = Json::object();
+  o.set("baseline", c.baseline);
+  o.set("cdn_usd_per_gb", c.cdn_usd_per_gb);
+  o.set("turn_usd_per_gb", c.turn_usd_per_gb);
+  o.set("cdn_gb", c.cdn_gb);
+  o.set("cdn_usd", c.cdn_usd);
+  o.set("turn_gb", c.turn_gb);
+  o.set("turn_usd", c.turn_usd);
+  o.set("total_usd", c.total_usd);
+  o.set("baseline_gb", c.baseline_gb);
+  o.set("baseline_usd", c.baseline_usd);
+  o.set("saving_usd", c.saving_usd);
+  o.set("saving_fraction", c.saving_fraction);
+  o.set("cdn_p95_5min_gbps", c.cdn_p95_5min_gbps);
+  o.set("baseline_p95_5min_gbps", c.baseline_p95_5min_gbps);
+  o.set("samples_5min", c.samples_5min);
+  return o;
+}
+
+io::Json summary_to_json(const Summary& s, const RunInfo& info, const SummaryExtras& extras) {
   Json root = Json::object();
   root.set("schema", kSummarySchema);
   Json scenario = Json::object();
@@ -134,6 +169,9 @@ io::Json summary_to_json(const Summary& s, const RunInfo& info) {
   br.set("rendition", breakdown(s.by_rendition));
   root.set("breakdowns", std::move(br));
 
+  if (extras.bounds) root.set("bounds", bounds_to_json(*extras.bounds));
+  if (extras.cost) root.set("cost", cost_to_json(*extras.cost));
+
   Json run = Json::object();
   run.set("wall_time_s", info.run.wall_time_s);
   run.set("peak_rss_bytes", info.run.peak_rss_bytes);
@@ -144,8 +182,8 @@ io::Json summary_to_json(const Summary& s, const RunInfo& info) {
 }
 
 void write_summary_json(const std::filesystem::path& path, const Summary& summary,
-                        const RunInfo& info) {
-  io::write_file_atomic(path, io::dump(summary_to_json(summary, info)));
+                        const RunInfo& info, const SummaryExtras& extras) {
+  io::write_file_atomic(path, io::dump(summary_to_json(summary, info, extras)));
 }
 
 io::Json read_summary_json(const std::filesystem::path& path) {

@@ -2,7 +2,9 @@
 // in a fixed order, documented in docs/metrics.md), written atomically; and the
 // structural check used by the `check` verb. Never reads anything but its inputs.
 #pragma once
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,9 +16,44 @@ namespace p2pcdn::analysis {
 
 inline constexpr const char* kSummarySchema = "p2pcdn-sim/summary/1";
 
-io::Json summary_to_json(const Summary& summary, const RunInfo& info);
+// The theoretical offload bounds of a run beside the achieved offload (docs/metrics.md,
+// "bounds"). Computed by sim/study from the run's per-interval swarm samples.
+struct BoundsFigures {
+  double achieved_offload = 0;
+  double fluid_offload = 0;     // 1 - fluid CDN minimum / demand, over the run
+  double max_flow_offload = 0;  // same with who-can-reach-whom (max-flow)
+  double fluid_efficiency = 0;  // achieved / fluid (0 if the bound is 0)
+  double max_flow_efficiency = 0;
+  double demand_bytes = 0;  // sum over intervals of viewers x stream rate x duration / 8
+  double fluid_cdn_min_bytes = 0;
+  double max_flow_cdn_min_bytes = 0;
+  double non_webrtc_demand_bytes = 0;  // demand of viewers that cannot run WebRTC
+  std::uint64_t intervals = 0;
+};
+
+// The money view of a run (docs/metrics.md, "cost").
+struct CostFigures {
+  std::string baseline;  // "cdn-only run" or "counterfactual: all delivered bytes from the CDN"
+  double cdn_usd_per_gb = 0, turn_usd_per_gb = 0;  // the (first tier) prices used
+  double cdn_gb = 0, cdn_usd = 0, turn_gb = 0, turn_usd = 0, total_usd = 0;
+  double baseline_gb = 0, baseline_usd = 0, saving_usd = 0, saving_fraction = 0;
+  double cdn_p95_5min_gbps = 0;       // 95th percentile of the 5-minute CDN egress rates
+  double baseline_p95_5min_gbps = 0;  // same for the baseline
+  std::uint64_t samples_5min = 0;     // 5-minute samples (the last one may be shorter)
+};
+
+// Optional objects appended after the metrics (before `run`), absent when not computed.
+struct SummaryExtras {
+  std::optional<BoundsFigures> bounds;
+  std::optional<CostFigures> cost;
+};
+
+io::Json summary_to_json(const Summary& summary, const RunInfo& info,
+                         const SummaryExtras& extras = {});
 void write_summary_json(const std::filesystem::path& path, const Summary& summary,
-                        const RunInfo& info);
+                        const RunInfo& info, const SummaryExtras& extras = {});
+io::Json bounds_to_json(const BoundsFigures& bounds);
+io::Json cost_to_json(const CostFigures& cost);
 
 // Reads and parses a summary.json (throws std::runtime_error / io::JsonParseError
 // with the path and line:col).

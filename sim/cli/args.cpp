@@ -65,6 +65,8 @@ ParseResult parse_args(int argc, const char* const* argv) {
       args.help = true;
     } else if (arg == "--quiet" || arg == "-q") {
       args.quiet = true;
+    } else if (arg == "--baseline") {
+      args.baseline = true;
     } else if (arg == "--out" || arg == "-o") {
       auto v = value(arg);
       if (!v) return result;
@@ -161,10 +163,12 @@ std::string help_text(const std::string& verb) {
   if (verb == "run") {
     return R"(usage: p2pcdn-sim run SCENARIO.yaml [--out DIR] [--seed N] [--set key.path=value ...]
                        [--replications R|auto] [--target metric=half_width] [--max-replications N]
-                       [--threads N] [--quiet]
+                       [--threads N] [--baseline] [--quiet]
 
 Runs one scenario and writes DIR/summary.json, DIR/timeseries.csv and DIR/report.html
-(default DIR: out/<scenario name>). Files are written whole or not at all.
+(default DIR: out/<scenario name>). Files are written whole or not at all. Both include the
+theoretical offload bounds (fluid and max-flow) and the cost (CDN per GB, 95th percentile of the
+5-minute CDN egress, TURN, saving against the CDN-only baseline).
 
   --seed N             run seed (default: the scenario's run.seed); same binary + scenario + seed
                        give the same results bit for bit
@@ -174,7 +178,11 @@ Runs one scenario and writes DIR/summary.json, DIR/timeseries.csv and DIR/report
   --replications auto  add replications until the CI half-width of --target metric=H is under H
                        (default target: offload=0.005), at most --max-replications (default 30)
   --threads N          replications run in parallel on N threads (default: all cores); results do
-                       not depend on N
+                       not depend on N. With replications, DIR/summary.json etc. are those of the
+                       first replication (seed N)
+  --baseline           also run the CDN-only baseline (same scenario and seed, p2p.enabled=false)
+                       for the cost saving; without it the saving is against the counterfactual
+                       "all delivered bytes from the CDN" (labelled so)
   --quiet              no progress output
   --trace-viewer ID    print every scheduler action and player change of viewer ID to stderr
 
@@ -194,7 +202,10 @@ Exit status 0 when valid, 1 when not.
 
 Runs the grid of scenarios (every combination of the --vary values), each with R replications
 (default 3), and writes DIR/sweep.csv (tidy: one row per point and metric, with mean, stddev and
-95 % CI) and DIR/sweep.html (the curves with their confidence bands).
+95 % CI) and DIR/sweep.html (the curves with their confidence bands, against the first --vary
+key; one line per value of the second). When audience.concurrency.peak_viewers is varied over
+>= 3 sizes, also fits CDN peak vs audience (log-log) and extrapolates to 10x the largest size
+with a 95 % prediction interval. Default DIR: out/<scenario name>-sweep.
 )";
   }
   if (verb == "compare") {
@@ -203,20 +214,27 @@ Runs the grid of scenarios (every combination of the --vary values), each with R
 
 Runs A and B on the same viewers (common random numbers: replication i of both uses seed+i) and
 reports paired differences B - A with 95 % confidence intervals (DIR/compare.json, compare.html).
-A and B are scenario files, or one scenario with two scheduler policies.
+A and B are scenario files, or one scenario with two scheduler policies (--set p2p.policy=NAME).
+R replications each (default 5). Default DIR: out/<scenario name>-compare.
 )";
   }
   if (verb == "check") {
     return R"(usage: p2pcdn-sim check BASELINE.json CURRENT.json [--tolerance metric=value ...]
 
-The CI regression gate. Compares two summary.json files and prints what moved. Exit status 1 when
-offload drops, rebuffering or the CDN peak rises, or the event count changes beyond tolerance.
+The CI regression gate. Compares two summary.json files (or the means of two replications.json)
+and prints what moved. Exit status 1 when offload drops, rebuffering or the CDN peak rises, or the
+event count changes beyond tolerance; a gated metric missing from CURRENT counts as a regression.
+Default tolerances: offload 0.01 absolute, rebuffering/stalls 5 % relative, CDN peak/p95 5 %,
+events 1 %; --tolerance metric=value overrides one (a '%' suffix divides by 100).
 )";
   }
   if (verb == "bound") {
     return R"(usage: p2pcdn-sim bound SCENARIO.yaml [--seed N] [--set ...]
 
-Computes the theoretical offload bounds of a scenario (fluid and max-flow) without simulating it.
+Simulates the scenario once (the bounds need the run's per-interval swarms: viewers per
+rendition, NAT class and usable upload) and prints the theoretical offload bounds (fluid and
+max-flow over the NAT connectivity graph) beside the achieved offload, with the efficiency
+achieved / bound.
 )";
   }
   return R"(p2pcdn-sim: a discrete-event simulator of hybrid CDN/P2P live video delivery.

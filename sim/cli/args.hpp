@@ -9,21 +9,22 @@
 namespace p2pcdn::cli {
 
 struct Args {
-  std::string verb;                       // run, validate, sweep, compare, check, bound
-  std::vector<std::string> positional;    // scenario paths, json files
-  std::vector<std::string> sets;          // --set key=value (repeatable)
-  std::vector<std::string> varies;        // --vary key=v1,v2 (repeatable)
-  std::vector<std::string> tolerances;    // --tolerance metric=x (repeatable)
-  std::optional<std::string> out;         // --out DIR
-  std::optional<std::uint64_t> seed;      // --seed N
-  std::optional<std::string> replications;  // --replications R | auto
-  std::optional<std::string> policy_a;    // compare --policy-a
-  std::optional<std::string> policy_b;    // compare --policy-b
-  std::optional<std::string> target_metric;  // --target metric=half_width (auto replications)
-  int max_replications = 30;              // --max-replications
-  int threads = 0;                        // --threads (0 = all cores)
+  std::string verb;                           // run, validate, sweep, compare, check, bound
+  std::vector<std::string> positional;        // scenario paths, json files
+  std::vector<std::string> sets;              // --set key=value (repeatable)
+  std::vector<std::string> varies;            // --vary key=v1,v2 (repeatable)
+  std::vector<std::string> tolerances;        // --tolerance metric=x (repeatable)
+  std::optional<std::string> out;             // --out DIR
+  std::optional<std::uint64_t> seed;          // --seed N
+  std::optional<std::string> replications;    // --replications R | auto
+  std::optional<std::string> policy_a;        // compare --policy-a
+  std::optional<std::string> policy_b;        // compare --policy-b
+  std::optional<std::string> target_metric;   // --target metric=half_width (auto replications)
+  int max_replications = 30;                  // --max-replications
+  int threads = 0;                            // --threads (0 = all cores)
   std::optional<std::uint64_t> trace_viewer;  // --trace-viewer ID
-  bool quiet = false;                     // --quiet: no progress output
+  bool baseline = false;                      // --baseline: also run the CDN-only baseline (cost)
+  bool quiet = false;                         // --quiet: no progress output
   bool help = false;
 };
 

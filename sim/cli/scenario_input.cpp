@@ -3,7 +3,10 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "analysis/report/study_report.hpp"
 #include "models/scenario/loader.hpp"
+#include "sim/study/bounds.hpp"
+#include "sim/study/cost.hpp"
 
 namespace p2pcdn::cli {
 
@@ -21,8 +24,9 @@ LoadedScenario load_or_explain(const std::string& path, const std::vector<std::s
 std::vector<analysis::ReportSection> extra_sections(const models::Scenario& scenario,
                                                     const sim::RunOutcome& outcome) {
   (void)scenario;
-  (void)outcome;
-  return {};
+  const analysis::BoundsFigures bounds = study::compute_bounds(outcome.result).figures;
+  const analysis::CostFigures cost = study::compute_cost(outcome.result.summary, nullptr);
+  return analysis::bounds_cost_sections(&bounds, &cost);
 }
 
 }  // namespace p2pcdn::cli

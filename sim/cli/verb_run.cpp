@@ -7,18 +7,26 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "analysis/io/atomic_file.hpp"
+#include "analysis/report/study_report.hpp"
+#include "analysis/report/summary_json.hpp"
 #include "models/scenario/loader.hpp"
 #include "sim/cli/progress.hpp"
 #include "sim/cli/scenario_input.hpp"
+#include "sim/cli/verb_common.hpp"
 #include "sim/cli/verbs.hpp"
 #include "sim/run.hpp"
+#include "sim/study/bounds.hpp"
+#include "sim/study/cost.hpp"
+#include "sim/study/replications.hpp"
 
 namespace p2pcdn::cli {
 
 int verb_validate(const Args& args) {
   if (args.positional.size() != 1) throw std::invalid_argument("validate needs one SCENARIO file");
   const auto errors = models::validate_scenario_file(args.positional[0], args.sets);
-  for (const auto& error : errors) std::fprintf(stderr, "%s\n", models::format_error(error).c_str());
+  for (const auto& error : errors)
+    std::fprintf(stderr, "%s\n", models::format_error(error).c_str());
   if (!errors.empty()) {
     std::fprintf(stderr, "%zu error%s\n", errors.size(), errors.size() == 1 ? "" : "s");
     return 1;
@@ -50,12 +58,114 @@ void print_key_figures(const sim::RunOutcome& outcome) {
 
 }  // namespace
 
+namespace {
+
+void print_bounds_and_cost(const analysis::BoundsFigures& b, const analysis::CostFigures& c) {
+  std::printf(
+      "  offload bounds     max-flow %.1f %% (efficiency %.1f %%), fluid %.1f %% "
+      "(efficiency %.1f %%)\n",
+      100 * b.max_flow_offload, 100 * b.max_flow_efficiency, 100 * b.fluid_offload,
+      100 * b.fluid_efficiency);
+  std::printf("  cost               $%.2f (CDN $%.2f + TURN $%.2f), saving $%.2f (%.1f %%) vs %s\n",
+              c.total_usd, c.cdn_usd, c.turn_usd, c.saving_usd, 100 * c.saving_fraction,
+              c.baseline.c_str());
+  std::printf("  CDN 95th pct 5-min %.3f Gbit/s (baseline %.3f Gbit/s)\n", c.cdn_p95_5min_gbps,
+              c.baseline_p95_5min_gbps);
+}
+
+// The CDN-only run of the same audience (--baseline): same scenario, seed, p2p off.
+analysis::Summary baseline_summary(const Args& args, std::uint64_t seed,
+                                   const std::atomic<bool>& stop) {
+  std::vector<std::string> sets = args.sets;
+  sets.push_back("p2p.enabled=false");
+  const LoadedScenario loaded = load_or_explain(args.positional[0], sets);
+  sim::RunRequest request;
+  request.scenario_path = args.positional[0];
+  request.seed = seed;
+  request.stop = &stop;
+  if (!args.quiet) std::fprintf(stderr, "baseline: CDN-only run (p2p.enabled=false)...\n");
+  return sim::run_once(loaded.scenario, request).result.summary;
+}
+
+// Outputs of one run with the bounds and cost: the usual three files, then summary.json again
+// with the "bounds" and "cost" objects (sim::write_run_outputs writes it without them).
+void write_outputs_with_extras(const std::filesystem::path& out, const models::Scenario& scenario,
+                               const sim::RunOutcome& outcome,
+                               const analysis::BoundsFigures& bounds,
+                               const analysis::CostFigures& cost) {
+  sim::write_run_outputs(out, scenario, outcome, analysis::bounds_cost_sections(&bounds, &cost));
+  analysis::SummaryExtras extras;
+  extras.bounds = bounds;
+  extras.cost = cost;
+  analysis::write_summary_json(out / "summary.json", outcome.result.summary, outcome.info, extras);
+}
+
+int run_replicated(const Args& args, const LoadedScenario& loaded, std::uint64_t seed,
+                   const std::filesystem::path& out, const std::atomic<bool>& stop) {
+  study::ReplicationOptions options;
+  options.scenario_path = args.positional[0];
+  options.base_seed = seed;
+  options.threads = static_cast<unsigned>(args.threads);
+  options.stop = &stop;
+  options.max_replications = static_cast<std::size_t>(args.max_replications);
+  if (*args.replications == "auto") {
+    options.auto_target = parse_target(args.target_metric.value_or("offload=0.005"));
+  } else {
+    if (args.target_metric)
+      throw std::invalid_argument("--target only applies with --replications auto");
+    options.replications = std::stoul(*args.replications);
+  }
+  options.on_done = progress_printer(args.quiet, "replication");
+  const study::ReplicationSet set = study::run_replications(loaded.scenario, options);
+  const sim::RunOutcome& first = *set.first;
+
+  analysis::CostFigures cost = set.runs.front().cost;
+  if (args.baseline) {
+    const analysis::Summary base = baseline_summary(args, seed, stop);
+    cost = study::compute_cost(first.result.summary, &base);
+  }
+  write_outputs_with_extras(out, loaded.scenario, first, set.runs.front().bounds, cost);
+  analysis::io::write_file_atomic(out / "replications.json",
+                                  analysis::io::dump(study::replications_to_json(
+                                      set, loaded.scenario.name, args.positional[0])));
+  analysis::io::write_file_atomic(out / "replications.csv", study::replications_csv(set));
+
+  std::printf("%s: %zu replications (seeds %llu..%llu)%s\n", loaded.scenario.name.c_str(),
+              set.runs.size(), static_cast<unsigned long long>(seed),
+              static_cast<unsigned long long>(seed + set.runs.size() - 1),
+              options.auto_target
+                  ? (set.target_reached ? "  [target half-width reached]"
+                                        : "  [cap reached before the target half-width]")
+                  : "");
+  std::fputs(replications_table(set.stats).c_str(), stdout);
+  std::printf(
+      "  outputs: %s/{summary.json, timeseries.csv, report.html} (seed %llu), "
+      "replications.json, replications.csv\n",
+      out.string().c_str(), static_cast<unsigned long long>(seed));
+  std::size_t violations = 0;
+  bool partial = false;
+  for (const auto& r : set.runs) {
+    violations += r.violations;
+    partial = partial || r.partial;
+  }
+  if (violations > 0) {
+    std::fprintf(stderr, "invariant violated in %zu place(s); see the single runs\n", violations);
+    return 3;
+  }
+  return partial ? 130 : 0;
+}
+
+}  // namespace
+
 int verb_run(const Args& args, const std::atomic<bool>& stop) {
   if (args.positional.size() != 1) throw std::invalid_argument("run needs one SCENARIO file");
   const LoadedScenario loaded = load_or_explain(args.positional[0], args.sets);
   const std::uint64_t seed = args.seed.value_or(loaded.scenario.run.seed);
-  const std::filesystem::path out =
-      args.out ? std::filesystem::path(*args.out) : std::filesystem::path("out") / loaded.scenario.name;
+  const std::filesystem::path out = args.out ? std::filesystem::path(*args.out)
+                                             : std::filesystem::path("out") / loaded.scenario.name;
+  if (args.replications) return run_replicated(args, loaded, seed, out, stop);
+  if (args.target_metric)
+    throw std::invalid_argument("--target only applies with --replications auto");
 
   Progress progress(loaded.scenario.name, loaded.scenario.run.duration_s, !args.quiet);
   sim::RunRequest request;
@@ -67,19 +177,30 @@ int verb_run(const Args& args, const std::atomic<bool>& stop) {
     progress.update(t, events, viewers);
   };
   const sim::RunOutcome outcome = sim::run_once(loaded.scenario, request);
-  progress.finish(outcome.result.simulated_s, outcome.info.events_processed, outcome.result.partial);
-  sim::write_run_outputs(out, loaded.scenario, outcome, extra_sections(loaded.scenario, outcome));
+  progress.finish(outcome.result.simulated_s, outcome.info.events_processed,
+                  outcome.result.partial);
+  const analysis::BoundsFigures bounds = study::compute_bounds(outcome.result).figures;
+  std::optional<analysis::Summary> base;
+  if (args.baseline && !outcome.result.partial) base = baseline_summary(args, seed, stop);
+  const analysis::CostFigures cost =
+      study::compute_cost(outcome.result.summary, base ? &*base : nullptr);
+  write_outputs_with_extras(out, loaded.scenario, outcome, bounds, cost);
 
   std::printf("%s (seed %llu)%s\n", loaded.scenario.name.c_str(),
               static_cast<unsigned long long>(seed),
               outcome.result.partial ? "  [PARTIAL: stopped early]" : "");
   print_key_figures(outcome);
+  print_bounds_and_cost(bounds, cost);
   if (std::getenv("P2PCDN_DEBUG")) {
     const auto& h = outcome.result.host;
-    std::printf("  host: msgs %llu dropped %llu malformed %llu http %llu p2p %llu cancelled %llu delivered %llu conns %llu/%llu\n",
-      (unsigned long long)h.messages_delivered, (unsigned long long)h.messages_dropped, (unsigned long long)h.malformed_messages,
-      (unsigned long long)h.http_transfers, (unsigned long long)h.p2p_transfers, (unsigned long long)h.transfers_cancelled,
-      (unsigned long long)h.segments_delivered, (unsigned long long)h.connections_made, (unsigned long long)h.connection_attempts);
+    std::printf(
+        "  host: msgs %llu dropped %llu malformed %llu http %llu p2p %llu cancelled %llu delivered "
+        "%llu conns %llu/%llu\n",
+        (unsigned long long)h.messages_delivered, (unsigned long long)h.messages_dropped,
+        (unsigned long long)h.malformed_messages, (unsigned long long)h.http_transfers,
+        (unsigned long long)h.p2p_transfers, (unsigned long long)h.transfers_cancelled,
+        (unsigned long long)h.segments_delivered, (unsigned long long)h.connections_made,
+        (unsigned long long)h.connection_attempts);
   }
   std::printf("  outputs            %s/{summary.json, timeseries.csv, report.html}\n",
               out.string().c_str());

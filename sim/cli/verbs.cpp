@@ -9,6 +9,10 @@ namespace p2pcdn::cli {
 int run_verb(const Args& args, const std::atomic<bool>& stop) {
   if (args.verb == "run") return verb_run(args, stop);
   if (args.verb == "validate") return verb_validate(args);
+  if (args.verb == "sweep") return verb_sweep(args, stop);
+  if (args.verb == "compare") return verb_compare(args, stop);
+  if (args.verb == "check") return verb_check(args);
+  if (args.verb == "bound") return verb_bound(args, stop);
   throw std::invalid_argument("verb '" + args.verb + "' is not available in this build");
 }
 

@@ -11,5 +11,9 @@ int run_verb(const Args& args, const std::atomic<bool>& stop);
 
 int verb_run(const Args& args, const std::atomic<bool>& stop);
 int verb_validate(const Args& args);
+int verb_sweep(const Args& args, const std::atomic<bool>& stop);
+int verb_compare(const Args& args, const std::atomic<bool>& stop);
+int verb_check(const Args& args);
+int verb_bound(const Args& args, const std::atomic<bool>& stop);
 
 }  // namespace p2pcdn::cli

@@ -1,0 +1,64 @@
+// `sweep`: the grid of variants with replications; sweep.csv and sweep.html.
+#include <cstdio>
+#include <stdexcept>
+
+#include "analysis/io/atomic_file.hpp"
+#include "analysis/report/study_report.hpp"
+#include "sim/cli/scenario_input.hpp"
+#include "sim/cli/verb_common.hpp"
+#include "sim/cli/verbs.hpp"
+#include "sim/study/sweep.hpp"
+
+namespace p2pcdn::cli {
+
+int verb_sweep(const Args& args, const std::atomic<bool>& stop) {
+  if (args.positional.size() != 1) throw std::invalid_argument("sweep needs one SCENARIO file");
+  if (args.varies.empty()) throw std::invalid_argument("sweep needs at least one --vary key=v1,v2");
+  if (args.replications && *args.replications == "auto")
+    throw std::invalid_argument("sweep: --replications auto is not supported; give a count");
+  const LoadedScenario base = load_or_explain(args.positional[0], args.sets);
+  study::SweepOptions options;
+  options.scenario_path = args.positional[0];
+  options.base_sets = args.sets;
+  for (const auto& v : args.varies) options.axes.push_back(study::parse_vary(v));
+  options.replication.scenario_path = args.positional[0];
+  options.replication.base_seed = args.seed.value_or(base.scenario.run.seed);
+  options.replication.replications = args.replications ? std::stoul(*args.replications) : 3;
+  options.replication.threads = static_cast<unsigned>(args.threads);
+  options.replication.stop = &stop;
+  if (!args.quiet) {
+    options.on_point = [](std::size_t done, std::size_t total) {
+      std::fprintf(stderr, "sweep point %zu/%zu done\n", done, total);
+    };
+  }
+  const study::SweepResult result = study::run_sweep(options);
+  const std::filesystem::path out =
+      args.out ? std::filesystem::path(*args.out)
+               : std::filesystem::path("out") / (base.scenario.name + "-sweep");
+  std::filesystem::create_directories(out);
+  analysis::io::write_file_atomic(out / "sweep.csv", study::sweep_csv(result));
+  analysis::io::write_file_atomic(out / "sweep.html", analysis::sweep_html(result.report));
+
+  std::printf("%s sweep: %zu points x %zu replications (seeds %llu..)\n",
+              base.scenario.name.c_str(), result.report.points.size(),
+              options.replication.replications,
+              static_cast<unsigned long long>(options.replication.base_seed));
+  for (const auto& p : result.report.points) {
+    std::string label;
+    for (std::size_t k = 0; k < p.values.size(); ++k)
+      label += (k ? ", " : "") + result.report.keys[k] + "=" + p.values[k];
+    std::printf("  %s\n", label.c_str());
+    for (const auto& m : p.metrics) {
+      for (const auto& shown : analysis::sweep_plot_metrics()) {
+        if (m.name != shown) continue;
+        std::printf("    %-26s %s  [%g, %g]\n", m.name.c_str(),
+                    analysis::format_estimate(m.ci).c_str(), m.ci.low, m.ci.high);
+      }
+    }
+  }
+  for (const auto& note : result.report.notes) std::printf("  %s\n", note.c_str());
+  std::printf("  outputs: %s/{sweep.csv, sweep.html}\n", out.string().c_str());
+  return stop.load() ? 130 : 0;
+}
+
+}  // namespace p2pcdn::cli
