@@ -71,6 +71,7 @@ struct Transfer {
   std::uint64_t size_bytes = 0;
   FlowId flow{};
   TimeUs requested_at = 0, started_at = 0;
+  std::uint64_t reported_bytes = 0;  // last bytes_done told to the receiving agent
 };
 
 // A notification to one agent, delivered by a zero-delay event (never re-entrant).
@@ -553,8 +554,30 @@ class Host {
     Viewer& v = viewer_state_[event.target];
     if (event.at != v.wake_at) return;  // superseded by a later re-arm
     v.wake_at = kNever;
+    report_progress(event.target);
     v.agent->handle_timeout(engine_.now());
     drain(event.target);
+  }
+
+  // Before the agent checks its timeouts, it learns how far its downloads got (a real host
+  // sees bytes arrive continuously). Without it the agent abandons any download slower than
+  // its min-rate floor and restarts it from zero: under a saturated PoP every viewer then
+  // restarts forever and nobody starts playing (congestion collapse).
+  void report_progress(std::uint32_t slot) {
+    const TimeUs now = engine_.now();
+    progress_.clear();
+    for (std::uint32_t index : viewer_state_[slot].transfers) {
+      Transfer& t = transfer_state_[index];
+      if (t.receiver != slot || !t.started) continue;
+      const std::uint64_t bytes = network_.bytes_done(now, t.flow);
+      if (bytes <= t.reported_bytes) continue;
+      t.reported_bytes = bytes;
+      progress_.emplace_back(t.receiver_id, bytes);
+    }
+    for (const auto& [id, bytes] : progress_) {
+      viewer_state_[slot].agent->handle_transfer_progress(now, id, bytes);
+      drain(slot);
+    }
   }
 
   // Performs every action the agent queued, then re-arms its wake-up. Player deliveries
@@ -1210,6 +1233,7 @@ class Host {
   std::vector<ResourceId> slot_down_, slot_up_;
   std::vector<std::uint8_t> slot_made_;
   std::vector<PeerId> exclude_, candidates_;
+  std::vector<std::pair<TransferId, std::uint64_t>> progress_;
   Arrival pending_arrival_{};
   std::uint64_t sent_[3] = {0, 0, 0};
   std::uint64_t received_[3] = {0, 0, 0};
