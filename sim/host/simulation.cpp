@@ -72,6 +72,11 @@ struct Transfer {
   FlowId flow{};
   TimeUs requested_at = 0, started_at = 0;
   std::uint64_t reported_bytes = 0;  // last bytes_done told to the receiving agent
+  // Bytes already counted in the metrics, up to accounted_at: running transfers are settled
+  // at every interval boundary so each interval gets the bytes the network really carried in
+  // it (spreading a whole transfer uniformly put a saturated PoP above its capacity).
+  std::uint64_t accounted_bytes = 0;
+  TimeUs accounted_at = 0;
 };
 
 // A notification to one agent, delivered by a zero-delay event (never re-entrant).
@@ -774,6 +779,7 @@ class Host {
                                  cap_bps, event.target);
     t.started = true;
     t.started_at = now;
+    t.accounted_at = now;
   }
 
   void on_flow_done(const FlowDone& done) {
@@ -802,9 +808,14 @@ class Host {
     }
   }
 
-  // Bytes delivered by a transfer (whole or partial): metrics, per-viewer and invariant counters.
-  void account_bytes(const Transfer& t, std::uint64_t bytes, TimeUs now) {
-    if (bytes == 0) return;
+  // A transfer has delivered `bytes_total` by `now`: the bytes not yet counted go to the
+  // metrics (spread over [accounted_at, now)), the receiver and the invariant counters.
+  void account_bytes(Transfer& t, std::uint64_t bytes_total, TimeUs now) {
+    if (bytes_total <= t.accounted_bytes) return;
+    const std::uint64_t bytes = bytes_total - t.accounted_bytes;
+    const TimeUs start = t.started ? t.accounted_at : now;
+    t.accounted_bytes = bytes_total;
+    t.accounted_at = now;
     Viewer& r = viewer_state_[t.receiver];
     analysis::Source source = analysis::Source::kCdn;
     std::uint32_t pop = analysis::kNone;
@@ -821,7 +832,6 @@ class Host {
       r.bytes_p2p += bytes;
       sent_[1] += bytes;
     }
-    const TimeUs start = t.started ? t.started_at : now;
     metrics_.add_bytes_spread(start, std::max(now, start + 1), source, pop, t.segment.rendition,
                               r.profile.device, r.profile.nat, r.profile.region, bytes);
   }
@@ -1083,6 +1093,11 @@ class Host {
   }
 
   void on_sample(TimeUs now) {
+    for (std::uint32_t index = 0; index < transfer_state_.size(); ++index) {
+      if (!transfers_.is_live(index)) continue;
+      Transfer& t = transfer_state_[index];
+      if (t.started) account_bytes(t, network_.bytes_done(now, t.flow), now);
+    }
     metrics_.sample(now, metrics_.stalling(),
                     bitrate_viewers_ > 0 ? bitrate_sum_kbps_ / static_cast<double>(bitrate_viewers_)
                                          : 0.0);
@@ -1140,7 +1155,7 @@ class Host {
     // Transfers still running are settled at the end (their bytes so far count).
     for (std::uint32_t index = 0; index < transfer_state_.size(); ++index) {
       if (!transfers_.is_live(index)) continue;
-      const Transfer& t = transfer_state_[index];
+      Transfer& t = transfer_state_[index];
       if (!viewers_.is_current(t.receiver, t.receiver_generation)) {
         result.violations.push_back({"transfer " + std::to_string(index) +
                                      " is held by a viewer that left"});
