@@ -1,0 +1,142 @@
+// The sanity cases of issue 5: runs whose answer is known without the simulator (offload
+// exactly 0 when peers cannot or may not exchange bytes; high offload and no stalls in an
+// ideal swarm; P2P rescuing an undersized CDN). Each also checks the invariants held.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/sim/sim_test_support.hpp"
+
+namespace p2pcdn::sim {
+namespace {
+
+using testing::load;
+using testing::run;
+using testing::small;
+using testing::violations_text;
+
+const std::string kAllSymmetric =
+    "{open: 0, full_cone: 0, restricted: 0, port_restricted: 0, symmetric: 1, udp_blocked: 0}";
+const std::string kAllOpen =
+    "{open: 1, full_cone: 0, restricted: 0, port_restricted: 0, symmetric: 0, udp_blocked: 0}";
+// Everybody a desktop that runs WebRTC and uploads (the default mix has 50 % TVs without it).
+const std::string kAllDesktop =
+    "{desktop: {share: 1, can_webrtc_share: 1, uploads_share: 1}, mobile_wifi: {share: 0}, "
+    "mobile_cellular: {share: 0}, tv: {share: 0}}";
+
+testing::Run run_small(std::vector<std::string> overrides) {
+  const models::Scenario scenario = load("smoke.yaml", small(std::move(overrides)));
+  testing::Run r = run(scenario);
+  EXPECT_TRUE(r.result.violations.empty()) << violations_text(r.result);
+  EXPECT_GT(r.result.summary.viewers, 100u);
+  EXPECT_GT(r.result.summary.bytes_cdn, 0u);
+  return r;
+}
+
+std::uint64_t total_stalls(const testing::Run& r) {
+  std::uint64_t stalls = 0;
+  for (const auto& o : r.outcomes) stalls += o.stalls;
+  return stalls;
+}
+
+TEST(Sanity, CdnOnlyGivesOffloadExactlyZero) {
+  for (const char* off : {"p2p.enabled=false", "p2p.policy=cdn-only"}) {
+    const testing::Run r = run_small({off});
+    const analysis::Summary& s = r.result.summary;
+    EXPECT_EQ(s.offload, 0.0) << off;
+    EXPECT_EQ(s.bytes_p2p, 0u) << off;
+    EXPECT_EQ(s.bytes_turn, 0u) << off;
+    EXPECT_EQ(s.connection_attempts, 0u) << off;
+    EXPECT_EQ(r.result.host.p2p_transfers, 0u) << off;
+    for (const auto& o : r.outcomes) EXPECT_EQ(o.bytes_p2p, 0u);
+  }
+}
+
+// Symmetric-symmetric pairs cannot connect directly (RFC 4787), so without TURN nobody
+// exchanges a byte; with TURN every pair is relayed and the bytes count as TURN, not peers.
+TEST(Sanity, AllSymmetricNatWithoutTurnGivesZero) {
+  const std::vector<std::string> nat = {"population.nat.fixed=" + kAllSymmetric,
+                                        "population.nat.cellular=" + kAllSymmetric};
+  const testing::Run r = run_small(nat);
+  const analysis::Summary& s = r.result.summary;
+  EXPECT_EQ(s.offload, 0.0);
+  EXPECT_EQ(s.bytes_p2p, 0u);
+  EXPECT_EQ(s.bytes_turn, 0u);
+  EXPECT_EQ(s.connection_successes, 0u);
+  EXPECT_EQ(r.result.host.connections_made, 0u);
+
+  std::vector<std::string> with_turn = nat;
+  with_turn.push_back("turn.enabled=true");
+  const testing::Run relayed = run_small(with_turn);
+  const analysis::Summary& t = relayed.result.summary;
+  EXPECT_EQ(t.bytes_p2p, 0u);
+  EXPECT_EQ(t.offload, 0.0);
+  EXPECT_GT(t.bytes_turn, 0u);
+  EXPECT_GT(t.connection_relayed, 0u);
+  EXPECT_EQ(t.connection_relayed, t.connection_successes);
+}
+
+TEST(Sanity, NoUploadGivesZero) {
+  const testing::Run r = run_small({"population.devices.desktop.uploads_share=0",
+                                    "population.devices.mobile_wifi.uploads_share=0",
+                                    "population.devices.mobile_cellular.uploads_share=0",
+                                    "population.devices.tv.uploads_share=0"});
+  const analysis::Summary& s = r.result.summary;
+  EXPECT_GT(s.connection_successes, 0u);  // peers connect, but nobody serves
+  EXPECT_EQ(s.offload, 0.0);
+  EXPECT_EQ(s.bytes_p2p, 0u);
+  EXPECT_EQ(s.bytes_turn, 0u);
+}
+
+// 300 open-NAT desktops with 100 Mbit/s uplinks (half offered: 50 Mbit/s, 17x the top
+// rendition) and 200 Mbit/s downlinks. What stays on the CDN is the policy's by design:
+// the windowed policy (p2p-media-loader) fetches everything inside its 15 s high-demand
+// window over HTTP (start-up of each session) and lets ~some viewers seed each new segment
+// from the CDN (httpDownloadProbability). Measured (seed 42): windowed 0.80, deadline-aware
+// 0.73. Asserted: >= 0.70 and >= 0.65: a loss of ~10 points means the P2P path broke.
+TEST(Sanity, OpenSwarmWithAmpleUploadHasHighOffloadAndNoStalls) {
+  const std::vector<std::string> ideal = {
+      "population.nat.fixed=" + kAllOpen, "population.devices=" + kAllDesktop,
+      "population.access=[{name: fixed, kind: fixed, up: {median_mbps: 100, sigma: 0.3}, "
+      "down: {median_mbps: 200, sigma: 0.3}}, {name: cellular, kind: cellular}]"};
+  for (const auto& [policy, floor] :
+       std::vector<std::pair<std::string, double>>{{"windowed", 0.70}, {"deadline-aware", 0.65}}) {
+    std::vector<std::string> o = ideal;
+    o.push_back("p2p.policy=" + policy);
+    const testing::Run r = run_small(o);
+    const analysis::Summary& s = r.result.summary;
+    EXPECT_GE(s.offload, floor) << policy;
+    EXPECT_EQ(total_stalls(r), 0u) << policy;
+    EXPECT_EQ(s.stalled_share, 0.0) << policy;
+    EXPECT_EQ(s.viewers_started, s.viewers) << policy;
+    EXPECT_EQ(s.connection_successes, s.connection_attempts) << policy;  // open-open always
+  }
+}
+
+// A CDN too small for the audience: 300 desktops (all WebRTC uploaders, default NAT mix) on
+// one 0.05 Gbit/s PoP, below even 300 x the lowest rung (0.11 Gbit/s). Without P2P every
+// viewer rebuffers (measured, seed 42: mean rebuffering ratio 0.37, 97 % stalled); with P2P
+// (windowed) the peers carry ~59 % of the bytes and the ratio is 0.056 (6.7x less).
+// Asserted: at least 4x less, and fewer viewers stalled.
+TEST(Sanity, UndersizedCdnStallsMuchLessWithP2p) {
+  const std::vector<std::string> base = {"population.devices=" + kAllDesktop,
+                                         "cdn.pops[0].egress_gbps=0.05"};
+  std::vector<std::string> cdn_only = base;
+  cdn_only.push_back("p2p.enabled=false");
+  const testing::Run without = run_small(cdn_only);
+  const testing::Run with = run_small(base);
+  const analysis::Summary& a = without.result.summary;
+  const analysis::Summary& b = with.result.summary;
+  EXPECT_GT(a.rebuffering_ratio.mean, 0.2);
+  EXPECT_GT(a.stalled_share, 0.8);
+  EXPECT_GT(b.offload, 0.4);
+  EXPECT_LT(b.rebuffering_ratio.mean * 4, a.rebuffering_ratio.mean);
+  EXPECT_LT(b.stalled_share, a.stalled_share);
+  // The PoP is the bottleneck in both runs: it never sends above its capacity.
+  EXPECT_LE(a.cdn.peak_gbps, 0.05 * 1.0001);
+  EXPECT_LE(b.cdn.peak_gbps, 0.05 * 1.0001);
+}
+
+}  // namespace
+}  // namespace p2pcdn::sim
