@@ -17,7 +17,9 @@ inline double uniform(RandomStream& rs, double low, double high) {
   return low + (high - low) * rs.next_double();
 }
 // Exponential with the given mean (> 0).
-inline double exponential_mean(RandomStream& rs, double mean) { return -mean * std::log(rs.next_open01()); }
+inline double exponential_mean(RandomStream& rs, double mean) {
+  return -mean * std::log(rs.next_open01());
+}
 // Standard normal by Box-Muller (two uniforms per draw, no cached spare: stateless).
 inline double standard_normal(RandomStream& rs) {
   const double u1 = rs.next_open01();

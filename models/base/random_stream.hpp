@@ -10,17 +10,17 @@ namespace p2pcdn::rng {
 
 // Why a stream is drawn. Adding a purpose never changes the draws of the others.
 enum class Purpose : std::uint32_t {
-  kArrivals = 1,       // audience arrival process of one channel
-  kViewerAttributes,   // region, ISP, device, access, NAT of one viewer
-  kSessionLength,      // how long one viewer stays
-  kBandwidth,          // access capacities of one viewer
-  kSegmentSizes,       // variable segment sizes of one rendition
-  kScheduler,          // seed handed to one viewer's scheduler agent
-  kConnectivity,       // outcome of one connection attempt (entity = pair key)
-  kTracker,            // the tracker's own choices
-  kPlayer,             // player-side draws of one viewer (e.g. reaction jitter)
-  kNetwork,            // latency jitter etc.
-  kTest = 0xFFFF,      // tests and benchmarks
+  kArrivals = 1,      // audience arrival process of one channel
+  kViewerAttributes,  // region, ISP, device, access, NAT of one viewer
+  kSessionLength,     // how long one viewer stays
+  kBandwidth,         // access capacities of one viewer
+  kSegmentSizes,      // variable segment sizes of one rendition
+  kScheduler,         // seed handed to one viewer's scheduler agent
+  kConnectivity,      // outcome of one connection attempt (entity = pair key)
+  kTracker,           // the tracker's own choices
+  kPlayer,            // player-side draws of one viewer (e.g. reaction jitter)
+  kNetwork,           // latency jitter etc.
+  kTest = 0xFFFF,     // tests and benchmarks
 };
 
 // Philox4x32-10 (Salmon et al., SC'11): a bijection of a 128-bit counter under
@@ -73,10 +73,10 @@ class RandomStream {
       buffered_ = false;
       return spare_;
     }
-    const auto block = Philox4x32::generate(
-        {static_cast<std::uint32_t>(counter_), static_cast<std::uint32_t>(counter_ >> 32),
-         entity_lo_, entity_hi_},
-        key_);
+    const auto block =
+        Philox4x32::generate({static_cast<std::uint32_t>(counter_),
+                              static_cast<std::uint32_t>(counter_ >> 32), entity_lo_, entity_hi_},
+                             key_);
     ++counter_;
     spare_ = (std::uint64_t{block[3]} << 32) | block[2];
     buffered_ = true;

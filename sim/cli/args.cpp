@@ -28,7 +28,8 @@ ParseResult parse_args(int argc, const char* const* argv) {
       return result;
     }
     if (!kVerbs.count(first)) {
-      result.error = "unknown verb '" + first + "' (expected one of: run, validate, sweep, compare, check, bound)";
+      result.error = "unknown verb '" + first +
+                     "' (expected one of: run, validate, sweep, compare, check, bound)";
       return result;
     }
     args.verb = first;

@@ -39,10 +39,9 @@ void Progress::update(double sim_now_s, std::uint64_t events, std::uint64_t view
     const int filled = static_cast<int>(fraction * kWidth);
     std::string bar(static_cast<std::size_t>(filled), '#');
     bar.resize(kWidth, '.');
-    std::fprintf(stderr, "\r%s [%s] %s/%s sim  %.2fM ev/s  %llu viewers  ETA %s   ",
-                 label_.c_str(), bar.c_str(), format_clock(sim_now_s).c_str(),
-                 format_clock(sim_end_s_).c_str(), rate / 1e6,
-                 static_cast<unsigned long long>(viewers), format_clock(eta).c_str());
+    std::fprintf(stderr, "\r%s [%s] %s/%s sim  %.2fM ev/s  %llu viewers  ETA %s   ", label_.c_str(),
+                 bar.c_str(), format_clock(sim_now_s).c_str(), format_clock(sim_end_s_).c_str(),
+                 rate / 1e6, static_cast<unsigned long long>(viewers), format_clock(eta).c_str());
   } else {
     std::fprintf(stderr, "%s: %5.1f%%  sim %s/%s  %.2fM ev/s  %llu viewers  ETA %s\n",
                  label_.c_str(), fraction * 100, format_clock(sim_now_s).c_str(),

@@ -16,23 +16,29 @@ namespace sg4 = simgrid::s4u;
 
 namespace {
 
-constexpr int kSegments = 150;
+constexpr int kSegments = 150;  // segments k = 0 ... 149, available at 4k s
+// A peer joins this many segments behind the live edge (like a player's live sync point): it
+// also wants segments k = ceil(J/4) - 4 ... -1 + ceil(J/4) that are already out (k < 0: the
+// stream was live before t = 0). Per-peer arrays are indexed by slot = k + kJoinBehind.
+constexpr int kJoinBehind = 4;
+constexpr int kSlots = kSegments + kJoinBehind;
 constexpr double kSegmentPeriodS = 4.0;
 constexpr std::uint64_t kSegmentBytes = 1'500'000;
 constexpr double kJoinWindowS = 60.0;
 constexpr double kWaitMaxS = 1.0;
 constexpr int kNeighbours = 10;
-constexpr double kUpBps = 5e6;
-constexpr double kDownBps = 20e6;
+// SimGrid link bandwidths are in bytes per second: the definition's bit rates are divided by 8.
+constexpr double kUpBytesPerS = 5e6 / 8;     // 5 Mbit/s
+constexpr double kDownBytesPerS = 20e6 / 8;  // 20 Mbit/s
 constexpr double kAccessLatencyS = 0.020;
-constexpr double kCdnBps = 100e9;
+constexpr double kCdnBytesPerS = 100e9 / 8;  // 100 Gbit/s
 
 struct Peer {
   sg4::Host* host = nullptr;
   double join_s = 0;
   std::vector<int> neighbours;
-  std::vector<double> want_at_s;      // per segment: when it is requested
-  std::vector<std::uint8_t> holds;    // per segment: download complete
+  std::vector<double> want_at_s;    // per slot: when it is requested
+  std::vector<std::uint8_t> holds;  // per slot: download complete
   int uploads_in_progress = 0;
 };
 
@@ -41,7 +47,7 @@ sg4::Host* cdn_host = nullptr;
 std::uint64_t bytes_from_cdn = 0;
 std::uint64_t bytes_from_peers = 0;
 
-// Least-busy neighbour holding `segment`, or -1 for the CDN.
+// Least-busy neighbour holding the segment in `segment` (a slot), or -1 for the CDN.
 int choose_source(const Peer& me, int segment) {
   int best = -1;
   for (int n : me.neighbours) {
@@ -61,7 +67,7 @@ struct Pending {
 void peer_actor(int id) {
   Peer& me = peers[id];
   sg4::this_actor::sleep_until(me.join_s);
-  int next = static_cast<int>(std::ceil(me.join_s / kSegmentPeriodS));
+  int next = static_cast<int>(std::ceil(me.join_s / kSegmentPeriodS));  // slot of k = ceil(J/4) - 4
   std::vector<sg4::CommPtr> comms;
   std::vector<Pending> pending;
 
@@ -86,8 +92,8 @@ void peer_actor(int id) {
     pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(index));
   };
 
-  while (next < kSegments || !comms.empty()) {
-    if (next < kSegments) {
+  while (next < kSlots || !comms.empty()) {
+    if (next < kSlots) {
       const double timeout = me.want_at_s[next] - sg4::Engine::get_clock();
       if (timeout <= 0) {
         start_request(next++);
@@ -128,7 +134,7 @@ int main(int argc, char** argv) {
   // Platform: a star zone; every host has a private up and down link.
   auto* zone = sg4::create_star_zone("world");
   cdn_host = zone->create_host("cdn", 1e9)->seal();
-  const sg4::Link* cdn_link = zone->create_link("cdn-link", kCdnBps)->set_latency(0)->seal();
+  const sg4::Link* cdn_link = zone->create_link("cdn-link", kCdnBytesPerS)->set_latency(0)->seal();
   zone->add_route(cdn_host->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(cdn_link)},
                   true);
   std::mt19937_64 rng(seed);
@@ -139,35 +145,42 @@ int main(int argc, char** argv) {
     Peer& peer = peers[i];
     const std::string name = "peer" + std::to_string(i);
     peer.host = zone->create_host(name, 1e9)->seal();
-    const sg4::Link* up = zone->create_link(name + "-up", kUpBps)->set_latency(kAccessLatencyS)->seal();
+    const sg4::Link* up =
+        zone->create_link(name + "-up", kUpBytesPerS)->set_latency(kAccessLatencyS)->seal();
     const sg4::Link* down =
-        zone->create_link(name + "-down", kDownBps)->set_latency(kAccessLatencyS)->seal();
-    zone->add_route(peer.host->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(up)}, false);
+        zone->create_link(name + "-down", kDownBytesPerS)->set_latency(kAccessLatencyS)->seal();
+    zone->add_route(peer.host->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(up)},
+                    false);
     zone->add_route(nullptr, peer.host->get_netpoint(), nullptr, nullptr, {sg4::LinkInRoute(down)},
                     false);
     peer.join_s = join(rng);
-    peer.holds.assign(kSegments, 0);
-    peer.want_at_s.resize(kSegments);
-    for (int k = 0; k < kSegments; ++k) peer.want_at_s[k] = k * kSegmentPeriodS + wait(rng);
+    peer.holds.assign(kSlots, 0);
+    peer.want_at_s.resize(kSlots);
+    for (int slot = 0; slot < kSlots; ++slot)
+      peer.want_at_s[slot] = (slot - kJoinBehind) * kSegmentPeriodS + wait(rng);
     std::uniform_int_distribution<int> other(0, n - 2);
     while (static_cast<int>(peer.neighbours.size()) < kNeighbours) {
       int candidate = other(rng);
       if (candidate >= i) ++candidate;  // never itself
-      if (std::find(peer.neighbours.begin(), peer.neighbours.end(), candidate) == peer.neighbours.end())
+      if (std::find(peer.neighbours.begin(), peer.neighbours.end(), candidate) ==
+          peer.neighbours.end())
         peer.neighbours.push_back(candidate);
     }
   }
   zone->seal();
 
-  for (int i = 0; i < n; ++i) sg4::Actor::create("peer" + std::to_string(i), peers[i].host, peer_actor, i);
+  for (int i = 0; i < n; ++i)
+    sg4::Actor::create("peer" + std::to_string(i), peers[i].host, peer_actor, i);
   engine.run();
 
   const double total = static_cast<double>(bytes_from_cdn + bytes_from_peers);
-  std::printf("{\"n\": %d, \"seed\": %llu, \"simulated_s\": %.6f, \"bytes_cdn\": %llu, \"bytes_p2p\": %llu, "
-              "\"offload\": %.6f}\n",
-              n, static_cast<unsigned long long>(seed), sg4::Engine::get_clock(),
-              static_cast<unsigned long long>(bytes_from_cdn),
-              static_cast<unsigned long long>(bytes_from_peers),
-              total > 0 ? static_cast<double>(bytes_from_peers) / total : 0.0);
+  std::printf(
+      "{\"n\": %d, \"seed\": %llu, \"simulated_s\": %.6f, \"bytes_cdn\": %llu, \"bytes_p2p\": "
+      "%llu, "
+      "\"offload\": %.6f}\n",
+      n, static_cast<unsigned long long>(seed), sg4::Engine::get_clock(),
+      static_cast<unsigned long long>(bytes_from_cdn),
+      static_cast<unsigned long long>(bytes_from_peers),
+      total > 0 ? static_cast<double>(bytes_from_peers) / total : 0.0);
   return 0;
 }

@@ -9,18 +9,18 @@ namespace p2pcdn::sched {
 
 enum class Errc : std::uint8_t {
   kOk = 0,
-  kTruncated,           // message shorter than its fields say
-  kBadVersion,          // protocol version we do not speak
-  kUnknownType,         // message type we do not know
-  kBadLength,           // a length/count field out of its bound
-  kOutOfRange,          // a field's value outside its domain
-  kTrailingBytes,       // bytes after a complete message
-  kInvalidArgument,     // the host passed something invalid
-  kCapacityExceeded,    // a bounded table is full
-  kUnknownPeer,         // input names a peer we do not know
-  kUnknownTransfer,     // input names a transfer we do not know
-  kProtocolViolation,   // well-formed but not allowed now (e.g. unsolicited data)
-  kRateLimited,         // peer sends requests faster than allowed
+  kTruncated,          // message shorter than its fields say
+  kBadVersion,         // protocol version we do not speak
+  kUnknownType,        // message type we do not know
+  kBadLength,          // a length/count field out of its bound
+  kOutOfRange,         // a field's value outside its domain
+  kTrailingBytes,      // bytes after a complete message
+  kInvalidArgument,    // the host passed something invalid
+  kCapacityExceeded,   // a bounded table is full
+  kUnknownPeer,        // input names a peer we do not know
+  kUnknownTransfer,    // input names a transfer we do not know
+  kProtocolViolation,  // well-formed but not allowed now (e.g. unsolicited data)
+  kRateLimited,        // peer sends requests faster than allowed
 };
 
 // Static description of an error code (never null).

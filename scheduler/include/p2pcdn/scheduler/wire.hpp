@@ -13,12 +13,18 @@
 namespace p2pcdn::sched::wire {
 
 inline constexpr std::uint8_t kProtocolVersion = 1;
-inline constexpr std::size_t kMaxMessageBytes = 64;     // every encoded message fits
-inline constexpr std::uint16_t kSegmentMapBitsMax = 256; // segments in one map message
+inline constexpr std::size_t kMaxMessageBytes = 64;       // every encoded message fits
+inline constexpr std::uint16_t kSegmentMapBitsMax = 256;  // segments in one map message
 
 enum class MessageType : std::uint8_t {
-  kHello = 1, kSegmentMap = 2, kHave = 3, kRequest = 4,
-  kCancel = 5, kReject = 6, kChoke = 7, kUnchoke = 8,
+  kHello = 1,
+  kSegmentMap = 2,
+  kHave = 3,
+  kRequest = 4,
+  kCancel = 5,
+  kReject = 6,
+  kChoke = 7,
+  kUnchoke = 8,
 };
 enum class RejectReason : std::uint8_t { kBusy = 1, kNotFound = 2, kRateLimited = 3, kChoked = 4 };
 
@@ -53,7 +59,7 @@ struct Reject {
   std::uint32_t request_id = 0;
   RejectReason reason = RejectReason::kBusy;
 };
-struct Choke {};    // I will not serve you until Unchoke
+struct Choke {};  // I will not serve you until Unchoke
 struct Unchoke {};
 
 using Message = std::variant<Hello, SegmentMap, Have, Request, Cancel, Reject, Choke, Unchoke>;
