@@ -30,15 +30,21 @@ constexpr int kNeighbours = 10;
 // SimGrid link bandwidths are in bytes per second: the definition's bit rates are divided by 8.
 constexpr double kUpBytesPerS = 5e6 / 8;     // 5 Mbit/s
 constexpr double kDownBytesPerS = 20e6 / 8;  // 20 Mbit/s
-constexpr double kAccessLatencyS = 0.020;
+constexpr double kOneWayS = 0.020;           // peer <-> core
+// A request travels to its source before the bytes come back: each access link carries the
+// request's trip too (40 ms), so a CDN flow starts after 40 ms and a peer flow after 80 ms.
+constexpr double kAccessLatencyS = 2 * kOneWayS;
+// A peer learns that a neighbour holds a segment one peer <-> peer latency after the download.
+constexpr double kAnnounceS = 2 * kOneWayS;
+constexpr double kNeverS = 1e300;
 constexpr double kCdnBytesPerS = 100e9 / 8;  // 100 Gbit/s
 
 struct Peer {
   sg4::Host* host = nullptr;
   double join_s = 0;
   std::vector<int> neighbours;
-  std::vector<double> want_at_s;    // per slot: when it is requested
-  std::vector<std::uint8_t> holds;  // per slot: download complete
+  std::vector<double> want_at_s;  // per slot: when it is requested
+  std::vector<double> held_at_s;  // per slot: when its download completed (kNeverS)
   int uploads_in_progress = 0;
 };
 
@@ -48,11 +54,14 @@ std::uint64_t bytes_from_cdn = 0;
 std::uint64_t bytes_from_peers = 0;
 
 // Least-busy neighbour holding the segment in `segment` (a slot), or -1 for the CDN.
+// Segments already wanted when the peer joins come from the CDN: it has no connections yet.
 int choose_source(const Peer& me, int segment) {
   int best = -1;
+  if (me.want_at_s[segment] <= me.join_s) return best;
+  const double now = sg4::Engine::get_clock();
   for (int n : me.neighbours) {
     const Peer& candidate = peers[n];
-    if (!candidate.holds[segment]) continue;
+    if (candidate.held_at_s[segment] + kAnnounceS > now) continue;
     if (best < 0 || candidate.uploads_in_progress < peers[best].uploads_in_progress) best = n;
   }
   return best;
@@ -81,7 +90,7 @@ void peer_actor(int id) {
   };
   auto complete = [&](std::size_t index) {
     const Pending& done = pending[index];
-    me.holds[done.segment] = 1;
+    me.held_at_s[done.segment] = sg4::Engine::get_clock();
     if (done.source < 0) {
       bytes_from_cdn += kSegmentBytes;
     } else {
@@ -154,7 +163,7 @@ int main(int argc, char** argv) {
     zone->add_route(nullptr, peer.host->get_netpoint(), nullptr, nullptr, {sg4::LinkInRoute(down)},
                     false);
     peer.join_s = join(rng);
-    peer.holds.assign(kSlots, 0);
+    peer.held_at_s.assign(kSlots, kNeverS);
     peer.want_at_s.resize(kSlots);
     for (int slot = 0; slot < kSlots; ++slot)
       peer.want_at_s[slot] = (slot - kJoinBehind) * kSegmentPeriodS + wait(rng);
