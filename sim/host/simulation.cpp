@@ -271,6 +271,7 @@ class Host {
     if (slot >= viewer_state_.size()) viewer_state_.resize(slot + 1);
     Viewer& v = viewer_state_[slot];
     v = Viewer{};
+    pending_attempts_[slot] = 0;  // attempts of the slot's previous viewer are stale
     v.profile = audience_.profile(arrival);
     v.joined_at = now;
     ++host_.viewers_total;
@@ -925,7 +926,9 @@ class Host {
     Viewer& va = viewer_state_[a];
     Viewer& vb = viewer_state_[b];
     // One draw per (viewer pair, attempt): the same pair gets the same luck whatever the order.
-    const std::uint64_t pair = rng::mix64(va.profile.viewer_id) ^ vb.profile.viewer_id;
+    const std::uint64_t lo = std::min(va.profile.viewer_id, vb.profile.viewer_id);
+    const std::uint64_t hi = std::max(va.profile.viewer_id, vb.profile.viewer_id);
+    const std::uint64_t pair = rng::mix64(lo) ^ hi;  // symmetric in (a, b)
     rng::RandomStream rs(seed_, pair, rng::Purpose::kConnectivity);
     const auto result = models::attempt_connection(static_cast<models::NatType>(va.profile.nat),
                                                    static_cast<models::NatType>(vb.profile.nat),
