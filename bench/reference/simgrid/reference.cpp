@@ -176,6 +176,16 @@ int main(int argc, char** argv) {
         peer.neighbours.push_back(candidate);
     }
   }
+  // Connections are two-way (like WebRTC data channels, and like ours): a peer's neighbours are
+  // the 10 it picked plus every peer that picked it (20 on average).
+  std::vector<std::vector<int>> picked(peers.size());
+  for (int i = 0; i < n; ++i) picked[i] = peers[i].neighbours;
+  for (int i = 0; i < n; ++i) {
+    for (int j : picked[i]) {
+      std::vector<int>& theirs = peers[j].neighbours;
+      if (std::find(theirs.begin(), theirs.end(), i) == theirs.end()) theirs.push_back(i);
+    }
+  }
   zone->seal();
 
   for (int i = 0; i < n; ++i)
