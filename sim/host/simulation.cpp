@@ -957,7 +957,9 @@ class Host {
     const bool b_alive = viewers_.is_current(attempt.b, attempt.b_generation);
     if (a_alive) --pending_attempts_[attempt.a];
     if (!a_alive || !b_alive) {
-      if (a_alive && b_alive) tracker_->release(PeerId{attempt.a}, PeerId{attempt.b});
+      // The hand-out of b to a counts against b's inbound until released, also when a left
+      // during the attempt (its departure released only established connections).
+      if (b_alive) tracker_->release(PeerId{attempt.a}, PeerId{attempt.b});
       return;
     }
     Viewer& a = viewer_state_[attempt.a];
@@ -1190,6 +1192,7 @@ class Host {
       result.violations.push_back({std::to_string(host_.deliveries_without_download) +
                                    " segments handed to a player that never downloaded them"});
     }
+    check_tracker_counts(result);
     if (outcomes_recorded_ != host_.viewers_total) {
       result.violations.push_back({"viewer outcomes (" + std::to_string(outcomes_recorded_) +
                                    ") != sessions started (" +
@@ -1210,6 +1213,36 @@ class Host {
     result.partial = partial;
     result.simulated_s = to_seconds(end);
     return result;
+  }
+
+  // Invariant: the tracker's inbound count of every viewer equals the neighbour hand-outs
+  // not yet released: connections it accepted plus attempts towards it still in flight.
+  // A leak here silently removes peers from the swarm for the rest of the run.
+  void check_tracker_counts(SimulationResult& result) const {
+    if (!p2p_enabled_) return;
+    std::vector<std::uint32_t> expected(viewer_state_.size(), 0);
+    for (std::uint32_t s = 0; s < viewer_state_.size(); ++s) {
+      if (!viewers_.is_live(s)) continue;
+      for (const Connection& c : viewer_state_[s].connections) {
+        if (c.initiated && viewers_.is_current(c.peer, c.peer_generation)) ++expected[c.peer];
+      }
+    }
+    std::vector<std::uint8_t> free(attempts_.size(), 0);
+    for (std::uint32_t index : free_attempts_) free[index] = 1;
+    for (std::uint32_t index = 0; index < attempts_.size(); ++index) {
+      const ConnectAttempt& a = attempts_[index];
+      if (free[index] == 0 && viewers_.is_current(a.b, a.b_generation)) ++expected[a.b];
+    }
+    std::uint64_t wrong = 0;
+    for (std::uint32_t s = 0; s < viewer_state_.size(); ++s) {
+      if (!viewers_.is_live(s) || !viewer_state_[s].in_tracker) continue;
+      if (tracker_->inbound_count(PeerId{s}) != expected[s]) ++wrong;
+    }
+    if (wrong != 0) {
+      result.violations.push_back({std::to_string(wrong) +
+                                   " viewers have a tracker inbound count that does not match "
+                                   "their connections and attempts in flight"});
+    }
   }
 
   bool slot_resources_made(std::uint32_t slot) const {
