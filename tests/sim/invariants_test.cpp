@@ -148,8 +148,8 @@ const Case kCases[] = {
      {"p2p.policy=deadline-aware", "audience.session.median_s=15",
       "audience.session.zapper_fraction=0.5", "audience.session.zapper_mean_s=5"},
      4},
-    // The only PoP fails for 30 s: every HTTP transfer it serves is cut, then requests fail.
-    {"outage_single_pop", {"cdn.outages=[{pop: iad, at_s: 40, until_s: 70}]"}, 42},
+    // The only PoP fails for 10 s: every HTTP transfer it serves is cut, then requests fail.
+    {"outage_single_pop", {"cdn.outages=[{pop: iad, at_s: 40, until_s: 50}]"}, 42},
     // Two PoPs: the failed one's viewers go to the other.
     {"outage_failover",
      {"cdn.pops=[{name: iad, region: us-east, egress_gbps: 100}, {name: bos, region: us-east, "

@@ -39,7 +39,7 @@ TEST(Determinism, SameSeedSameSummaryDifferentSeedDifferent) {
   const std::vector<std::vector<std::string>> variants = {
       {},
       {"turn.enabled=true", "audience.session.median_s=30", "audience.session.zapper_fraction=0.5",
-       "cdn.outages=[{pop: iad, at_s: 50, until_s: 65}]", "player.live_skip_ahead_enabled=true",
+       "cdn.outages=[{pop: iad, at_s: 50, until_s: 54}]", "player.live_skip_ahead_enabled=true",
        "player.live_max_latency_s=45", "p2p.policy=deadline-aware"}};
   for (const auto& overrides : variants) {
     const models::Scenario scenario = load("smoke.yaml", small(overrides));
