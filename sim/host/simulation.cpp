@@ -1229,9 +1229,23 @@ class Host {
     }
     std::vector<std::uint8_t> free(attempts_.size(), 0);
     for (std::uint32_t index : free_attempts_) free[index] = 1;
+    std::vector<std::uint32_t> pending(viewer_state_.size(), 0);
     for (std::uint32_t index = 0; index < attempts_.size(); ++index) {
       const ConnectAttempt& a = attempts_[index];
-      if (free[index] == 0 && viewers_.is_current(a.b, a.b_generation)) ++expected[a.b];
+      if (free[index] != 0) continue;
+      if (viewers_.is_current(a.b, a.b_generation)) ++expected[a.b];
+      if (viewers_.is_current(a.a, a.a_generation)) ++pending[a.a];
+    }
+    // And each viewer's count of its own attempts in flight (it limits the neighbours asked for).
+    std::uint64_t wrong_pending = 0;
+    for (std::uint32_t s = 0; s < viewer_state_.size(); ++s) {
+      if (!viewers_.is_live(s)) continue;
+      const auto& counts = pending_attempts_.counts;
+      if ((s < counts.size() ? counts[s] : 0) != pending[s]) ++wrong_pending;
+    }
+    if (wrong_pending != 0) {
+      result.violations.push_back({std::to_string(wrong_pending) +
+                                   " viewers count pending connection attempts they do not have"});
     }
     std::uint64_t wrong = 0;
     for (std::uint32_t s = 0; s < viewer_state_.size(); ++s) {
