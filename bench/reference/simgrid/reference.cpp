@@ -18,9 +18,9 @@ namespace {
 
 constexpr int kSegments = 150;  // segments k = 0 ... 149, available at 4k s
 // A peer joins this many segments behind the live edge (like a player's live sync point): it
-// also wants segments k = ceil(J/4) - 4 ... -1 + ceil(J/4) that are already out (k < 0: the
+// also wants segments k = ceil(J/4) - 8 ... ceil(J/4) - 1 that are already out (k < 0: the
 // stream was live before t = 0). Per-peer arrays are indexed by slot = k + kJoinBehind.
-constexpr int kJoinBehind = 4;
+constexpr int kJoinBehind = 8;
 constexpr int kSlots = kSegments + kJoinBehind;
 constexpr double kSegmentPeriodS = 4.0;
 constexpr std::uint64_t kSegmentBytes = 1'500'000;
@@ -76,7 +76,7 @@ struct Pending {
 void peer_actor(int id) {
   Peer& me = peers[id];
   sg4::this_actor::sleep_until(me.join_s);
-  int next = static_cast<int>(std::ceil(me.join_s / kSegmentPeriodS));  // slot of k = ceil(J/4) - 4
+  int next = static_cast<int>(std::ceil(me.join_s / kSegmentPeriodS));  // slot of k = ceil(J/4) - 8
   std::vector<sg4::CommPtr> comms;
   std::vector<Pending> pending;
 
