@@ -768,11 +768,14 @@ class Host {
     if (scenario_.network.model == models::NetworkModel::kExact) {
       path[hops++] = receiver.downlink;
     } else {
-      // Sender-shared model: the downlink caps the transfer at its share when it starts.
+      // Sender-shared model: the downlink caps the transfer at its share when it starts,
+      // counting the receiver's downloads already requested, not only those running: the
+      // downloads a player issues together (start-up) start together, and counting only the
+      // running ones gave the first the whole downlink (start-up 40 % faster than 'exact').
       std::uint64_t downloads = 1;
       for (std::uint32_t other : receiver.transfers) {
         const Transfer& o = transfer_state_[other];
-        if (other != event.target && o.receiver == t.receiver && o.started) ++downloads;
+        if (other != event.target && o.receiver == t.receiver) ++downloads;
       }
       cap_bps = std::max<std::uint64_t>(1, receiver.profile.down_bps / downloads);
     }
