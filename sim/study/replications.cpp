@@ -120,8 +120,14 @@ ReplicationSet run_replications(const models::Scenario& scenario,
     parallel_for(from, to, threads, [&](std::size_t i) {
       sim::RunOutcome outcome;
       const bool keep = options.keep_first_outcome && i == 0;
-      slots[i] = run_replication(scenario, options.scenario_path, options.base_seed + i,
-                                 options.stop, keep ? &outcome : nullptr);
+      try {
+        slots[i] = run_replication(scenario, options.scenario_path, options.base_seed + i,
+                                   options.stop, keep ? &outcome : nullptr);
+      } catch (const std::exception& e) {
+        // Name the replication: rerun it alone with `run --seed N`.
+        throw std::runtime_error("replication with seed " + std::to_string(options.base_seed + i) +
+                                 ": " + e.what());
+      }
       if (keep) first_outcome = std::move(outcome);
       if (options.on_done) {
         std::lock_guard<std::mutex> lock(progress_mutex);

@@ -135,7 +135,14 @@ SweepResult run_sweep(const SweepOptions& options) {
   for (std::size_t i = 0; i < grid.size(); ++i) {
     ReplicationOptions ro = options.replication;
     ro.keep_first_outcome = false;
-    ReplicationSet set = run_replications(scenarios[i], ro);
+    ReplicationSet set;
+    try {
+      set = run_replications(scenarios[i], ro);
+    } catch (const std::exception& e) {
+      std::string label;
+      for (const auto& kv : grid[i].sets) label += (label.empty() ? "" : ", ") + kv;
+      throw std::runtime_error("sweep point " + label + ": " + e.what());
+    }
     analysis::SweepReportPoint point;
     point.values = grid[i].values;
     for (const auto& s : set.stats) point.metrics.push_back({s.name, s.ci});
