@@ -223,13 +223,14 @@ std::string compare_html(const CompareReportData& d) {
     if (r.metric != "offload" && r.metric != "bounds.max_flow_offload" &&
         r.metric != "stalled_share")
       continue;
-    bars.push_back({r.metric + " · A", r.a.mean, "± " + num(r.a.half_width), svg::palette()[0]});
-    bars.push_back({r.metric + " · B", r.b.mean, "± " + num(r.b.half_width), svg::palette()[1]});
+    // The half-width in the bars' unit (percentage points).
+    bars.push_back({r.metric + " · A", r.a.mean, "± " + pct(r.a.half_width), svg::palette()[0]});
+    bars.push_back({r.metric + " · B", r.b.mean, "± " + pct(r.b.half_width), svg::palette()[1]});
   }
   if (!bars.empty()) {
     svg::ChartOptions o;
     o.title = "A and B side by side";
-    o.subtitle = "mean over replications (± 95 % CI half-width)";
+    o.subtitle = "mean over replications (± 95 % CI half-width, percentage points)";
     o.x.format = svg::Format::kPercent;
     h += "<h2>Side by side</h2><figure>" + svg::hbar_chart(o, bars) + "</figure>\n";
   }
