@@ -22,6 +22,7 @@ struct Case {
   const char* name;
   std::vector<std::string> overrides;
   std::uint64_t seed;
+  const char* file = "smoke.yaml";  // scaled down by small(): 120 s, 300 peak viewers
 };
 
 // Checks everything that must hold of any complete run.
@@ -125,7 +126,7 @@ class InvariantsTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(InvariantsTest, HoldAndAddUp) {
   const Case& c = GetParam();
-  const models::Scenario scenario = load("smoke.yaml", small(c.overrides));
+  const models::Scenario scenario = load(c.file, small(c.overrides));
   const testing::Run r = run(scenario, c.seed);
   expect_consistent(r, scenario);
 }
@@ -165,6 +166,12 @@ const Case kCases[] = {
      9},
     {"small_cdn", {"cdn.pops[0].egress_gbps=0.2"}, 10},
     {"few_neighbours", {"p2p.neighbours=2", "p2p.policy=reference"}, 11},
+    // The shipped scenarios, scaled down: 3 regions/PoPs and 4 renditions (default), the
+    // CDN-only baseline, 3 feeds / 6 PoPs / BOLA (olympics), 5 feeds and a mobile cap (cricket).
+    {"default_yaml", {}, 1, "default.yaml"},
+    {"cdn_only_yaml", {}, 1, "cdn-only.yaml"},
+    {"olympics_yaml", {"run.warmup_s=0"}, 2, "olympics-opening.yaml"},
+    {"cricket_yaml", {"run.warmup_s=0"}, 3, "cricket-final.yaml"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, InvariantsTest, ::testing::ValuesIn(kCases),
