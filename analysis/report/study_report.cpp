@@ -112,7 +112,7 @@ std::string sweep_html(const SweepReportData& d) {
        " replications</div></header>\n";
   for (const auto& note : d.notes) h += "<p class=\"note\">" + escape_xml(note) + "</p>\n";
   if (!d.points.empty() && !d.keys.empty()) {
-    // x: the first key's value (numeric, on a log10 scale when it spans >= 2 decades).
+    // x: the first key's value (numeric, on a log10 scale when max / min >= 20).
     std::vector<double> xs;
     bool numeric = true;
     for (const auto& p : d.points) {
@@ -124,7 +124,7 @@ std::string sweep_html(const SweepReportData& d) {
     bool log_x = numeric;
     if (numeric) {
       const auto [lo, hi] = std::minmax_element(xs.begin(), xs.end());
-      log_x = *lo > 0 && *hi / *lo >= 100;
+      log_x = *lo > 0 && *hi / *lo >= 20;  // over 1.3 decades: log scale
     }
     if (!numeric) {  // categories: their first-seen index
       std::map<std::string, double> index;
