@@ -73,6 +73,8 @@ bool set_knob(AgentConfig& c, std::string_view k, double v) {
   P2PCDN_KNOB(http_no_bytes_timeout_us)
   P2PCDN_KNOB(http_min_rate_kbps)
   P2PCDN_KNOB(http_error_retries)
+  P2PCDN_KNOB(http_retry_delay_us)
+  P2PCDN_KNOB(http_retry_delay_max_us)
   P2PCDN_KNOB(p2p_error_retries)
   P2PCDN_KNOB(fallback_margin_us)
   P2PCDN_KNOB(http_rate_guess_kbps)

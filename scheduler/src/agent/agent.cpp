@@ -81,6 +81,7 @@ TimeUs Core::next_timeout() const {
     }
   }
   consider(policy_wake_us);
+  consider(http_retry_at_us);
   if (window_valid && have_player) {
     for (std::uint32_t idx = std::max(base, player.next_needed.index), end = queue_end(); idx < end;
          ++idx) {
@@ -131,6 +132,9 @@ Status validate(const AgentConfig& c) {
   if (c.peer_requests_per_s == 0 || c.peer_request_burst == 0)
     return bad("peer request rate must be > 0");
   if (c.http_error_retries < 1 || c.p2p_error_retries < 1) return bad("retries must be >= 1");
+  if (c.http_retry_delay_us < 0 || c.http_retry_delay_max_us < c.http_retry_delay_us) {
+    return bad("http_retry_delay_us must be >= 0 and <= http_retry_delay_max_us");
+  }
   return Status();
 }
 }  // namespace

@@ -128,6 +128,8 @@ struct Core {
   std::uint32_t next_transfer_id = 1;
   TimeUs policy_wake_us = kNever;
   TimeUs peers_asked_at_us = 0;
+  TimeUs http_retry_at_us = 0;           // no new HTTP request before this (failure backoff)
+  std::uint8_t http_failure_streak = 0;  // consecutive HTTP failures
   bool peers_asked = false;
   float http_kbps = 0;  // EWMA of measured HTTP throughput (0 = none yet)
 

@@ -76,6 +76,7 @@ bool Core::start_http(std::uint32_t index, bool preempt) {
   if (!in_window(index)) return false;
   Slot& s = slot(index);
   if (s.phase != Phase::kMissing) return false;
+  if (now < http_retry_at_us) return false;  // backing off after HTTP failures
   const std::size_t cap =
       std::min<std::size_t>(config.simultaneous_http_downloads, kHttpDownloadsMax);
   if (count(Kind::kHttp) >= cap) {
@@ -192,6 +193,7 @@ void Core::transfer_done(std::uint32_t id, Outcome outcome) {
       if (outcome == Outcome::kCompleted) {
         ++stats.http_segments;
         stats.http_bytes += t.size_bytes;
+        http_failure_streak = 0;
         http_kbps = http_kbps <= 0 ? static_cast<float>(kbps)
                                    : (1 - alpha) * http_kbps + alpha * static_cast<float>(kbps);
         erase_transfer(ti);
@@ -203,7 +205,16 @@ void Core::transfer_done(std::uint32_t id, Outcome outcome) {
         if (s.phase == Phase::kHttp) s.phase = Phase::kMissing;
         if (outcome == Outcome::kFailed) bump_http(s);
       }
-      if (outcome == Outcome::kFailed) ++stats.http_failures;
+      if (outcome == Outcome::kFailed) {
+        ++stats.http_failures;
+        if (http_failure_streak < 16) ++http_failure_streak;
+        TimeUs delay = config.http_retry_delay_us;
+        for (std::uint8_t i = 1; i < http_failure_streak && delay < config.http_retry_delay_max_us;
+             ++i) {
+          delay *= 2;
+        }
+        http_retry_at_us = now + std::min(delay, config.http_retry_delay_max_us);
+      }
       erase_transfer(ti);
       return;
     case Kind::kP2p: {

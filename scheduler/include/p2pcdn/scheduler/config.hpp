@@ -60,6 +60,11 @@ struct AgentConfig {
   TimeUs http_no_bytes_timeout_us = 3'000'000;  // PML httpNotReceivingBytesTimeoutMs = 3000
   std::uint32_t http_min_rate_kbps = 250;       // same floor for HTTP (CDN rarely slower)
   std::uint8_t http_error_retries = 3;          // PML httpErrorRetries: prefetch attempts/segment
+  // After an HTTP failure no new HTTP request starts for a delay that doubles with each
+  // consecutive failure, up to the maximum (hls.js fragLoadPolicy.errorRetry: retryDelayMs
+  // 1000, maxRetryDelayMs 8000): an unreachable CDN must not be hammered by every viewer.
+  TimeUs http_retry_delay_us = 1'000'000;
+  TimeUs http_retry_delay_max_us = 8'000'000;
   std::uint8_t p2p_error_retries = 3;  // PML p2pErrorRetries: strikes before dropping a peer
   // Slack kept when falling back from P2P to HTTP: switch when the HTTP estimate plus this
   // margin no longer fits before the deadline (the "P2P segment timeout" of issue 3).
