@@ -162,10 +162,29 @@ class Host {
       pop_egress_.push_back(network_.add_resource(
           static_cast<std::uint64_t>(world_->cdn.egress_bps(static_cast<models::PopId>(p)))));
     }
-    for (std::size_t r = 0; r < world_->region_names.size(); ++r) {
+    // TURN relays: one per region listed in turn.regions (all when empty); a sender in a
+    // region without one is relayed by the relay region with the lowest hub-to-hub RTT.
+    const std::size_t regions = world_->region_names.size();
+    std::vector<bool> has_relay(regions, scenario.turn.regions.empty());
+    for (const std::string& name : scenario.turn.regions) {
+      has_relay[world_->topology.region_index(name)] = true;
+    }
+    for (std::size_t r = 0; r < regions; ++r) {
       turn_.push_back(network_.add_resource(
-          scenario.turn.enabled ? static_cast<std::uint64_t>(scenario.turn.capacity_gbps * 1e9)
-                                : 0));
+          scenario.turn.enabled && has_relay[r]
+              ? static_cast<std::uint64_t>(scenario.turn.capacity_gbps * 1e9)
+              : 0));
+    }
+    for (std::size_t r = 0; r < regions; ++r) {
+      std::size_t best = r;
+      for (std::size_t q = 0; q < regions && !has_relay[r]; ++q) {
+        if (!has_relay[q]) continue;
+        if (!has_relay[best] || world_->topology.region_to_region_rtt_us(r, q) <
+                                    world_->topology.region_to_region_rtt_us(r, best)) {
+          best = q;
+        }
+      }
+      turn_relay_.push_back(best);
     }
     channel_members_.resize(world_->streams.size());
   }
@@ -761,7 +780,7 @@ class Host {
       path[hops++] = pop_egress_[t.pop];
     } else {
       path[hops++] = viewer_state_[t.sender].uplink;
-      if (t.relayed) path[hops++] = turn_[viewer_state_[t.sender].profile.region];
+      if (t.relayed) path[hops++] = turn_[turn_relay_[viewer_state_[t.sender].profile.region]];
     }
     std::uint64_t cap_bps = 0;
     Viewer& receiver = viewer_state_[t.receiver];
@@ -1298,6 +1317,7 @@ class Host {
   } pending_attempts_;
   std::vector<std::vector<std::uint32_t>> channel_members_;
   std::vector<ResourceId> pop_egress_, turn_;
+  std::vector<std::size_t> turn_relay_;  // sender region -> region whose relay carries it
   std::vector<ResourceId> slot_down_, slot_up_;
   std::vector<std::uint8_t> slot_made_;
   std::vector<PeerId> exclude_, candidates_;
