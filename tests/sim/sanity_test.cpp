@@ -89,6 +89,27 @@ TEST(Sanity, NoUploadGivesZero) {
   EXPECT_EQ(s.bytes_turn, 0u);
 }
 
+// turn.regions: only the listed regions have a relay, and senders elsewhere use the nearest
+// one. default.yaml has 3 regions; with every pair relayed and 5 Mbit/s relays, one relay
+// caps the TURN egress at 0.005 Gbit/s while three carry up to 0.015 (measured peak 0.0144).
+TEST(Sanity, TurnRelaysOnlyInListedRegions) {
+  const std::vector<std::string> relayed = {"population.nat.fixed=" + kAllSymmetric,
+                                            "population.nat.cellular=" + kAllSymmetric,
+                                            "turn.enabled=true", "turn.capacity_gbps=0.005"};
+  auto one = relayed;
+  one.push_back("turn.regions=[us-west]");
+  const models::Scenario all_scenario = load("default.yaml", small(relayed));
+  const models::Scenario one_scenario = load("default.yaml", small(one));
+  const testing::Run all = run(all_scenario);
+  const testing::Run single = run(one_scenario);
+  EXPECT_TRUE(all.result.violations.empty()) << violations_text(all.result);
+  EXPECT_TRUE(single.result.violations.empty()) << violations_text(single.result);
+  EXPECT_GT(single.result.summary.bytes_turn, 0u);
+  EXPECT_LE(single.result.summary.turn.peak_gbps, 0.005 * 1.0001);
+  EXPECT_GT(all.result.summary.turn.peak_gbps, 0.005 * 1.5);
+  EXPECT_LE(all.result.summary.turn.peak_gbps, 3 * 0.005 * 1.0001);
+}
+
 // 300 open-NAT desktops with 100 Mbit/s uplinks (half offered: 50 Mbit/s, 17x the top
 // rendition) and 200 Mbit/s downlinks. What stays on the CDN is the policy's by design:
 // the windowed policy (p2p-media-loader) fetches everything inside its 15 s high-demand
