@@ -318,6 +318,10 @@ class Host {
 
     sched::AgentConfig config = agent_config_;
     if (!v.profile.uploads) config.upload_disabled = true;
+    config.self_region = v.profile.region;  // announced in Hello
+    config.self_isp = v.profile.isp;
+    config.self_uplink_kbps =
+        static_cast<std::uint32_t>(std::min<std::uint64_t>(v.profile.up_bps / 1000, 0xFFFFFFFFu));
     const bool p2p = p2p_enabled_ && v.profile.can_webrtc;
     if (!p2p) config.policy = "cdn-only";
     auto agent = Agent::create(config, rng::mix64(seed_ ^ rng::mix64(arrival.viewer_id)), now);
