@@ -250,7 +250,13 @@ void check_cdn(Ctx& ctx, const Scenario& s, const std::set<std::string>& regions
 }  // namespace
 
 void check_scenario(Ctx& ctx, Scenario& s) {
-  if (s.run.warmup_s >= s.run.duration_s) {
+  if (s.run.warmup_s > 0) {
+    // Refused rather than ignored: metrics always cover the whole run in this version.
+    ctx.error_at("run.warmup_s",
+                 fmt::format("a warm-up is not supported yet: metrics cover the whole run "
+                             "(remove it or set 0; got {})",
+                             s.run.warmup_s));
+  } else if (s.run.warmup_s >= s.run.duration_s) {
     ctx.error_at("run.warmup_s", fmt::format("must be < run.duration_s ({}) (got {})",
                                              s.run.duration_s, s.run.warmup_s));
   }
