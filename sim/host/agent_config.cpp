@@ -86,11 +86,16 @@ const std::map<std::string, Setter>& knob_table() {
 
 const char* policy_name(models::P2pPolicy policy) {
   switch (policy) {
-    case models::P2pPolicy::kCdnOnly: return "cdn-only";
-    case models::P2pPolicy::kWindowed: return "windowed";
-    case models::P2pPolicy::kBufferThreshold: return "buffer-threshold";
-    case models::P2pPolicy::kDeadlineAware: return "deadline-aware";
-    case models::P2pPolicy::kReference: return "reference";
+    case models::P2pPolicy::kCdnOnly:
+      return "cdn-only";
+    case models::P2pPolicy::kWindowed:
+      return "windowed";
+    case models::P2pPolicy::kBufferThreshold:
+      return "buffer-threshold";
+    case models::P2pPolicy::kDeadlineAware:
+      return "deadline-aware";
+    case models::P2pPolicy::kReference:
+      return "reference";
   }
   return "windowed";
 }
@@ -105,8 +110,8 @@ sched::AgentConfig make_agent_config(const models::P2pSpec& p2p) {
     if (it == table.end()) {
       std::string known;
       for (const auto& [k, _] : table) known += (known.empty() ? "" : ", ") + k;
-      throw std::invalid_argument("p2p.scheduler_knobs." + name + ": unknown scheduler knob (known: " +
-                                  known + ")");
+      throw std::invalid_argument("p2p.scheduler_knobs." + name +
+                                  ": unknown scheduler knob (known: " + known + ")");
     }
     try {
       it->second(config, value);

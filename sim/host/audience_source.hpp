@@ -30,7 +30,7 @@ struct ViewerProfile {
   bool uploads = false;
   std::uint8_t max_rendition = 0xFF;
   std::uint64_t down_bps = 0;
-  std::uint64_t up_bps = 0;     // what the viewer lets P2P use (share of its uplink)
+  std::uint64_t up_bps = 0;  // what the viewer lets P2P use (share of its uplink)
   TimeUs session_us = 0;
 };
 
@@ -47,7 +47,6 @@ class AudienceSource {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-
 };
 
 }  // namespace p2pcdn::sim

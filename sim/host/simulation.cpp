@@ -6,8 +6,8 @@
 #include "sim/host/simulation.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <optional>
 #include <stdexcept>
 
@@ -51,10 +51,10 @@ enum class TransferKind : std::uint8_t { kHttp, kPeer };
 enum class NoteKind : std::uint8_t { kTransferDone, kPeerDisconnected };
 
 struct Connection {
-  std::uint32_t peer = 0;             // viewer slot
+  std::uint32_t peer = 0;  // viewer slot
   std::uint32_t peer_generation = 0;
-  bool relayed = false;               // through a TURN relay
-  bool initiated = false;             // this side asked the tracker for the peer
+  bool relayed = false;    // through a TURN relay
+  bool initiated = false;  // this side asked the tracker for the peer
 };
 
 // A transfer from the time it is decided until it completes or is cancelled.
@@ -64,9 +64,9 @@ struct Transfer {
   bool relayed = false;
   std::uint32_t receiver = 0, receiver_generation = 0;
   std::uint32_t sender = kNoSlot, sender_generation = 0;  // peer uploads only
-  std::uint32_t pop = models::kNoPop;                      // HTTP only
-  TransferId receiver_id{};  // the downloader's TransferId
-  TransferId sender_id{};    // the uploader's TransferId
+  std::uint32_t pop = models::kNoPop;                     // HTTP only
+  TransferId receiver_id{};                               // the downloader's TransferId
+  TransferId sender_id{};                                 // the uploader's TransferId
   SegmentKey segment{};
   std::uint64_t size_bytes = 0;
   FlowId flow{};
@@ -102,7 +102,7 @@ struct DownloadNote {  // a completed download not yet handed to the player (its
 struct Viewer {
   std::optional<Agent> agent;
   models::Player player;
-  ViewerProfile profile;       // attributes drawn from the viewer's own streams
+  ViewerProfile profile;  // attributes drawn from the viewer's own streams
   ResourceId downlink{}, uplink{};
   bool resources_made = false;
   bool in_tracker = false;
@@ -122,7 +122,7 @@ struct Viewer {
   // when the agent prefetched more than it held slots for, and the player then took a
   // 0-byte throughput sample (spurious down-switches). Pruned once the playhead passes them.
   std::vector<DownloadNote> downloads;
-  std::uint32_t channel_position = 0;    // index in its channel's member list
+  std::uint32_t channel_position = 0;  // index in its channel's member list
 };
 
 class Host {
@@ -139,7 +139,8 @@ class Host {
         metrics_(metrics_config()),
         end_us_(from_seconds(scenario.run.duration_s)) {
     sched::TrackerConfig tracker_config;
-    tracker_config.neighbours_max = static_cast<std::uint16_t>(std::max(1, scenario.p2p.neighbours));
+    tracker_config.neighbours_max =
+        static_cast<std::uint16_t>(std::max(1, scenario.p2p.neighbours));
     tracker_config.inbound_max = static_cast<std::uint16_t>(2 * tracker_config.neighbours_max);
     for (std::size_t a = 0; a < models::kNatTypeCount; ++a)
       for (std::size_t b = 0; b < models::kNatTypeCount; ++b)
@@ -170,10 +171,10 @@ class Host {
       has_relay[world_->topology.region_index(name)] = true;
     }
     for (std::size_t r = 0; r < regions; ++r) {
-      turn_.push_back(network_.add_resource(
-          scenario.turn.enabled && has_relay[r]
-              ? static_cast<std::uint64_t>(scenario.turn.capacity_gbps * 1e9)
-              : 0));
+      turn_.push_back(
+          network_.add_resource(scenario.turn.enabled && has_relay[r]
+                                    ? static_cast<std::uint64_t>(scenario.turn.capacity_gbps * 1e9)
+                                    : 0));
     }
     for (std::size_t r = 0; r < regions; ++r) {
       std::size_t best = r;
@@ -233,8 +234,8 @@ class Host {
     config.renditions = world_->rendition_names;
     for (std::size_t d = 0; d < models::kDeviceClassCount; ++d)
       config.devices.push_back(models::to_string(static_cast<models::DeviceClass>(d)));
-    config.nats = {"open", "full-cone", "restricted", "port-restricted", "symmetric",
-                   "udp-blocked"};
+    config.nats = {"open",      "full-cone",  "restricted", "port-restricted",
+                   "symmetric", "udp-blocked"};
     config.regions = world_->region_names;
     return config;
   }
@@ -251,20 +252,40 @@ class Host {
       if (options_.progress || stop_requested()) engine_.request_stop();
     }
     switch (event.kind) {
-      case EventKind::kViewerArrive: on_arrival(); break;
+      case EventKind::kViewerArrive:
+        on_arrival();
+        break;
       case EventKind::kViewerDepart:
         if (viewers_.is_current(event.target, event.generation)) depart(event.target);
         break;
-      case EventKind::kSegmentPublished: on_segment_published(event.target, event.payload); break;
-      case EventKind::kConnectResult: on_connect_result(event.target); break;
-      case EventKind::kMessageArrive: on_message(event); break;
-      case EventKind::kFlowStart: on_flow_start(event); break;
-      case EventKind::kAgentWake: on_wake(event); break;
-      case EventKind::kPlayerTick: on_player_tick(event); break;
-      case EventKind::kSample: on_sample(event.at); break;
+      case EventKind::kSegmentPublished:
+        on_segment_published(event.target, event.payload);
+        break;
+      case EventKind::kConnectResult:
+        on_connect_result(event.target);
+        break;
+      case EventKind::kMessageArrive:
+        on_message(event);
+        break;
+      case EventKind::kFlowStart:
+        on_flow_start(event);
+        break;
+      case EventKind::kAgentWake:
+        on_wake(event);
+        break;
+      case EventKind::kPlayerTick:
+        on_player_tick(event);
+        break;
+      case EventKind::kSample:
+        on_sample(event.at);
+        break;
       case EventKind::kPopOutage:
-      case EventKind::kPopRecover: on_pop_change(); break;
-      case EventKind::kUser: on_note(event.target); break;
+      case EventKind::kPopRecover:
+        on_pop_change();
+        break;
+      case EventKind::kUser:
+        on_note(event.target);
+        break;
     }
   }
 
@@ -363,8 +384,8 @@ class Host {
     // Transfers first (their flows stop and their bytes are settled), then connections.
     const std::vector<std::uint32_t> transfers = v.transfers;
     for (std::uint32_t t : transfers) {
-      if (transfers_.is_live(t)) abort_transfer(t, /*notify_receiver=*/true, /*notify_sender=*/true,
-                                                slot);
+      if (transfers_.is_live(t))
+        abort_transfer(t, /*notify_receiver=*/true, /*notify_sender=*/true, slot);
     }
     // After the transfers: the partial bytes they settled belong to this viewer's outcome.
     record_outcome(slot, now);
@@ -373,8 +394,10 @@ class Host {
     for (const Connection& c : connections) {
       if (!viewers_.is_current(c.peer, c.peer_generation)) continue;
       remove_connection(c.peer, slot);
-      if (c.initiated) tracker_->release(PeerId{slot}, PeerId{c.peer});
-      else tracker_->release(PeerId{c.peer}, PeerId{slot});
+      if (c.initiated)
+        tracker_->release(PeerId{slot}, PeerId{c.peer});
+      else
+        tracker_->release(PeerId{c.peer}, PeerId{slot});
       notify_disconnected(c.peer, slot);
     }
     if (v.in_tracker) tracker_->handle_leave(now, PeerId{slot});
@@ -473,8 +496,9 @@ class Host {
     update_stall_state(slot);
     const models::NeededSegment need = v.player.next_needed(pc);
     // Beyond the live edge: nothing to ask for until the next segment is published.
-    v.waiting_for_edge = need.segment == models::kNoSegment ||
-                         need.segment > world_->streams[v.profile.channel].live_edge_segment(engine_.now());
+    v.waiting_for_edge =
+        need.segment == models::kNoSegment ||
+        need.segment > world_->streams[v.profile.channel].live_edge_segment(engine_.now());
     if (need.segment == models::kNoSegment) return;
     trace(slot, "player-view", SegmentKey{to_sched_index(need.segment), need.rendition},
           static_cast<std::uint64_t>(std::max<TimeUs>(0, need.deadline_us)));
@@ -514,9 +538,8 @@ class Host {
     const std::uint64_t bytes = note->bytes;
     const TimeUs duration = note->duration_us;
     v.downloads.erase(note);
-    const bool appended =
-        v.player.on_segment_delivered(now, to_model_index(segment.index), segment.rendition, bytes,
-                                      duration, pc);
+    const bool appended = v.player.on_segment_delivered(now, to_model_index(segment.index),
+                                                        segment.rendition, bytes, duration, pc);
     // Downloads the playhead has passed (another rendition, a duplicate) will not be delivered.
     const models::SegmentIndex next = v.player.next_segment();
     std::erase_if(v.downloads,
@@ -558,8 +581,10 @@ class Host {
     const bool stalled = v.player.state() == models::PlayerState::kStalled;
     if (stalled == v.stalled) return;
     v.stalled = stalled;
-    if (stalled) metrics_.stall_started(engine_.now());
-    else metrics_.stall_ended(engine_.now());
+    if (stalled)
+      metrics_.stall_started(engine_.now());
+    else
+      metrics_.stall_ended(engine_.now());
   }
 
   void set_bitrate_rendition(std::uint32_t slot, int rendition) {
@@ -637,12 +662,15 @@ class Host {
   bool traced(std::uint32_t slot) const {
     return options_.trace_viewer && viewer_state_[slot].profile.viewer_id == *options_.trace_viewer;
   }
-  void trace(std::uint32_t slot, const char* what, SegmentKey segment = {}, std::uint64_t extra = 0) {
+  void trace(std::uint32_t slot, const char* what, SegmentKey segment = {},
+             std::uint64_t extra = 0) {
     if (!traced(slot)) return;
     const Viewer& v = viewer_state_[slot];
-    std::fprintf(stderr, "trace %12.6f viewer %llu %-14s r%u/%u extra=%llu state=%d playhead=%.3f buffer_end=%.3f next=%lld\n",
-                 to_seconds(engine_.now()), static_cast<unsigned long long>(v.profile.viewer_id), what,
-                 segment.rendition, segment.index, static_cast<unsigned long long>(extra),
+    std::fprintf(stderr,
+                 "trace %12.6f viewer %llu %-14s r%u/%u extra=%llu state=%d playhead=%.3f "
+                 "buffer_end=%.3f next=%lld\n",
+                 to_seconds(engine_.now()), static_cast<unsigned long long>(v.profile.viewer_id),
+                 what, segment.rendition, segment.index, static_cast<unsigned long long>(extra),
                  static_cast<int>(v.player.state()), to_seconds(v.player.playhead_us()),
                  to_seconds(v.player.buffer_end_us()),
                  static_cast<long long>(v.player.next_segment() + kIndexOffset));
@@ -651,20 +679,35 @@ class Host {
   // Returns true when a segment was delivered to the player.
   bool perform(std::uint32_t slot, const Action& action) {
     if (traced(slot)) {
-      static const char* kNames[] = {"http-fetch", "cancel", "send-message", "start-upload",
-                                     "deliver", "drop-peer", "request-peers", "evict"};
+      static const char* kNames[] = {"http-fetch", "cancel",    "send-message",  "start-upload",
+                                     "deliver",    "drop-peer", "request-peers", "evict"};
       trace(slot, kNames[static_cast<int>(action.kind)], action.segment,
             static_cast<std::uint64_t>(action.peer));
     }
     switch (action.kind) {
-      case ActionKind::kHttpFetch: start_http(slot, action); return false;
-      case ActionKind::kCancelTransfer: cancel_by_agent(slot, action.transfer); return false;
-      case ActionKind::kSendMessage: send_message(slot, action); return false;
-      case ActionKind::kStartUpload: start_upload(slot, action); return false;
-      case ActionKind::kDeliverSegment: deliver_to_player(slot, action.segment); return true;
-      case ActionKind::kDropPeer: drop_peer(slot, static_cast<std::uint32_t>(action.peer)); return false;
-      case ActionKind::kRequestPeers: find_neighbours(slot); return false;
-      case ActionKind::kEvictSegment: return false;  // the host stores no payload
+      case ActionKind::kHttpFetch:
+        start_http(slot, action);
+        return false;
+      case ActionKind::kCancelTransfer:
+        cancel_by_agent(slot, action.transfer);
+        return false;
+      case ActionKind::kSendMessage:
+        send_message(slot, action);
+        return false;
+      case ActionKind::kStartUpload:
+        start_upload(slot, action);
+        return false;
+      case ActionKind::kDeliverSegment:
+        deliver_to_player(slot, action.segment);
+        return true;
+      case ActionKind::kDropPeer:
+        drop_peer(slot, static_cast<std::uint32_t>(action.peer));
+        return false;
+      case ActionKind::kRequestPeers:
+        find_neighbours(slot);
+        return false;
+      case ActionKind::kEvictSegment:
+        return false;  // the host stores no payload
     }
     return false;
   }
@@ -927,8 +970,8 @@ class Host {
     p.isp = static_cast<std::uint16_t>(v.profile.isp);
     p.nat = static_cast<sched::NatClass>(v.profile.nat);
     p.uploads = v.profile.uploads;
-    p.upload_kbps = static_cast<std::uint32_t>(std::min<std::uint64_t>(v.profile.up_bps / 1000,
-                                                                       0xFFFFFFFFu));
+    p.upload_kbps =
+        static_cast<std::uint32_t>(std::min<std::uint64_t>(v.profile.up_bps / 1000, 0xFFFFFFFFu));
     return p;
   }
 
@@ -940,9 +983,8 @@ class Host {
     if (v.connections.size() + pending_attempts_[slot] >= want) return;
     exclude_.clear();
     for (const Connection& c : v.connections) exclude_.push_back(PeerId{c.peer});
-    const auto found =
-        tracker_->neighbours_for(now, PeerId{slot}, want - v.connections.size() - pending_attempts_[slot],
-                                 exclude_);
+    const auto found = tracker_->neighbours_for(
+        now, PeerId{slot}, want - v.connections.size() - pending_attempts_[slot], exclude_);
     candidates_.assign(found.begin(), found.end());
     for (PeerId peer : candidates_) start_connection(slot, static_cast<std::uint32_t>(peer));
   }
@@ -956,9 +998,9 @@ class Host {
     const std::uint64_t hi = std::max(va.profile.viewer_id, vb.profile.viewer_id);
     const std::uint64_t pair = rng::mix64(lo) ^ hi;  // symmetric in (a, b)
     rng::RandomStream rs(seed_, pair, rng::Purpose::kConnectivity);
-    const auto result = models::attempt_connection(static_cast<models::NatType>(va.profile.nat),
-                                                   static_cast<models::NatType>(vb.profile.nat),
-                                                   scenario_.nat, rs);
+    const auto result =
+        models::attempt_connection(static_cast<models::NatType>(va.profile.nat),
+                                   static_cast<models::NatType>(vb.profile.nat), scenario_.nat, rs);
     ConnectAttempt attempt{a, viewers_.generation(a), b, viewers_.generation(b), result.outcome};
     std::uint32_t index;
     if (!free_attempts_.empty()) {
@@ -1016,8 +1058,8 @@ class Host {
     sched::PeerTraits t;
     t.region = v.profile.region;
     t.isp = static_cast<std::uint16_t>(v.profile.isp);
-    t.uplink_kbps_hint = static_cast<std::uint32_t>(std::min<std::uint64_t>(v.profile.up_bps / 1000,
-                                                                            0xFFFFFFFFu));
+    t.uplink_kbps_hint =
+        static_cast<std::uint32_t>(std::min<std::uint64_t>(v.profile.up_bps / 1000, 0xFFFFFFFFu));
     return t;
   }
 
@@ -1056,8 +1098,10 @@ class Host {
     }
     remove_connection(slot, peer);
     remove_connection(peer, slot);
-    if (initiated) tracker_->release(PeerId{slot}, PeerId{peer});
-    else tracker_->release(PeerId{peer}, PeerId{slot});
+    if (initiated)
+      tracker_->release(PeerId{slot}, PeerId{peer});
+    else
+      tracker_->release(PeerId{peer}, PeerId{slot});
     notify_disconnected(peer, slot);
   }
 
@@ -1117,7 +1161,8 @@ class Host {
       for (std::uint32_t index = 0; index < transfer_state_.size(); ++index) {
         if (!transfers_.is_live(index)) continue;
         const Transfer& t = transfer_state_[index];
-        if (t.kind == TransferKind::kHttp && t.pop == pop) abort_transfer(index, true, false, kNoSlot);
+        if (t.kind == TransferKind::kHttp && t.pop == pop)
+          abort_transfer(index, true, false, kNoSlot);
       }
     }
     schedule_next_pop_change(now);
@@ -1129,9 +1174,9 @@ class Host {
       Transfer& t = transfer_state_[index];
       if (t.started) account_bytes(t, network_.bytes_done(now, t.flow), now);
     }
-    metrics_.sample(now, metrics_.stalling(),
-                    bitrate_viewers_ > 0 ? bitrate_sum_kbps_ / static_cast<double>(bitrate_viewers_)
-                                         : 0.0);
+    metrics_.sample(
+        now, metrics_.stalling(),
+        bitrate_viewers_ > 0 ? bitrate_sum_kbps_ / static_cast<double>(bitrate_viewers_) : 0.0);
     if (viewers_.live_count() >= host_.peak_viewers) {
       std::uint64_t heap = 0;
       for (std::uint32_t s = 0; s < viewer_state_.size(); ++s) {
@@ -1169,11 +1214,13 @@ class Host {
       const bool p2p = p2p_enabled_ && v.profile.can_webrtc;
       const std::size_t cls = p2p ? v.profile.nat : kBoundClasses - 1;
       ++swarm.viewers_by_class[cls];
-      if (p2p && v.profile.uploads) swarm.upload_bps_by_class[cls] += static_cast<double>(v.profile.up_bps);
+      if (p2p && v.profile.uploads)
+        swarm.upload_bps_by_class[cls] += static_cast<double>(v.profile.up_bps);
     }
-    std::sort(sample.swarms.begin(), sample.swarms.end(), [](const SwarmSample& a, const SwarmSample& b) {
-      return a.channel != b.channel ? a.channel < b.channel : a.rendition < b.rendition;
-    });
+    std::sort(sample.swarms.begin(), sample.swarms.end(),
+              [](const SwarmSample& a, const SwarmSample& b) {
+                return a.channel != b.channel ? a.channel < b.channel : a.rendition < b.rendition;
+              });
     bound_samples_.push_back(std::move(sample));
   }
 
@@ -1182,18 +1229,19 @@ class Host {
     result.bound_samples = std::move(bound_samples_);
     result.turn_enabled = scenario_.turn.enabled;
     for (std::size_t a = 0; a < 6; ++a)
-      for (std::size_t b = 0; b < 6; ++b) result.nat_direct_possible[a][b] = scenario_.nat.direct_possible[a][b];
+      for (std::size_t b = 0; b < 6; ++b)
+        result.nat_direct_possible[a][b] = scenario_.nat.direct_possible[a][b];
     // Transfers still running are settled at the end (their bytes so far count).
     for (std::uint32_t index = 0; index < transfer_state_.size(); ++index) {
       if (!transfers_.is_live(index)) continue;
       Transfer& t = transfer_state_[index];
       if (!viewers_.is_current(t.receiver, t.receiver_generation)) {
-        result.violations.push_back({"transfer " + std::to_string(index) +
-                                     " is held by a viewer that left"});
+        result.violations.push_back(
+            {"transfer " + std::to_string(index) + " is held by a viewer that left"});
       }
       if (t.sender != kNoSlot && !viewers_.is_current(t.sender, t.sender_generation)) {
-        result.violations.push_back({"upload " + std::to_string(index) +
-                                     " is held by a viewer that left"});
+        result.violations.push_back(
+            {"upload " + std::to_string(index) + " is held by a viewer that left"});
       }
       if (t.started) account_bytes(t, network_.bytes_done(end, t.flow), end);
     }
@@ -1221,8 +1269,8 @@ class Host {
     check_tracker_counts(result);
     if (outcomes_recorded_ != host_.viewers_total) {
       result.violations.push_back({"viewer outcomes (" + std::to_string(outcomes_recorded_) +
-                                   ") != sessions started (" +
-                                   std::to_string(host_.viewers_total) + ")"});
+                                   ") != sessions started (" + std::to_string(host_.viewers_total) +
+                                   ")"});
     }
     result.summary = metrics_.finish(end);
     const std::uint64_t reported[3] = {result.summary.bytes_cdn, result.summary.bytes_p2p,

@@ -33,22 +33,22 @@ struct SimulationOptions {
 
 // Host-side figures beyond the metrics (for the run object, benchmarks and tests).
 struct HostStats {
-  std::uint64_t events = 0;               // queue events dispatched
-  std::uint64_t flow_completions = 0;     // network completions dispatched
-  std::uint64_t viewers_total = 0;        // sessions started
+  std::uint64_t events = 0;            // queue events dispatched
+  std::uint64_t flow_completions = 0;  // network completions dispatched
+  std::uint64_t viewers_total = 0;     // sessions started
   std::uint64_t peak_viewers = 0;
   std::uint64_t agent_heap_bytes_peak_sample = 0;  // heap bytes of agents, at the peak sample
   std::uint64_t connection_attempts = 0;
   std::uint64_t connections_made = 0;
   std::uint64_t messages_delivered = 0;
-  std::uint64_t messages_dropped = 0;     // sender gone or connection closed in flight
-  std::uint64_t malformed_messages = 0;   // handle_peer_message returned an error
+  std::uint64_t messages_dropped = 0;    // sender gone or connection closed in flight
+  std::uint64_t malformed_messages = 0;  // handle_peer_message returned an error
   std::uint64_t http_transfers = 0;
   std::uint64_t p2p_transfers = 0;
   std::uint64_t transfers_cancelled = 0;
   std::uint64_t segments_delivered = 0;
   std::uint64_t deliveries_without_download = 0;  // invariant: must stay 0
-  double bytes_per_viewer = 0;            // host memory per concurrent viewer at the peak
+  double bytes_per_viewer = 0;                    // host memory per concurrent viewer at the peak
 };
 
 // One swarm (channel, rendition) at one sample instant: what the theoretical offload bounds
@@ -76,7 +76,7 @@ struct InvariantViolation {
 struct SimulationResult {
   analysis::Summary summary;
   HostStats host;
-  bool partial = false;            // stopped before the scenario's end
+  bool partial = false;  // stopped before the scenario's end
   double simulated_s = 0;
   std::vector<InvariantViolation> violations;  // empty = every invariant held
   std::vector<IntervalSample> bound_samples;   // one per metrics interval

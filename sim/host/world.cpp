@@ -7,7 +7,8 @@ namespace p2pcdn::sim {
 std::unique_ptr<World> World::build(const models::Scenario& scenario, std::uint64_t seed) {
   auto topology = models::Topology::build(scenario.topology);
   auto cdn = models::Cdn::build(scenario.cdn, topology);
-  auto world = std::unique_ptr<World>(new World{std::move(topology), std::move(cdn), {}, {}, {}, {}, {}, {}});
+  auto world = std::unique_ptr<World>(
+      new World{std::move(topology), std::move(cdn), {}, {}, {}, {}, {}, {}});
   for (const auto& region : scenario.topology.regions) world->region_names.push_back(region.name);
   for (const auto& isp : scenario.topology.isps) {
     world->isp_class.push_back(world->topology.class_index(isp.name));
