@@ -20,7 +20,7 @@ class Reference final : public Policy {
       const TimeUs wait = static_cast<TimeUs>(hash_fraction(ctx.seed(), q.index, 0x7EF) *
                                               static_cast<double>(cfg.reference_wait_max_us));
       const TimeUs wanted_at = q.available_at_us + wait;
-      if (wanted_at > now && i > 0) {
+      if (wanted_at > now) {  // the definition has no exception for the first item
         ctx.wake_at(wanted_at);
         continue;
       }
