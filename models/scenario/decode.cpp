@@ -25,6 +25,7 @@ void decode_channel(Ctx& ctx, const Node& n, const std::string& path, ChannelSpe
   m.name("name", c.name);
   m.number("share", c.share, non_negative());
   if (const Node* r = m.take("renditions")) {
+    ctx.not_modelled(m.child("renditions"));  // every channel carries the whole ladder
     if (r->kind == Node::Kind::kSeq) c.renditions.clear();
     for_each_item(ctx, *r, m.child("renditions"), [&](const Node& item, const std::string& p) {
       std::string name;
@@ -253,6 +254,7 @@ void decode_cdn(Ctx& ctx, const Node* n, CdnParams& c) {
     });
   }
   if (const Node* origin = m.take("origin")) {
+    ctx.not_modelled(m.child("origin"));  // PoPs serve every segment without a cache fill
     MapReader om(ctx, origin, m.child("origin"));
     om.name("region", c.origin.region);
     om.number("egress_gbps", c.origin.egress_gbps, positive());
@@ -280,6 +282,10 @@ void decode_nat(Ctx& ctx, const Node* n, NatParams& p) {
   m.number("turn_extra_setup_s", p.turn_extra_setup_s, non_negative());
   m.number("failure_after_success_probability", p.failure_after_success_probability, unit());
   m.number("mapping_timeout_s", p.mapping_timeout_s, positive());
+  // Connections last until a side leaves or drops the other.
+  for (const char* key : {"failure_after_success_probability", "mapping_timeout_s"}) {
+    if (m.has(key)) ctx.not_modelled(m.child(key));
+  }
 }
 
 void decode_turn(Ctx& ctx, const Node* n, TurnSpec& t) {

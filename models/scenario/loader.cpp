@@ -234,6 +234,7 @@ LoadResult finish(LoadState& st, std::optional<Node> root, std::span<const std::
     detail::Ctx ctx;
     ctx.files = &st.files;
     ctx.errors = &st.errors;
+    ctx.notices = &result.notices;
     ctx.marks[""] = root->mark;
     detail::decode_scenario(ctx, *root, s);
     detail::check_scenario(ctx, s);
@@ -244,6 +245,9 @@ LoadResult finish(LoadState& st, std::optional<Node> root, std::span<const std::
     return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
   });
   result.errors = std::move(st.errors);
+  std::stable_sort(result.notices.begin(), result.notices.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
+  });
   return result;
 }
 

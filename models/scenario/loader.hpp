@@ -24,6 +24,9 @@ struct ScenarioError {
 struct LoadResult {
   std::optional<Scenario> scenario;  // set iff errors is empty
   std::vector<ScenarioError> errors;
+  // Keys the file sets that are validated but have no effect in this version (message starts
+  // with "note:"); printed by the CLI, never a failure.
+  std::vector<ScenarioError> notices;
 };
 
 // Loads, merges, applies overrides ("a.b[2].c=value", value in YAML syntax) and validates.

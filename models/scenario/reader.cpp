@@ -9,7 +9,8 @@
 
 namespace p2pcdn::models::detail {
 
-void Ctx::error(const yaml::Mark& mark, const std::string& path, std::string message) const {
+ScenarioError Ctx::make(const yaml::Mark& mark, const std::string& path,
+                        std::string message) const {
   ScenarioError e;
   if (mark.file >= 0 && mark.file < static_cast<int>(files->names.size())) {
     e.file = files->names[static_cast<std::size_t>(mark.file)];
@@ -18,7 +19,17 @@ void Ctx::error(const yaml::Mark& mark, const std::string& path, std::string mes
   e.column = mark.column;
   e.key_path = path;
   e.message = std::move(message);
-  errors->push_back(std::move(e));
+  return e;
+}
+
+void Ctx::error(const yaml::Mark& mark, const std::string& path, std::string message) const {
+  errors->push_back(make(mark, path, std::move(message)));
+}
+
+void Ctx::not_modelled(const std::string& path) const {
+  if (notices == nullptr) return;
+  notices->push_back(
+      make(mark_of(path), path, "note: accepted but not modelled in this version (no effect)"));
 }
 
 yaml::Mark Ctx::mark_of(std::string path) const {

@@ -20,15 +20,21 @@ namespace p2pcdn::models::detail {
 struct Ctx {
   const yaml::SourceFiles* files = nullptr;
   std::vector<ScenarioError>* errors = nullptr;
+  // Keys accepted and validated that the simulation does not use yet (never an error).
+  std::vector<ScenarioError>* notices = nullptr;
   // Where every key path read so far was written (for cross-field checks done later).
   std::unordered_map<std::string, yaml::Mark> marks;
 
+  [[nodiscard]] ScenarioError make(const yaml::Mark& mark, const std::string& path,
+                                   std::string message) const;
   void error(const yaml::Mark& mark, const std::string& path, std::string message) const;
   // Mark of `path`, or of its closest recorded ancestor, or 1:1 of the main file.
   [[nodiscard]] yaml::Mark mark_of(std::string path) const;
   void error_at(const std::string& path, std::string message) const {
     error(mark_of(path), path, std::move(message));
   }
+  // "accepted but not modelled in this version" for a key the file sets.
+  void not_modelled(const std::string& path) const;
 };
 
 struct Range {

@@ -12,6 +12,8 @@ namespace p2pcdn::cli {
 
 LoadedScenario load_or_explain(const std::string& path, const std::vector<std::string>& sets) {
   auto loaded = models::load_scenario(path, sets);
+  for (const auto& notice : loaded.notices)
+    std::fprintf(stderr, "%s\n", models::format_error(notice).c_str());
   if (!loaded.errors.empty()) {
     for (const auto& error : loaded.errors)
       std::fprintf(stderr, "%s\n", models::format_error(error).c_str());

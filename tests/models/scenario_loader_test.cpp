@@ -61,6 +61,28 @@ TEST(ScenarioLoader, MinimalFileLoadsWithDefaults) {
   EXPECT_EQ(r.scenario->stream.renditions.size(), 9u);  // Apple ladder
 }
 
+TEST(ScenarioLoader, KeysNotModelledAreNotedWithTheirPositionNeverSilently) {
+  const auto r = load_text(
+      "name: x\n"
+      "cdn:\n"
+      "  origin: {region: region-1, egress_gbps: 10}\n"
+      "nat:\n"
+      "  hole_punch_success: 0.8\n"
+      "  mapping_timeout_s: 20\n");
+  ASSERT_TRUE(r.errors.empty()) << format_error(r.errors.front());
+  ASSERT_TRUE(r.scenario.has_value());
+  ASSERT_EQ(r.notices.size(), 2u);
+  EXPECT_EQ(r.notices[0].key_path, "cdn.origin");
+  EXPECT_EQ(r.notices[0].line, 3);
+  EXPECT_EQ(r.notices[1].key_path, "nat.mapping_timeout_s");
+  EXPECT_EQ(format_error(r.notices[1]),
+            "scenarios/x.yaml:6:22: nat.mapping_timeout_s: note: accepted but not modelled in this "
+            "version (no effect)");
+  // Keys the simulation uses give no notice.
+  const auto used = load_text("name: y\nnat:\n  hole_punch_success: 0.8\n");
+  EXPECT_TRUE(used.notices.empty());
+}
+
 TEST(ScenarioLoader, OutOfRangeNamesLineColumnAndKey) {
   const auto r = load_text(
       "name: x\n"
