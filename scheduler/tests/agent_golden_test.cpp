@@ -1,0 +1,95 @@
+// Golden replay digests: every action (kind, peer, transfer, segment, message bytes, time) of a
+// set of simulated swarms per policy, hashed and compared with values recorded before the
+// scheduler's performance work. Any change of a decision, a timer or a wire byte changes them.
+// Update only for a deliberate behaviour change (run with P2PCDN_GOLDEN_PRINT=1 to print).
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include "harness/swarm.hpp"
+
+namespace p2pcdn::sched::test {
+namespace {
+
+struct Golden {
+  const char* policy;
+  std::uint64_t digest;
+  std::uint64_t actions;
+};
+
+// Recorded at commit 3c4642a (before the scheduler's per-call cost and size work).
+constexpr Golden kGolden[] = {
+    {"cdn-only", 0x33368c29e17b0cf3ULL, 18103},
+    {"windowed", 0x1e3b81a159c3837eULL, 75989},
+    {"buffer-threshold", 0x8528d69dd7a5e8f2ULL, 65892},
+    {"deadline-aware", 0x547fd5d4b478db2aULL, 73803},
+    {"reference", 0xb4d7c92800ac53f8ULL, 68187},
+};
+
+std::uint64_t combine(std::uint64_t h, std::uint64_t v) {
+  return h ^ (v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2));
+}
+
+// A spread of swarms: churn, HTTP/upload failures, corruption, slow uplinks, rendition switches.
+Golden run_all(const char* policy) {
+  Golden g{policy, 0, 0};
+  auto add = [&](const SwarmParams& p) {
+    const SwarmResult r = run_swarm(p);
+    g.digest = combine(g.digest, r.digest);
+    g.digest = combine(g.digest, r.deliveries);
+    g.digest = combine(g.digest, r.http_bytes);
+    g.digest = combine(g.digest, r.p2p_bytes);
+    g.digest = combine(g.digest, static_cast<std::uint64_t>(r.stall_us));
+    g.actions += r.actions;
+  };
+  for (std::uint64_t seed = 1; seed <= 8; ++seed) {
+    SwarmParams p;
+    p.policy = policy;
+    p.seed = seed;
+    p.agents = 6 + static_cast<int>(seed % 5) * 3;
+    p.degree = 3 + static_cast<int>(seed % 4) * 2;
+    p.segments = 30 + static_cast<int>(seed) * 5;
+    p.churn_per_s = seed % 3 == 0 ? 0.2 : 0;
+    p.http_fail = seed % 4 == 1 ? 0.05 : 0;
+    p.upload_fail = seed % 4 == 2 ? 0.05 : 0;
+    p.corrupt = seed % 4 == 3 ? 0.02 : 0;
+    add(p);
+  }
+  for (std::uint64_t seed = 1; seed <= 2; ++seed) {
+    SwarmParams p;
+    p.policy = policy;
+    p.seed = 100 + seed;
+    p.agents = 10;
+    p.uplink_kbps_min = 200;
+    p.uplink_kbps_max = 1'500;
+    p.upload_fail = 0.05;
+    add(p);
+    p.seed = 200 + seed;
+    p.uplink_kbps_min = 2'000;
+    p.uplink_kbps_max = 20'000;
+    p.upload_fail = 0;
+    p.rendition_switch_every = 3;
+    add(p);
+  }
+  return g;
+}
+
+TEST(AgentGolden, ReplayDigestsUnchanged) {
+  const bool print = std::getenv("P2PCDN_GOLDEN_PRINT") != nullptr;
+  for (const Golden& want : kGolden) {
+    const Golden got = run_all(want.policy);
+    if (print) {
+      std::cout << "    {\"" << got.policy << "\", 0x" << std::hex << got.digest << std::dec
+                << "ULL, " << got.actions << "},\n";
+      continue;
+    }
+    EXPECT_EQ(got.digest, want.digest) << want.policy;
+    EXPECT_EQ(got.actions, want.actions) << want.policy;
+  }
+}
+
+}  // namespace
+}  // namespace p2pcdn::sched::test
