@@ -20,6 +20,7 @@
 #include "sim/flow/fast_network.hpp"
 #include "sim/host/agent_config.hpp"
 #include "sim/host/audience_source.hpp"
+#include "sim/host/connection_table.hpp"
 #include "sim/host/message_pool.hpp"
 #include "sim/host/slot_pool.hpp"
 #include "sim/host/world.hpp"
@@ -49,13 +50,6 @@ models::SegmentIndex to_model_index(std::uint32_t index) {
 
 enum class TransferKind : std::uint8_t { kHttp, kPeer };
 enum class NoteKind : std::uint8_t { kTransferDone, kPeerDisconnected };
-
-struct Connection {
-  std::uint32_t peer = 0;  // viewer slot
-  std::uint32_t peer_generation = 0;
-  bool relayed = false;    // through a TURN relay
-  bool initiated = false;  // this side asked the tracker for the peer
-};
 
 // A transfer from the time it is decided until it completes or is cancelled.
 struct Transfer {
@@ -116,7 +110,6 @@ struct Viewer {
   TimeUs last_request_peers = -1;
   std::uint64_t bytes_cdn = 0, bytes_p2p = 0, bytes_turn = 0;
   std::uint64_t segments_delivered = 0;
-  std::vector<Connection> connections;
   std::vector<std::uint32_t> transfers;  // transfer slots this viewer takes part in
   // Completed downloads awaiting delivery. Unbounded on purpose: a fixed array lost notes
   // when the agent prefetched more than it held slots for, and the player then took a
@@ -153,6 +146,7 @@ class Host {
       agent_config_.peers_max = static_cast<std::uint8_t>(
           std::min<int>(scenario.p2p.neighbours, static_cast<int>(sched::kPeersMax)));
     }
+    connections_ = ConnectionTable(agent_config_.peers_max);
     // Validate the agent config once, with a clear error, before any viewer exists.
     auto probe = Agent::create(agent_config_, 0, 0);
     if (!probe.ok()) {
@@ -312,6 +306,7 @@ class Host {
     Viewer& v = viewer_state_[slot];
     v = Viewer{};
     pending_attempts_[slot] = 0;  // attempts of the slot's previous viewer are stale
+    connections_.ensure_slot(slot);
     v.profile = audience_.profile(arrival);
     v.joined_at = now;
     ++host_.viewers_total;
@@ -382,23 +377,29 @@ class Host {
     metrics_.viewer_left(now);
 
     // Transfers first (their flows stop and their bytes are settled), then connections.
-    const std::vector<std::uint32_t> transfers = v.transfers;
-    for (std::uint32_t t : transfers) {
+    // abort_transfer edits v.transfers: walk a copy (a reused scratch list, no allocation).
+    scratch_transfers_.assign(v.transfers.begin(), v.transfers.end());
+    for (std::uint32_t t : scratch_transfers_) {
       if (transfers_.is_live(t))
         abort_transfer(t, /*notify_receiver=*/true, /*notify_sender=*/true, slot);
     }
     // After the transfers: the partial bytes they settled belong to this viewer's outcome.
     record_outcome(slot, now);
-    const std::vector<Connection> connections = v.connections;
-    v.connections.clear();
-    for (const Connection& c : connections) {
-      if (!viewers_.is_current(c.peer, c.peer_generation)) continue;
-      remove_connection(c.peer, slot);
-      if (c.initiated)
-        tracker_->release(PeerId{slot}, PeerId{c.peer});
+    // Every listed peer is live (a departure and a drop remove both sides at once).
+    const std::span<const std::uint32_t> peers = connections_.peers(slot);
+    scratch_peers_.assign(peers.begin(), peers.end());
+    scratch_flags_.clear();
+    for (std::uint32_t i = 0; i < peers.size(); ++i)
+      scratch_flags_.push_back(connections_.flags(slot, i));
+    connections_.clear(slot);
+    for (std::size_t i = 0; i < scratch_peers_.size(); ++i) {
+      const std::uint32_t peer = scratch_peers_[i];
+      connections_.remove(peer, slot);
+      if (scratch_flags_[i].initiated)
+        tracker_->release(PeerId{slot}, PeerId{peer});
       else
-        tracker_->release(PeerId{c.peer}, PeerId{slot});
-      notify_disconnected(c.peer, slot);
+        tracker_->release(PeerId{peer}, PeerId{slot});
+      notify_disconnected(peer, slot);
     }
     if (v.in_tracker) tracker_->handle_leave(now, PeerId{slot});
 
@@ -409,7 +410,6 @@ class Host {
     members.pop_back();
 
     v.agent.reset();
-    v.connections.shrink_to_fit();
     v.transfers.clear();
     v.transfers.shrink_to_fit();
     viewers_.release(slot);
@@ -780,8 +780,8 @@ class Host {
   void start_upload(std::uint32_t slot, const Action& action) {
     const TimeUs now = engine_.now();
     const auto requester = static_cast<std::uint32_t>(action.peer);
-    const Connection* connection = find_connection(slot, requester);
-    if (connection == nullptr) {  // the requester is gone: the upload fails at once
+    const std::uint32_t connection = connections_.find(slot, requester);
+    if (connection == ConnectionTable::kNone) {  // the requester is gone: the upload fails at once
       notify_done(slot, viewers_.generation(slot), action.transfer, Outcome::kFailed);
       return;
     }
@@ -789,9 +789,9 @@ class Host {
     const models::Stream& stream = world_->streams[uploader.profile.channel];
     Transfer t;
     t.kind = TransferKind::kPeer;
-    t.relayed = connection->relayed;
+    t.relayed = connections_.flags(slot, connection).relayed;
     t.receiver = requester;
-    t.receiver_generation = connection->peer_generation;
+    t.receiver_generation = viewers_.generation(requester);
     t.receiver_id = TransferId{action.request_id};
     t.sender = slot;
     t.sender_generation = viewers_.generation(slot);
@@ -980,11 +980,12 @@ class Host {
     if (!v.in_tracker) return;
     const TimeUs now = engine_.now();
     const std::size_t want = static_cast<std::size_t>(scenario_.p2p.neighbours);
-    if (v.connections.size() + pending_attempts_[slot] >= want) return;
+    const std::size_t connected = connections_.size(slot);
+    if (connected + pending_attempts_[slot] >= want) return;
     exclude_.clear();
-    for (const Connection& c : v.connections) exclude_.push_back(PeerId{c.peer});
+    for (std::uint32_t peer : connections_.peers(slot)) exclude_.push_back(PeerId{peer});
     const auto found = tracker_->neighbours_for(
-        now, PeerId{slot}, want - v.connections.size() - pending_attempts_[slot], exclude_);
+        now, PeerId{slot}, want - connected - pending_attempts_[slot], exclude_);
     candidates_.assign(found.begin(), found.end());
     for (PeerId peer : candidates_) start_connection(slot, static_cast<std::uint32_t>(peer));
   }
@@ -1036,19 +1037,19 @@ class Host {
     const bool success = attempt.outcome != models::ConnectOutcome::kFailed;
     metrics_.connection_attempt(a.profile.nat, b.profile.nat, success, relayed);
     const std::size_t cap = agent_config_.peers_max;
-    if (!success || a.connections.size() >= cap || b.connections.size() >= cap ||
-        find_connection(attempt.a, attempt.b) != nullptr) {
+    if (!success || connections_.size(attempt.a) >= cap || connections_.size(attempt.b) >= cap ||
+        connections_.find(attempt.a, attempt.b) != ConnectionTable::kNone) {
       tracker_->release(PeerId{attempt.a}, PeerId{attempt.b});
       return;
     }
     ++host_.connections_made;
-    a.connections.push_back(Connection{attempt.b, attempt.b_generation, relayed, true});
-    b.connections.push_back(Connection{attempt.a, attempt.a_generation, relayed, false});
+    connections_.add(attempt.a, attempt.b, ConnectionFlags{relayed, true});
+    connections_.add(attempt.b, attempt.a, ConnectionFlags{relayed, false});
     const TimeUs now = engine_.now();
     a.agent->handle_peer_connected(now, PeerId{attempt.b}, traits(b));
     drain(attempt.a);
     if (viewers_.is_current(attempt.b, attempt.b_generation) &&
-        find_connection(attempt.b, attempt.a) != nullptr) {
+        connections_.find(attempt.b, attempt.a) != ConnectionTable::kNone) {
       viewer_state_[attempt.b].agent->handle_peer_connected(now, PeerId{attempt.a}, traits(a));
       drain(attempt.b);
     }
@@ -1063,32 +1064,16 @@ class Host {
     return t;
   }
 
-  const Connection* find_connection(std::uint32_t slot, std::uint32_t peer) const {
-    for (const Connection& c : viewer_state_[slot].connections) {
-      if (c.peer == peer && viewers_.is_current(c.peer, c.peer_generation)) return &c;
-    }
-    return nullptr;
-  }
-
-  void remove_connection(std::uint32_t slot, std::uint32_t peer) {
-    auto& list = viewer_state_[slot].connections;
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      if (list[i].peer == peer) {
-        list[i] = list.back();
-        list.pop_back();
-        return;
-      }
-    }
-  }
-
   // kDropPeer: close the connection both ways; the dropped side is told it disconnected.
   void drop_peer(std::uint32_t slot, std::uint32_t peer) {
-    const Connection* c = find_connection(slot, peer);
-    if (c == nullptr) return;
-    const bool initiated = c->initiated;
+    const std::uint32_t c = connections_.find(slot, peer);
+    if (c == ConnectionTable::kNone) return;
+    const bool initiated = connections_.flags(slot, c).initiated;
     // Transfers between the two stop; the dropping agent already forgot its side.
-    const std::vector<std::uint32_t> transfers = viewer_state_[slot].transfers;
-    for (std::uint32_t index : transfers) {
+    // abort_transfer edits the list: walk a copy (a reused scratch list, no allocation).
+    scratch_transfers_.assign(viewer_state_[slot].transfers.begin(),
+                              viewer_state_[slot].transfers.end());
+    for (std::uint32_t index : scratch_transfers_) {
       if (!transfers_.is_live(index)) continue;
       const Transfer& t = transfer_state_[index];
       if (t.kind != TransferKind::kPeer) continue;
@@ -1096,8 +1081,8 @@ class Host {
         abort_transfer(index, false, false, slot);
       }
     }
-    remove_connection(slot, peer);
-    remove_connection(peer, slot);
+    connections_.remove(slot, peer);
+    connections_.remove(peer, slot);
     if (initiated)
       tracker_->release(PeerId{slot}, PeerId{peer});
     else
@@ -1107,14 +1092,14 @@ class Host {
 
   void send_message(std::uint32_t slot, const Action& action) {
     const auto peer = static_cast<std::uint32_t>(action.peer);
-    const Connection* c = find_connection(slot, peer);
-    if (c == nullptr || action.bytes.size() > sched::wire::kMaxMessageBytes) {
+    const std::uint32_t c = connections_.find(slot, peer);
+    if (c == ConnectionTable::kNone || action.bytes.size() > sched::wire::kMaxMessageBytes) {
       ++host_.messages_dropped;
       return;
     }
     const std::uint32_t index = messages_.put(slot, viewers_.generation(slot), action.bytes);
-    engine_.schedule(engine_.now() + one_way_us(slot, peer, c->relayed), EventKind::kMessageArrive,
-                     peer, c->peer_generation, index);
+    engine_.schedule(engine_.now() + one_way_us(slot, peer, connections_.flags(slot, c).relayed),
+                     EventKind::kMessageArrive, peer, viewers_.generation(peer), index);
   }
 
   void on_message(const Event& event) {
@@ -1122,7 +1107,7 @@ class Host {
     messages_.release(event.payload);
     if (!viewers_.is_current(event.target, event.generation) ||
         !viewers_.is_current(m.sender, m.sender_generation) ||
-        find_connection(event.target, m.sender) == nullptr) {
+        connections_.find(event.target, m.sender) == ConnectionTable::kNone) {
       ++host_.messages_dropped;
       return;
     }
@@ -1267,6 +1252,7 @@ class Host {
                                    " segments handed to a player that never downloaded them"});
     }
     check_tracker_counts(result);
+    check_connections(result);
     if (outcomes_recorded_ != host_.viewers_total) {
       result.violations.push_back({"viewer outcomes (" + std::to_string(outcomes_recorded_) +
                                    ") != sessions started (" + std::to_string(host_.viewers_total) +
@@ -1289,6 +1275,26 @@ class Host {
     return result;
   }
 
+  // Invariant: connections are symmetric and only between live viewers (departures and drops
+  // remove both sides at once); the host relies on it to skip generation checks on lookups.
+  void check_connections(SimulationResult& result) const {
+    std::uint64_t wrong = 0;
+    for (std::uint32_t s = 0; s < viewer_state_.size(); ++s) {
+      if (!viewers_.is_live(s)) {
+        if (connections_.size(s) != 0) ++wrong;
+        continue;
+      }
+      for (std::uint32_t peer : connections_.peers(s)) {
+        if (!viewers_.is_live(peer) || connections_.find(peer, s) == ConnectionTable::kNone)
+          ++wrong;
+      }
+    }
+    if (wrong != 0) {
+      result.violations.push_back(
+          {std::to_string(wrong) + " connections are one-sided or towards a viewer that left"});
+    }
+  }
+
   // Invariant: the tracker's inbound count of every viewer equals the neighbour hand-outs
   // not yet released: connections it accepted plus attempts towards it still in flight.
   // A leak here silently removes peers from the swarm for the rest of the run.
@@ -1297,8 +1303,9 @@ class Host {
     std::vector<std::uint32_t> expected(viewer_state_.size(), 0);
     for (std::uint32_t s = 0; s < viewer_state_.size(); ++s) {
       if (!viewers_.is_live(s)) continue;
-      for (const Connection& c : viewer_state_[s].connections) {
-        if (c.initiated && viewers_.is_current(c.peer, c.peer_generation)) ++expected[c.peer];
+      const std::span<const std::uint32_t> peers = connections_.peers(s);
+      for (std::uint32_t i = 0; i < peers.size(); ++i) {
+        if (connections_.flags(s, i).initiated && viewers_.is_live(peers[i])) ++expected[peers[i]];
       }
     }
     std::vector<std::uint8_t> free(attempts_.size(), 0);
@@ -1367,6 +1374,9 @@ class Host {
       return counts[slot];
     }
   } pending_attempts_;
+  ConnectionTable connections_{1};  // re-made with the agents' peer cap in the constructor
+  std::vector<std::uint32_t> scratch_transfers_, scratch_peers_;
+  std::vector<ConnectionFlags> scratch_flags_;
   std::vector<std::vector<std::uint32_t>> channel_members_;
   std::vector<ResourceId> pop_egress_, turn_;
   std::vector<std::size_t> turn_relay_;  // sender region -> region whose relay carries it

@@ -1,0 +1,105 @@
+// Every viewer's open peer connections in one flat array with a fixed stride (the agent's
+// peer cap): no heap block per viewer, and a lookup scans one short contiguous run of ids.
+// Must keep exactly the order of an append / swap-with-last-remove list: the host walks the
+// list in that order (departures, tracker exclusions), so the outputs depend on it.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <vector>
+
+namespace p2pcdn::sim {
+
+struct ConnectionFlags {
+  bool relayed = false;    // through a TURN relay
+  bool initiated = false;  // this side asked the tracker for the peer
+};
+
+class ConnectionTable {
+ public:
+  static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+
+  // `stride`: the most connections one slot can hold (the host refuses more).
+  explicit ConnectionTable(std::uint32_t stride) : stride_(stride == 0 ? 1 : stride) {
+    if (stride_ > 255) throw std::invalid_argument("ConnectionTable: stride above 255");
+  }
+
+  // Makes `slot` addressable (amortised growth; slots are dense and reused).
+  void ensure_slot(std::uint32_t slot) {
+    if (slot < count_.size()) return;
+    const std::size_t slots = static_cast<std::size_t>(slot) + 1;
+    count_.resize(slots, 0);
+    peer_.resize(slots * stride_);
+    flags_.resize(slots * stride_);
+  }
+
+  [[nodiscard]] std::uint32_t stride() const { return stride_; }
+  [[nodiscard]] std::uint32_t size(std::uint32_t slot) const {
+    return slot < count_.size() ? count_[slot] : 0;
+  }
+  // The peers of `slot`, in list order.
+  [[nodiscard]] std::span<const std::uint32_t> peers(std::uint32_t slot) const {
+    if (slot >= count_.size()) return {};
+    return {peer_.data() + base(slot), count_[slot]};
+  }
+  [[nodiscard]] ConnectionFlags flags(std::uint32_t slot, std::uint32_t i) const {
+    const std::uint8_t f = flags_[base(slot) + i];
+    return ConnectionFlags{(f & kRelayed) != 0, (f & kInitiated) != 0};
+  }
+
+  // Position of `peer` in the list of `slot`, kNone if not connected.
+  [[nodiscard]] std::uint32_t find(std::uint32_t slot, std::uint32_t peer) const {
+    if (slot >= count_.size()) return kNone;
+    const std::uint32_t n = count_[slot];
+    const std::uint32_t* p = peer_.data() + base(slot);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (p[i] == peer) return i;
+    }
+    return kNone;
+  }
+
+  // Appends; throws std::logic_error when the slot is full (the host checks the cap first).
+  void add(std::uint32_t slot, std::uint32_t peer, ConnectionFlags f) {
+    ensure_slot(slot);
+    std::uint8_t& n = count_[slot];
+    if (n >= stride_) throw std::logic_error("ConnectionTable: slot over its cap");
+    peer_[base(slot) + n] = peer;
+    flags_[base(slot) + n] =
+        static_cast<std::uint8_t>((f.relayed ? kRelayed : 0) | (f.initiated ? kInitiated : 0));
+    ++n;
+  }
+
+  // Removes `peer` from the list of `slot` (the last entry takes its place); false if absent.
+  bool remove(std::uint32_t slot, std::uint32_t peer) {
+    const std::uint32_t i = find(slot, peer);
+    if (i == kNone) return false;
+    const std::size_t b = base(slot);
+    const std::uint32_t last = --count_[slot];  // i < count: no underflow
+    peer_[b + i] = peer_[b + last];
+    flags_[b + i] = flags_[b + last];
+    return true;
+  }
+
+  void clear(std::uint32_t slot) {
+    if (slot < count_.size()) count_[slot] = 0;
+  }
+
+  [[nodiscard]] std::size_t heap_bytes() const {
+    return count_.capacity() + peer_.capacity() * sizeof(std::uint32_t) + flags_.capacity();
+  }
+
+ private:
+  static constexpr std::uint8_t kRelayed = 1;
+  static constexpr std::uint8_t kInitiated = 2;
+  [[nodiscard]] std::size_t base(std::uint32_t slot) const {
+    return static_cast<std::size_t>(slot) * stride_;
+  }
+
+  std::uint32_t stride_;
+  std::vector<std::uint8_t> count_;  // stride <= 255
+  std::vector<std::uint32_t> peer_;
+  std::vector<std::uint8_t> flags_;
+};
+
+}  // namespace p2pcdn::sim
