@@ -89,6 +89,8 @@ struct Pending {
 inline constexpr std::size_t kBannedMax = 8;           // recently banned peers refused on reconnect
 inline constexpr TimeUs kIntegrityWaitUs = 1'000'000;  // host must call handle_integrity sooner
 
+static_assert(kPeersMax < (std::size_t{1} << 7), "holder_planes hold 7-bit counts");
+
 struct Core {
   Core(const AgentConfig& cfg, std::uint64_t seed_in, TimeUs now_in,
        std::unique_ptr<policy::Policy> pol);
@@ -117,7 +119,14 @@ struct Core {
   std::array<Edge, 8> edges{};
 
   std::vector<Peer> peers;
+  // Holders per window ring position, bit-sliced: bit b of plane k is bit k of the number of
+  // peers on our rendition whose `have` has bit b. Kept by set_have (and reset_window), so a
+  // decision epoch reads holder counts without touching the peer table.
+  std::array<std::uint64_t, 7> holder_planes{};
   std::vector<Transfer> transfers;
+  // Transfers per Kind that are not verifying (= count(kind)); kept by add_transfer,
+  // erase_transfer and the verifying switch so the hot paths need no scan.
+  std::array<std::uint8_t, 3> active{};
   std::vector<Pending> pending;
   std::size_t pending_head = 0;
   std::array<std::byte, wire::kMaxMessageBytes> outbox{};
@@ -161,6 +170,10 @@ struct Core {
   void drop_peer(PeerId id);    // ban + kDropPeer + remove
   [[nodiscard]] bool is_banned(PeerId id) const;
   [[nodiscard]] bool peer_has(const Peer& p, std::uint32_t index) const;
+  // The only writer of Peer::have / Peer::rendition once a peer is in the table.
+  void set_have(Peer& p, std::uint64_t have, std::uint16_t r);
+  [[nodiscard]] std::uint32_t holders(std::uint32_t index) const;       // peers with peer_has
+  [[nodiscard]] std::uint32_t holders_scan(std::uint32_t index) const;  // reference for tests
   Status on_message(PeerId from, std::span<const std::byte> bytes);
   void on_request(Peer& p, const wire::Request& req);
   void peer_failure(Peer& p);
@@ -168,7 +181,12 @@ struct Core {
   // ---- transfers (transfers.cpp)
   Transfer* find_transfer(std::uint32_t id);
   std::uint32_t new_transfer_id();
-  [[nodiscard]] std::size_t count(Kind kind) const;
+  [[nodiscard]] std::size_t count(Kind kind) const {
+    return active[static_cast<std::size_t>(kind)];
+  }
+  [[nodiscard]] std::size_t count_scan(Kind kind) const;  // reference for check_invariants
+  void add_transfer(const Transfer& t);
+  void mark_verifying(Transfer& t);
   bool start_http(std::uint32_t index, bool preempt);
   bool start_p2p(std::uint32_t index, Peer& p);
   bool switch_to_http(std::uint32_t index);

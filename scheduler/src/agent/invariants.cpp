@@ -13,6 +13,9 @@ Status Agent::check_invariants() const {
   if (c.transfers.size() > kTransfersMax) return broken("transfers over kTransfersMax");
   if (c.pending.size() - c.pending_head > kPendingActionsMax + 8)
     return broken("pending actions over cap");
+  for (const Kind k : {Kind::kHttp, Kind::kP2p, Kind::kUpload}) {
+    if (c.count(k) != c.count_scan(k)) return broken("transfer counters disagree with the table");
+  }
   if (c.count(Kind::kHttp) > c.config.simultaneous_http_downloads)
     return broken("HTTP downloads over cap");
   if (c.count(Kind::kP2p) > c.config.simultaneous_p2p_downloads)
@@ -33,6 +36,11 @@ Status Agent::check_invariants() const {
                       : t.verifying         ? phase == policy::Phase::kVerifying
                                             : phase == policy::Phase::kP2p;
       if (!ok) return broken("slot phase disagrees with its transfer");
+    }
+  }
+  if (c.window_valid) {
+    for (std::uint32_t i = 0; i < kWindowSegmentsMax; ++i) {
+      if (c.holders(c.base + i) != c.holders_scan(c.base + i)) return broken("holder counts stale");
     }
   }
   for (const auto& p : c.peers) {

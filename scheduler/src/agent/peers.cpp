@@ -33,6 +33,40 @@ bool Core::peer_has(const Peer& p, std::uint32_t index) const {
          ((p.have >> (index % kWindowSegmentsMax)) & 1U) != 0;
 }
 
+void Core::set_have(Peer& p, std::uint64_t have, std::uint16_t r) {
+  const std::uint64_t before = p.rendition == rendition ? p.have : 0;
+  const std::uint64_t after = r == rendition ? have : 0;
+  p.have = have;
+  p.rendition = r;
+  // Bit-sliced +1 at positions gained, -1 at positions lost (ripple carry / borrow).
+  std::uint64_t carry = after & ~before;
+  std::uint64_t borrow = before & ~after;
+  for (std::size_t k = 0; (carry | borrow) != 0 && k < holder_planes.size(); ++k) {
+    const std::uint64_t plane = holder_planes[k];
+    const std::uint64_t next_carry = plane & carry;
+    const std::uint64_t next_borrow = ~plane & borrow;
+    holder_planes[k] = plane ^ carry ^ borrow;
+    carry = next_carry;
+    borrow = next_borrow;
+  }
+}
+
+std::uint32_t Core::holders(std::uint32_t index) const {
+  if (!in_window(index)) return 0;  // nobody "has" a segment outside the window
+  const std::uint32_t bit = index % kWindowSegmentsMax;
+  std::uint32_t n = 0;
+  for (std::size_t k = 0; k < holder_planes.size(); ++k) {
+    n |= static_cast<std::uint32_t>((holder_planes[k] >> bit) & 1U) << k;
+  }
+  return n;
+}
+
+std::uint32_t Core::holders_scan(std::uint32_t index) const {
+  std::uint32_t n = 0;
+  for (const auto& p : peers) n += peer_has(p, index) ? 1U : 0U;
+  return n;
+}
+
 void Core::add_peer(PeerId id, const PeerTraits& traits) {
   if (find_peer(id) != nullptr) return;
   if (is_banned(id) || peers.size() >= std::min<std::size_t>(config.peers_max, kPeersMax)) {
@@ -73,6 +107,7 @@ void Core::remove_peer(PeerId id) {
       erase_transfer(ti);
     }
   }
+  set_have(peers[j], 0, peers[j].rendition);  // its announcements leave the holder counts
   peers.erase(peers.begin() + static_cast<std::ptrdiff_t>(j));
   if (peers.capacity() - peers.size() > 8) peers.shrink_to_fit();
 }
@@ -108,26 +143,26 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes) {
     p->isp = hello->isp;
     p->uplink_kbps = hello->uplink_kbps;
   } else if (const auto* map = std::get_if<wire::SegmentMap>(&m)) {
-    if (map->rendition != p->rendition) p->have = 0;
-    p->rendition = map->rendition;
+    std::uint64_t h = map->rendition != p->rendition ? 0 : p->have;
     if (map->rendition == rendition) {
       for (std::uint32_t i = 0; i < map->count; ++i) {
         const std::uint32_t idx = map->first_index + i;
         if (idx < map->first_index || !in_window(idx)) continue;  // wrapped or out of window
         const std::uint64_t bit = std::uint64_t{1} << (idx % kWindowSegmentsMax);
         if ((map->bits[i / 64] >> (i % 64)) & 1U) {
-          p->have |= bit;
+          h |= bit;
         } else {
-          p->have &= ~bit;
+          h &= ~bit;
         }
       }
     }
+    set_have(*p, h, map->rendition);
   } else if (const auto* have = std::get_if<wire::Have>(&m)) {
-    if (have->rendition != p->rendition) p->have = 0;
-    p->rendition = have->rendition;
+    std::uint64_t h = have->rendition != p->rendition ? 0 : p->have;
     if (have->rendition == rendition && in_window(have->index)) {
-      p->have |= std::uint64_t{1} << (have->index % kWindowSegmentsMax);
+      h |= std::uint64_t{1} << (have->index % kWindowSegmentsMax);
     }
+    set_have(*p, h, have->rendition);
   } else if (const auto* req = std::get_if<wire::Request>(&m)) {
     on_request(*p, *req);
   } else if (const auto* cancel = std::get_if<wire::Cancel>(&m)) {
@@ -151,7 +186,8 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes) {
         s.phase = Phase::kMissing;
         bump_p2p(s);
         if (reject->reason == wire::RejectReason::kNotFound) {
-          p->have &= ~(std::uint64_t{1} << (t.index % kWindowSegmentsMax));
+          set_have(*p, p->have & ~(std::uint64_t{1} << (t.index % kWindowSegmentsMax)),
+                   p->rendition);
         }
       }
       if (reject->reason != wire::RejectReason::kNotFound) p->busy_until_ms = now_ms() + 1'000;
@@ -218,8 +254,7 @@ void Core::on_request(Peer& p, const wire::Request& req) {
   t.size_bytes = slot(req.index).size_bytes;
   t.started_us = now;
   t.timeout_us = now + config.upload_slot_timeout_us;
-  if (transfers.size() == transfers.capacity()) transfers.reserve(transfers.size() + 4);
-  transfers.push_back(t);
+  add_transfer(t);
   ++p.uploads;
   push(Pending{ActionKind::kStartUpload, Msg::kNone, 0, p.id, TransferId{t.id}, key,
                req.request_id});

@@ -30,10 +30,21 @@ std::uint32_t Core::new_transfer_id() {
   }
 }
 
-std::size_t Core::count(Kind kind) const {
+std::size_t Core::count_scan(Kind kind) const {
   std::size_t n = 0;
   for (const auto& t : transfers) n += (t.kind == kind && !t.verifying) ? 1U : 0U;
   return n;
+}
+
+void Core::add_transfer(const Transfer& t) {
+  if (transfers.size() == transfers.capacity()) transfers.reserve(transfers.size() + 4);
+  transfers.push_back(t);
+  if (!t.verifying) ++active[static_cast<std::size_t>(t.kind)];
+}
+
+void Core::mark_verifying(Transfer& t) {
+  if (!t.verifying) --active[static_cast<std::size_t>(t.kind)];
+  t.verifying = true;
 }
 
 TimeUs Core::http_estimate_us(std::uint32_t size_bytes) const {
@@ -69,6 +80,7 @@ void Core::erase_transfer(std::size_t ti) {
     if (t.kind == Kind::kP2p && !t.verifying && p->downloads > 0) --p->downloads;
     if (t.kind == Kind::kUpload && p->uploads > 0) --p->uploads;
   }
+  if (!t.verifying) --active[static_cast<std::size_t>(t.kind)];
   transfers.erase(transfers.begin() + static_cast<std::ptrdiff_t>(ti));
 }
 
@@ -102,8 +114,7 @@ bool Core::start_http(std::uint32_t index, bool preempt) {
   t.started_us = now;
   t.timeout_us = now + std::max(config.http_no_bytes_timeout_us,
                                 transfer_us(s.size_bytes, config.http_min_rate_kbps));
-  if (transfers.size() == transfers.capacity()) transfers.reserve(transfers.size() + 4);
-  transfers.push_back(t);
+  add_transfer(t);
   s.phase = Phase::kHttp;
   push(Pending{ActionKind::kHttpFetch, Msg::kNone, 0, PeerId{}, TransferId{t.id},
                SegmentKey{index, rendition}, 0});
@@ -128,8 +139,7 @@ bool Core::start_p2p(std::uint32_t index, Peer& p) {
   t.started_us = now;
   t.timeout_us = now + std::max(config.p2p_no_bytes_timeout_us,
                                 transfer_us(s.size_bytes, config.p2p_min_rate_kbps));
-  if (transfers.size() == transfers.capacity()) transfers.reserve(transfers.size() + 4);
-  transfers.push_back(t);
+  add_transfer(t);
   ++p.downloads;
   s.phase = Phase::kP2p;
   ++stats.requests_sent;
@@ -229,7 +239,7 @@ void Core::transfer_done(std::uint32_t id, Outcome outcome) {
           p->strikes = 0;
           if (p->downloads > 0) --p->downloads;
         }
-        transfers[ti].verifying = true;  // stays until handle_integrity
+        mark_verifying(transfers[ti]);  // stays until handle_integrity
         // The host calls handle_integrity at once; if it never does, refetch after a while
         // rather than wait forever on a segment we cannot deliver.
         transfers[ti].timeout_us = now + kIntegrityWaitUs;

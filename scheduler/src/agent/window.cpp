@@ -111,6 +111,7 @@ void Core::reset_window(std::uint16_t r, std::uint32_t new_base) {
   base = new_base;
   window_valid = true;
   for (auto& p : peers) p.have = 0;
+  holder_planes = {};
   for (std::uint32_t i = 0; i < kWindowSegmentsMax; ++i) fill_slot_from_edge(base + i);
   if (upload_on()) {
     for (const auto& p : peers) send(p.id, Msg::kMap);
@@ -136,7 +137,7 @@ void Core::rebase(std::uint32_t new_base) {
                    SegmentKey{old_idx, rendition}, 0});
     }
     const std::uint64_t mask = ~(std::uint64_t{1} << (old_idx % kWindowSegmentsMax));
-    for (auto& p : peers) p.have &= mask;
+    for (auto& p : peers) set_have(p, p.have & mask, p.rendition);
   }
   const std::uint32_t old_base = base;
   base = new_base;

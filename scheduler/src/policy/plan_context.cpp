@@ -10,6 +10,8 @@ namespace p2pcdn::sched::policy {
 
 using agent_detail::Kind;
 
+PlanContext::PlanContext(agent_detail::Core& core) : core_(core), now_ms_(core.now_ms()) {}
+
 TimeUs PlanContext::now() const { return core_.now; }
 const AgentConfig& PlanContext::config() const { return core_.config; }
 std::uint64_t PlanContext::seed() const { return core_.seed; }
@@ -65,9 +67,7 @@ QueueItem PlanContext::queue(std::size_t i) const {
   q.phase = s.phase;
   q.http_attempts = agent_detail::http_attempts(s);
   q.p2p_attempts = agent_detail::p2p_attempts(s);
-  std::uint32_t holders = 0;
-  for (const auto& p : c.peers) holders += c.peer_has(p, index) ? 1U : 0U;
-  q.holders = static_cast<std::uint8_t>(std::min<std::uint32_t>(holders, 255));
+  q.holders = static_cast<std::uint8_t>(c.holders(index));  // <= kPeersMax < 255
   return q;
 }
 
@@ -81,7 +81,7 @@ PeerInfo PlanContext::peer(std::size_t j) const {
   info.score = p.score;
   info.uplink_kbps_hint = p.uplink_kbps;
   info.downloads = p.downloads;
-  info.choked = p.choked || p.busy_until_ms > core_.now_ms();
+  info.choked = p.choked || p.busy_until_ms > now_ms_;
   return info;
 }
 
@@ -119,7 +119,7 @@ bool PlanContext::fetch_http(std::uint32_t index, bool preempt) {
 bool PlanContext::fetch_peer(std::uint32_t index, std::size_t j) {
   if (j >= core_.peers.size()) return false;
   auto& p = core_.peers[j];
-  if (p.choked || p.busy_until_ms > core_.now_ms()) return false;
+  if (p.choked || p.busy_until_ms > now_ms_) return false;
   return core_.start_p2p(index, p);
 }
 
@@ -133,12 +133,19 @@ std::size_t pick_peer_weighted(PlanContext& ctx, std::uint32_t index) {
   // p2p-media-loader 2.3 (#520): weighted random by measured throughput; unproven peers
   // (<= 10 % of the best, or unmeasured) share a base weight capped at half the mass.
   constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+  const auto& c = ctx.core_;
   std::array<std::size_t, kPeersMax> cand{};
   std::size_t n = 0;
   double best = 0;
-  for (std::size_t j = 0; j < ctx.peer_count() && n < cand.size(); ++j) {
-    const PeerInfo p = ctx.peer(j);
-    if (p.downloads != 0 || p.choked || !ctx.peer_has(j, index)) continue;
+  if (c.holders(index) == 0) return kNone;  // no candidate: same answer, no draw
+  const std::uint64_t bit = std::uint64_t{1} << (index % kWindowSegmentsMax);
+  for (std::size_t j = 0; j < c.peers.size() && n < cand.size(); ++j) {
+    // Same test as peer(j) + peer_has(j, index), cheapest first.
+    const auto& p = c.peers[j];
+    if ((p.have & bit) == 0 || p.rendition != c.rendition || p.downloads != 0 || p.choked ||
+        p.busy_until_ms > ctx.now_ms_) {
+      continue;
+    }
     cand[n++] = j;
     best = std::max(best, static_cast<double>(p.throughput_kbps));
   }
@@ -147,7 +154,7 @@ std::size_t pick_peer_weighted(PlanContext& ctx, std::uint32_t index) {
   double proven_sum = 0;
   std::size_t unproven = 0;
   for (std::size_t k = 0; k < n; ++k) {
-    const double w = ctx.peer(cand[k]).throughput_kbps;
+    const double w = c.peers[cand[k]].throughput_kbps;
     if (w > 0.1 * best) {
       proven_sum += w;
     } else {
@@ -158,7 +165,7 @@ std::size_t pick_peer_weighted(PlanContext& ctx, std::uint32_t index) {
   if (static_cast<double>(unproven) * base_w > proven_sum)
     base_w = proven_sum / static_cast<double>(unproven);
   auto weight = [&](std::size_t k) {
-    const double w = ctx.peer(cand[k]).throughput_kbps;
+    const double w = c.peers[cand[k]].throughput_kbps;
     return w > 0.1 * best ? w : base_w;
   };
   double total = 0;

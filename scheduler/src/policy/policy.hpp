@@ -54,7 +54,7 @@ struct PeerInfo {
 // take effect immediately (queue(i).phase changes), so a policy may re-read after deciding.
 class PlanContext {
  public:
-  explicit PlanContext(agent_detail::Core& core) : core_(core) {}
+  explicit PlanContext(agent_detail::Core& core);
 
   [[nodiscard]] TimeUs now() const;
   [[nodiscard]] const AgentConfig& config() const;
@@ -83,7 +83,10 @@ class PlanContext {
   void wake_at(TimeUs when);                            // plan again at `when`
 
  private:
+  friend std::size_t pick_peer_weighted(PlanContext& ctx, std::uint32_t index);
+
   agent_detail::Core& core_;
+  std::uint32_t now_ms_;  // core_.now_ms(): time does not move during an epoch
   // queue(i) walks durations from next_needed; cache the last answer for sequential scans.
   mutable std::size_t cached_i_ = 0;
   mutable TimeUs cached_deadline_us_ = 0;
