@@ -58,6 +58,10 @@ class Engine {
   [[nodiscard]] std::size_t pending_events() const { return queue_.size(); }
   [[nodiscard]] const EventQueue& queue() const { return queue_; }
   void reserve(std::size_t events) { queue_.reserve(events); }
+  // Heap bytes of the queue and the completion buffer (not the network's).
+  [[nodiscard]] std::size_t heap_bytes() const {
+    return queue_.heap_bytes() + done_.capacity() * sizeof(Done);
+  }
 
   // Schedules an event; throws std::invalid_argument if at < now() (an event in
   // the past would break causality). Returns the seq stamped on it.

@@ -82,6 +82,12 @@ class EventQueue {
     return pop_from_bucket();
   }
 
+  // Heap bytes held (blocks in use or pooled, the equal-key list, the free list).
+  [[nodiscard]] std::size_t heap_bytes() const {
+    return blocks_.capacity() * sizeof(std::unique_ptr<Block>) + blocks_.size() * sizeof(Block) +
+           free_blocks_.capacity() * sizeof(std::uint32_t) + equal_.capacity() * sizeof(Event);
+  }
+
   // Pre-allocates pool blocks for n pending events (all buckets share them).
   void reserve(std::size_t n);
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 
 #include "analysis/report/summary_json.hpp"
 #include "analysis/report/timeseries_csv.hpp"
@@ -16,6 +17,22 @@ std::uint64_t peak_rss_bytes() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;  // Linux reports kB
+}
+
+std::string format_memory(const MemoryBreakdown& memory) {
+  if (memory.viewers == 0) return "";
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "  memory per viewer  %.0f B measured at %llu live viewers (t=%.0f s):\n",
+                memory.measured_bytes_per_viewer, static_cast<unsigned long long>(memory.viewers),
+                memory.t_s);
+  std::string out = line;
+  for (const MemoryItem& item : memory.items) {
+    std::snprintf(line, sizeof line, "    %-22s %8.0f B\n", item.name.c_str(),
+                  item.bytes_per_viewer);
+    out += line;
+  }
+  return out;
 }
 
 std::string version_string() {

@@ -39,6 +39,10 @@ void write_run_outputs(const std::filesystem::path& out, const models::Scenario&
                        const RunOutcome& outcome,
                        const std::vector<analysis::ReportSection>& extra = {});
 
+// The per-viewer memory breakdown as text lines for the CLI ("" when never measured), e.g.
+//   memory per viewer  1234 B measured at 10000 viewers (t=540 s): agent heap 800, ...
+std::string format_memory(const MemoryBreakdown& memory);
+
 // Peak resident memory of this process so far, bytes.
 std::uint64_t peak_rss_bytes();
 // "p2pcdn-sim 0.1.0 (scheduler 0.1.0)".

@@ -47,6 +47,9 @@ class MessagePool {
     --in_flight_;
   }
   [[nodiscard]] std::size_t in_flight() const { return in_flight_; }
+  [[nodiscard]] std::size_t heap_bytes() const {
+    return slots_.capacity() * sizeof(MessageInFlight) + free_.capacity() * sizeof(std::uint32_t);
+  }
 
  private:
   std::vector<MessageInFlight> slots_;

@@ -5,6 +5,7 @@
 // events, so no agent is ever called from inside its own drain.
 #include "sim/host/simulation.hpp"
 
+#include <malloc.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -1162,16 +1163,69 @@ class Host {
     metrics_.sample(
         now, metrics_.stalling(),
         bitrate_viewers_ > 0 ? bitrate_sum_kbps_ / static_cast<double>(bitrate_viewers_) : 0.0);
-    if (viewers_.live_count() >= host_.peak_viewers) {
-      std::uint64_t heap = 0;
-      for (std::uint32_t s = 0; s < viewer_state_.size(); ++s) {
-        if (viewers_.is_live(s)) heap += viewer_state_[s].agent->heap_bytes();
-      }
-      host_.agent_heap_bytes_peak_sample = heap;
-    }
+    if (viewers_.live_count() > 0 && viewers_.live_count() >= memory_.viewers) measure_memory(now);
     sample_swarms(now);
     const TimeUs next = now + interval_us();
     if (next <= end_us_) engine_.schedule(next, EventKind::kSample, 0);
+  }
+
+  // The per-viewer memory breakdown (see MemoryBreakdown); O(viewers), at most once a sample.
+  void measure_memory(TimeUs now) {
+    MemoryBreakdown m;
+    m.viewers = viewers_.live_count();
+    m.t_s = to_seconds(now);
+    const auto live = static_cast<double>(m.viewers);
+    std::uint64_t agent_heap = 0, transfer_lists = 0, download_notes = 0;
+    for (std::uint32_t s = 0; s < viewer_state_.size(); ++s) {
+      const Viewer& v = viewer_state_[s];
+      transfer_lists += v.transfers.capacity() * sizeof(std::uint32_t);
+      download_notes += v.downloads.capacity() * sizeof(DownloadNote);
+      if (viewers_.is_live(s)) agent_heap += v.agent->heap_bytes();
+    }
+    const std::size_t records = viewer_state_.capacity();
+    std::uint64_t members = channel_members_.capacity() * sizeof(channel_members_[0]);
+    for (const auto& list : channel_members_) members += list.capacity() * sizeof(std::uint32_t);
+    const std::uint64_t indices =
+        viewers_.heap_bytes() + members +
+        (slot_down_.capacity() + slot_up_.capacity()) * sizeof(ResourceId) + slot_made_.capacity() +
+        pending_attempts_.counts.capacity() * sizeof(std::uint32_t) +
+        notes_.capacity() * sizeof(Note) + free_notes_.capacity() * sizeof(std::uint32_t) +
+        attempts_.capacity() * sizeof(ConnectAttempt) +
+        free_attempts_.capacity() * sizeof(std::uint32_t);
+    const std::uint64_t tracker = tracker_->heap_bytes();
+    const std::pair<const char*, std::uint64_t> items[] = {
+        {"viewer: player", records * sizeof(models::Player)},
+        {"viewer: profile", records * sizeof(ViewerProfile)},
+        {"viewer: agent handle", records * sizeof(std::optional<Agent>)},
+        {"viewer: other fields", records * (sizeof(Viewer) - sizeof(models::Player) -
+                                            sizeof(ViewerProfile) - sizeof(std::optional<Agent>))},
+        {"agent heap", agent_heap},
+        {"connections", connections_.heap_bytes()},
+        {"transfer lists", transfer_lists},
+        {"download notes", download_notes},
+        {"transfers", transfer_state_.capacity() * sizeof(Transfer) + transfers_.heap_bytes()},
+        {"messages in flight", messages_.heap_bytes()},
+        {"event queue", engine_.heap_bytes()},
+        {"tracker", tracker},
+        {"slots, ids, notes", indices},
+    };
+    std::uint64_t measured = 0;
+    for (const auto& [name, bytes] : items) {
+      m.items.push_back(MemoryItem{name, static_cast<double>(bytes) / live});
+      measured += bytes;
+    }
+    m.measured_bytes_per_viewer = static_cast<double>(measured) / live;
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+    const struct mallinfo2 info = mallinfo2();
+    m.heap_in_use_bytes = static_cast<double>(info.uordblks + info.hblkhd);
+    // The agents' own heap bytes are counted by heap_bytes(), the rest of the allocator's
+    // total here: flow network, metrics, world, and what the items above miss.
+    const double rest = m.heap_in_use_bytes - static_cast<double>(measured);
+    m.items.push_back(MemoryItem{"unattributed heap", std::max(0.0, rest) / live});
+#endif
+    host_.agent_heap_bytes_peak_sample = agent_heap;
+    host_.bytes_per_viewer = m.measured_bytes_per_viewer;
+    memory_ = std::move(m);
   }
 
   // Who is in which swarm now, with which NAT class and usable upload (for the bounds).
@@ -1212,6 +1266,7 @@ class Host {
   SimulationResult finish(TimeUs end, bool partial) {
     SimulationResult result;
     result.bound_samples = std::move(bound_samples_);
+    result.memory = memory_;
     result.turn_enabled = scenario_.turn.enabled;
     for (std::size_t a = 0; a < 6; ++a)
       for (std::size_t b = 0; b < 6; ++b)
@@ -1392,6 +1447,7 @@ class Host {
   std::uint64_t bitrate_viewers_ = 0;
   HostStats host_;
   std::vector<IntervalSample> bound_samples_;
+  MemoryBreakdown memory_;
 };
 
 }  // namespace

@@ -69,6 +69,23 @@ struct IntervalSample {
   std::vector<SwarmSample> swarms;
 };
 
+// Host memory per live viewer by component, measured at the metrics sample with the most
+// live viewers: sizeof of the per-viewer records and capacity() * sizeof of every container,
+// Agent::heap_bytes() and Tracker::heap_bytes(); shared structures are divided by the live
+// viewers. "unattributed heap" is the allocator's bytes in use (glibc mallinfo2) minus the
+// measured heap: the flow network, the metrics and everything else not itemised.
+struct MemoryItem {
+  std::string name;
+  double bytes_per_viewer = 0;
+};
+struct MemoryBreakdown {
+  std::uint64_t viewers = 0;  // live viewers when measured (0: never measured)
+  double t_s = 0;             // when
+  std::vector<MemoryItem> items;
+  double measured_bytes_per_viewer = 0;  // sum of the items except "unattributed heap"
+  double heap_in_use_bytes = 0;          // allocator's total in use (0 if unknown), whole run
+};
+
 struct InvariantViolation {
   std::string what;
 };
@@ -80,6 +97,7 @@ struct SimulationResult {
   double simulated_s = 0;
   std::vector<InvariantViolation> violations;  // empty = every invariant held
   std::vector<IntervalSample> bound_samples;   // one per metrics interval
+  MemoryBreakdown memory;
   bool turn_enabled = false;
   std::array<std::array<bool, 6>, 6> nat_direct_possible{};  // the scenario's NAT matrix
 };

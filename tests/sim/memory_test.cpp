@@ -1,0 +1,35 @@
+// The per-viewer memory breakdown: measured at the busiest sample, items add up, and the
+// components every viewer has (player, agent heap, connections) are present and non-zero.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/sim/sim_test_support.hpp"
+
+namespace p2pcdn::sim {
+namespace {
+
+TEST(MemoryBreakdown, IsMeasuredAtTheBusiestSampleAndAddsUp) {
+  const auto scenario = testing::load("smoke.yaml", testing::small());
+  const testing::Run r = testing::run(scenario, 3);
+  const MemoryBreakdown& m = r.result.memory;
+  ASSERT_GT(m.viewers, 0u);
+  EXPECT_LE(m.viewers, r.result.host.peak_viewers);
+  double sum = 0;
+  bool player = false, agent = false, connections = false;
+  for (const MemoryItem& item : m.items) {
+    EXPECT_GE(item.bytes_per_viewer, 0.0) << item.name;
+    if (item.name != "unattributed heap") sum += item.bytes_per_viewer;
+    if (item.name == "viewer: player") player = item.bytes_per_viewer > 0;
+    if (item.name == "agent heap") agent = item.bytes_per_viewer > 0;
+    if (item.name == "connections") connections = item.bytes_per_viewer > 0;
+  }
+  EXPECT_NEAR(sum, m.measured_bytes_per_viewer, 1e-6 * m.measured_bytes_per_viewer);
+  EXPECT_TRUE(player);
+  EXPECT_TRUE(agent);
+  EXPECT_TRUE(connections);
+  EXPECT_DOUBLE_EQ(r.result.host.bytes_per_viewer, m.measured_bytes_per_viewer);
+}
+
+}  // namespace
+}  // namespace p2pcdn::sim
