@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "agent/peer_table.hpp"
 #include "p2pcdn/scheduler/agent.hpp"
 #include "p2pcdn/scheduler/wire.hpp"
 #include "policy/policy.hpp"
@@ -36,27 +37,6 @@ struct Edge {
   std::uint16_t rendition = 0;
   bool valid = false;
 };
-
-struct Peer {
-  std::uint64_t have = 0;  // bit (index % kWindowSegmentsMax) for window segments it holds
-  // Peer-local times in milliseconds since the agent was created (keeps the record at 48 B;
-  // wraps after 49 days, far beyond a viewing session).
-  std::uint32_t tokens_at_ms = 0;
-  std::uint32_t busy_until_ms = 0;
-  PeerId id{};
-  std::uint32_t uplink_kbps = 0;
-  float throughput_kbps = 0;
-  float score = 0;
-  float tokens = 0;
-  std::uint16_t region = 0;
-  std::uint16_t isp = 0;
-  std::uint16_t rendition = 0;  // rendition of its last map/have
-  std::uint8_t downloads = 0;   // ours from it
-  std::uint8_t uploads = 0;     // ours to it
-  std::uint8_t strikes = 0;
-  bool choked = false;
-};
-static_assert(sizeof(Peer) == 48);
 
 enum class Kind : std::uint8_t { kHttp, kP2p, kUpload };
 
@@ -118,7 +98,7 @@ struct Core {
   std::array<Slot, kWindowSegmentsMax> slots{};
   std::array<Edge, 8> edges{};
 
-  std::vector<Peer> peers;
+  PeerTable peers;
   // Holders per window ring position, bit-sliced: bit b of plane k is bit k of the number of
   // peers on our rendition whose `have` has bit b. Kept by set_have (and reset_window), so a
   // decision epoch reads holder counts without touching the peer table.
@@ -163,20 +143,22 @@ struct Core {
   [[nodiscard]] std::uint32_t queue_end() const;  // one past the last known index queued
 
   // ---- peers (peers.cpp)
-  Peer* find_peer(PeerId id);
-  [[nodiscard]] std::size_t peer_index(PeerId id) const;  // SIZE_MAX if unknown
+  [[nodiscard]] std::size_t find_peer(PeerId id) const { return peers.find(id); }  // kNoPeer
   void add_peer(PeerId id, const PeerTraits& traits);
   void remove_peer(PeerId id);  // re-plans its downloads, forgets its uploads
   void drop_peer(PeerId id);    // ban + kDropPeer + remove
   [[nodiscard]] bool is_banned(PeerId id) const;
-  [[nodiscard]] bool peer_has(const Peer& p, std::uint32_t index) const;
-  // The only writer of Peer::have / Peer::rendition once a peer is in the table.
-  void set_have(Peer& p, std::uint64_t have, std::uint16_t r);
+  [[nodiscard]] bool peer_has(std::size_t j, std::uint32_t index) const {
+    return in_window(index) && peers[j].rendition == rendition &&
+           ((peers.have(j) >> (index % kWindowSegmentsMax)) & 1U) != 0;
+  }
+  // The only writer of a peer's have bits / rendition once it is in the table.
+  void set_have(std::size_t j, std::uint64_t have, std::uint16_t r);
   [[nodiscard]] std::uint32_t holders(std::uint32_t index) const;       // peers with peer_has
   [[nodiscard]] std::uint32_t holders_scan(std::uint32_t index) const;  // reference for tests
   Status on_message(PeerId from, std::span<const std::byte> bytes);
-  void on_request(Peer& p, const wire::Request& req);
-  void peer_failure(Peer& p);
+  void on_request(std::size_t j, const wire::Request& req);
+  void peer_failure(std::size_t j);
 
   // ---- transfers (transfers.cpp)
   Transfer* find_transfer(std::uint32_t id);
@@ -188,7 +170,7 @@ struct Core {
   void add_transfer(const Transfer& t);
   void mark_verifying(Transfer& t);
   bool start_http(std::uint32_t index, bool preempt);
-  bool start_p2p(std::uint32_t index, Peer& p);
+  bool start_p2p(std::uint32_t index, std::size_t j);
   bool switch_to_http(std::uint32_t index);
   void cancel_transfer(std::size_t ti, bool tell_peer);  // removes it
   void transfer_done(std::uint32_t id, Outcome outcome);

@@ -43,11 +43,12 @@ Status Agent::check_invariants() const {
       if (c.holders(c.base + i) != c.holders_scan(c.base + i)) return broken("holder counts stale");
     }
   }
-  for (const auto& p : c.peers) {
+  for (std::size_t j = 0; j < c.peers.size(); ++j) {
+    const auto& p = c.peers[j];
     std::size_t downloads = 0;
     std::size_t uploads = 0;
     for (const auto& t : c.transfers) {
-      if (t.peer != p.id) continue;
+      if (t.peer != c.peers.id(j)) continue;
       downloads += (t.kind == Kind::kP2p && !t.verifying) ? 1U : 0U;
       uploads += t.kind == Kind::kUpload ? 1U : 0U;
     }

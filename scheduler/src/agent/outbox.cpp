@@ -26,7 +26,9 @@ void Core::send(PeerId to, Msg msg, SegmentKey seg, std::uint32_t request_id, st
 
 void Core::announce_have(std::uint32_t index) {
   if (!upload_on()) return;
-  for (const auto& p : peers) send(p.id, Msg::kHave, SegmentKey{index, rendition});
+  for (std::size_t j = 0; j < peers.size(); ++j) {
+    send(peers.id(j), Msg::kHave, SegmentKey{index, rendition});
+  }
 }
 
 std::optional<Action> Core::poll() {
@@ -88,7 +90,7 @@ std::optional<Action> Core::poll() {
 }
 
 std::size_t Core::heap_bytes() const {
-  return sizeof(Core) + peers.capacity() * sizeof(Peer) + transfers.capacity() * sizeof(Transfer) +
+  return sizeof(Core) + peers.heap_bytes() + transfers.capacity() * sizeof(Transfer) +
          pending.capacity() * sizeof(Pending) + (policy ? policy->heap_bytes() : 0);
 }
 

@@ -7,20 +7,6 @@
 
 namespace p2pcdn::sched::agent_detail {
 
-Peer* Core::find_peer(PeerId id) {
-  for (auto& p : peers) {
-    if (p.id == id) return &p;
-  }
-  return nullptr;
-}
-
-std::size_t Core::peer_index(PeerId id) const {
-  for (std::size_t j = 0; j < peers.size(); ++j) {
-    if (peers[j].id == id) return j;
-  }
-  return std::numeric_limits<std::size_t>::max();
-}
-
 bool Core::is_banned(PeerId id) const {
   for (std::size_t i = 0; i < banned_count; ++i) {
     if (banned[i] == id) return true;
@@ -28,15 +14,11 @@ bool Core::is_banned(PeerId id) const {
   return false;
 }
 
-bool Core::peer_has(const Peer& p, std::uint32_t index) const {
-  return in_window(index) && p.rendition == rendition &&
-         ((p.have >> (index % kWindowSegmentsMax)) & 1U) != 0;
-}
-
-void Core::set_have(Peer& p, std::uint64_t have, std::uint16_t r) {
-  const std::uint64_t before = p.rendition == rendition ? p.have : 0;
+void Core::set_have(std::size_t j, std::uint64_t have, std::uint16_t r) {
+  Peer& p = peers[j];
+  const std::uint64_t before = p.rendition == rendition ? peers.have(j) : 0;
   const std::uint64_t after = r == rendition ? have : 0;
-  p.have = have;
+  peers.set_have_bits(j, have);
   p.rendition = r;
   // Bit-sliced +1 at positions gained, -1 at positions lost (ripple carry / borrow).
   std::uint64_t carry = after & ~before;
@@ -63,26 +45,23 @@ std::uint32_t Core::holders(std::uint32_t index) const {
 
 std::uint32_t Core::holders_scan(std::uint32_t index) const {
   std::uint32_t n = 0;
-  for (const auto& p : peers) n += peer_has(p, index) ? 1U : 0U;
+  for (std::size_t j = 0; j < peers.size(); ++j) n += peer_has(j, index) ? 1U : 0U;
   return n;
 }
 
 void Core::add_peer(PeerId id, const PeerTraits& traits) {
-  if (find_peer(id) != nullptr) return;
+  if (find_peer(id) != kNoPeer) return;
   if (is_banned(id) || peers.size() >= std::min<std::size_t>(config.peers_max, kPeersMax)) {
     push(Pending{ActionKind::kDropPeer, Msg::kNone, 0, id, TransferId{}, SegmentKey{}, 0});
     return;
   }
-  if (peers.size() == peers.capacity()) peers.reserve(peers.size() + 4);  // grow in small steps
+  // traits.region / isp are not kept: no decision reads them (yet).
   Peer p;
-  p.id = id;
-  p.region = traits.region;
-  p.isp = traits.isp;
   p.uplink_kbps = traits.uplink_kbps_hint;
   p.rendition = rendition;
   p.tokens = static_cast<float>(config.peer_request_burst);
   p.tokens_at_ms = now_ms();
-  peers.push_back(p);
+  peers.push_back(id, 0, p);
   if (p2p_on()) {
     send(id, Msg::kHello);
     if (upload_on()) send(id, Msg::kMap);
@@ -90,8 +69,8 @@ void Core::add_peer(PeerId id, const PeerTraits& traits) {
 }
 
 void Core::remove_peer(PeerId id) {
-  const std::size_t j = peer_index(id);
-  if (j == std::numeric_limits<std::size_t>::max()) return;
+  const std::size_t j = find_peer(id);
+  if (j == kNoPeer) return;
   for (std::size_t ti = transfers.size(); ti-- > 0;) {
     Transfer& t = transfers[ti];
     if (t.peer != id || t.verifying) continue;
@@ -107,8 +86,8 @@ void Core::remove_peer(PeerId id) {
       erase_transfer(ti);
     }
   }
-  set_have(peers[j], 0, peers[j].rendition);  // its announcements leave the holder counts
-  peers.erase(peers.begin() + static_cast<std::ptrdiff_t>(j));
+  set_have(j, 0, peers[j].rendition);  // its announcements leave the holder counts
+  peers.erase(j);
   if (peers.capacity() - peers.size() > 8) peers.shrink_to_fit();
 }
 
@@ -123,15 +102,17 @@ void Core::drop_peer(PeerId id) {
   remove_peer(id);
 }
 
-void Core::peer_failure(Peer& p) {
+void Core::peer_failure(std::size_t j) {
+  Peer& p = peers[j];
   p.score -= static_cast<float>(config.failure_penalty);
   p.throughput_kbps = 0;  // PML: throughput history cleared on any error but a plain abort
-  if (++p.strikes >= config.p2p_error_retries) drop_peer(p.id);
+  if (++p.strikes >= config.p2p_error_retries) drop_peer(peers.id(j));
 }
 
 Status Core::on_message(PeerId from, std::span<const std::byte> bytes) {
-  Peer* p = find_peer(from);
-  if (p == nullptr) return Status(Errc::kUnknownPeer, "message from unknown peer");
+  const std::size_t j = find_peer(from);
+  if (j == kNoPeer) return Status(Errc::kUnknownPeer, "message from unknown peer");
+  Peer* p = &peers[j];
   Result<wire::Message> decoded = wire::decode(bytes);
   if (!decoded.ok()) {
     ++stats.malformed_messages;
@@ -139,11 +120,9 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes) {
   }
   const wire::Message& m = decoded.value();
   if (const auto* hello = std::get_if<wire::Hello>(&m)) {
-    p->region = hello->region;
-    p->isp = hello->isp;
-    p->uplink_kbps = hello->uplink_kbps;
+    p->uplink_kbps = hello->uplink_kbps;  // region / isp: not kept, no decision reads them
   } else if (const auto* map = std::get_if<wire::SegmentMap>(&m)) {
-    std::uint64_t h = map->rendition != p->rendition ? 0 : p->have;
+    std::uint64_t h = map->rendition != p->rendition ? 0 : peers.have(j);
     if (map->rendition == rendition) {
       for (std::uint32_t i = 0; i < map->count; ++i) {
         const std::uint32_t idx = map->first_index + i;
@@ -156,15 +135,15 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes) {
         }
       }
     }
-    set_have(*p, h, map->rendition);
+    set_have(j, h, map->rendition);
   } else if (const auto* have = std::get_if<wire::Have>(&m)) {
-    std::uint64_t h = have->rendition != p->rendition ? 0 : p->have;
+    std::uint64_t h = have->rendition != p->rendition ? 0 : peers.have(j);
     if (have->rendition == rendition && in_window(have->index)) {
       h |= std::uint64_t{1} << (have->index % kWindowSegmentsMax);
     }
-    set_have(*p, h, have->rendition);
+    set_have(j, h, have->rendition);
   } else if (const auto* req = std::get_if<wire::Request>(&m)) {
-    on_request(*p, *req);
+    on_request(j, *req);
   } else if (const auto* cancel = std::get_if<wire::Cancel>(&m)) {
     for (std::size_t ti = 0; ti < transfers.size(); ++ti) {
       const Transfer& t = transfers[ti];
@@ -186,7 +165,7 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes) {
         s.phase = Phase::kMissing;
         bump_p2p(s);
         if (reject->reason == wire::RejectReason::kNotFound) {
-          set_have(*p, p->have & ~(std::uint64_t{1} << (t.index % kWindowSegmentsMax)),
+          set_have(j, peers.have(j) & ~(std::uint64_t{1} << (t.index % kWindowSegmentsMax)),
                    p->rendition);
         }
       }
@@ -208,7 +187,9 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes) {
   return Status();
 }
 
-void Core::on_request(Peer& p, const wire::Request& req) {
+void Core::on_request(std::size_t j, const wire::Request& req) {
+  Peer& p = peers[j];
+  const PeerId id = peers.id(j);
   // Token bucket per peer: refill, then spend one token per request.
   const double refill = static_cast<double>(now_ms() - p.tokens_at_ms) * 1e-3 *
                         static_cast<double>(config.peer_requests_per_s);
@@ -217,7 +198,7 @@ void Core::on_request(Peer& p, const wire::Request& req) {
   p.tokens_at_ms = now_ms();
   auto reject = [&](wire::RejectReason why) {
     ++stats.uploads_rejected;
-    send(p.id, Msg::kReject, SegmentKey{}, req.request_id, static_cast<std::uint8_t>(why));
+    send(id, Msg::kReject, SegmentKey{}, req.request_id, static_cast<std::uint8_t>(why));
   };
   if (p.tokens < 1.0F) {
     reject(wire::RejectReason::kRateLimited);
@@ -234,7 +215,7 @@ void Core::on_request(Peer& p, const wire::Request& req) {
   for (const auto& t : transfers) {
     if (t.kind != Kind::kUpload) continue;
     ++uploads_total;
-    if (t.peer == p.id && t.request_id == req.request_id) {  // duplicate of one in flight
+    if (t.peer == id && t.request_id == req.request_id) {  // duplicate of one in flight
       reject(wire::RejectReason::kBusy);
       return;
     }
@@ -249,15 +230,14 @@ void Core::on_request(Peer& p, const wire::Request& req) {
   t.id = new_transfer_id();
   t.index = req.index;
   t.rendition = req.rendition;
-  t.peer = p.id;
+  t.peer = id;
   t.request_id = req.request_id;
   t.size_bytes = slot(req.index).size_bytes;
   t.started_us = now;
   t.timeout_us = now + config.upload_slot_timeout_us;
   add_transfer(t);
   ++p.uploads;
-  push(Pending{ActionKind::kStartUpload, Msg::kNone, 0, p.id, TransferId{t.id}, key,
-               req.request_id});
+  push(Pending{ActionKind::kStartUpload, Msg::kNone, 0, id, TransferId{t.id}, key, req.request_id});
 }
 
 }  // namespace p2pcdn::sched::agent_detail

@@ -76,7 +76,8 @@ TimeUs Core::fallback_at(const Transfer& t) const {
 
 void Core::erase_transfer(std::size_t ti) {
   const Transfer t = transfers[ti];
-  if (Peer* p = find_peer(t.peer); p != nullptr && t.kind != Kind::kHttp) {
+  if (const std::size_t j = t.kind == Kind::kHttp ? kNoPeer : find_peer(t.peer); j != kNoPeer) {
+    Peer* p = &peers[j];
     if (t.kind == Kind::kP2p && !t.verifying && p->downloads > 0) --p->downloads;
     if (t.kind == Kind::kUpload && p->uploads > 0) --p->uploads;
   }
@@ -121,8 +122,9 @@ bool Core::start_http(std::uint32_t index, bool preempt) {
   return true;
 }
 
-bool Core::start_p2p(std::uint32_t index, Peer& p) {
-  if (!p2p_on() || !in_window(index) || !peer_has(p, index) || p.downloads != 0) return false;
+bool Core::start_p2p(std::uint32_t index, std::size_t j) {
+  Peer& p = peers[j];
+  if (!p2p_on() || !in_window(index) || !peer_has(j, index) || p.downloads != 0) return false;
   Slot& s = slot(index);
   if (s.phase != Phase::kMissing) return false;
   if (count(Kind::kP2p) >=
@@ -134,7 +136,7 @@ bool Core::start_p2p(std::uint32_t index, Peer& p) {
   t.id = new_transfer_id();
   t.index = index;
   t.rendition = rendition;
-  t.peer = p.id;
+  t.peer = peers.id(j);
   t.size_bytes = s.size_bytes;
   t.started_us = now;
   t.timeout_us = now + std::max(config.p2p_no_bytes_timeout_us,
@@ -143,7 +145,7 @@ bool Core::start_p2p(std::uint32_t index, Peer& p) {
   ++p.downloads;
   s.phase = Phase::kP2p;
   ++stats.requests_sent;
-  send(p.id, Msg::kRequest, SegmentKey{index, rendition}, t.id);
+  send(t.peer, Msg::kRequest, SegmentKey{index, rendition}, t.id);
   return true;
 }
 
@@ -229,9 +231,9 @@ void Core::transfer_done(std::uint32_t id, Outcome outcome) {
       return;
     case Kind::kP2p: {
       if (t.verifying) return;  // duplicate completion
-      Peer* p = find_peer(t.peer);
       if (outcome == Outcome::kCompleted) {
-        if (p != nullptr) {
+        if (const std::size_t j = find_peer(t.peer); j != kNoPeer) {
+          Peer* p = &peers[j];
           p->throughput_kbps = p->throughput_kbps <= 0 ? static_cast<float>(kbps)
                                                        : (1 - alpha) * p->throughput_kbps +
                                                              alpha * static_cast<float>(kbps);
@@ -255,7 +257,7 @@ void Core::transfer_done(std::uint32_t id, Outcome outcome) {
       const PeerId peer = t.peer;
       erase_transfer(ti);
       if (outcome == Outcome::kFailed) {
-        if (Peer* q = find_peer(peer)) peer_failure(*q);
+        if (const std::size_t j = find_peer(peer); j != kNoPeer) peer_failure(j);
       }
       return;
     }
@@ -320,7 +322,7 @@ void Core::expire_transfers() {
       ++stats.http_failures;
     } else {
       ++stats.requests_timed_out;
-      if (Peer* p = find_peer(t.peer)) peer_failure(*p);
+      if (const std::size_t j = find_peer(t.peer); j != kNoPeer) peer_failure(j);
     }
   }
 }

@@ -110,11 +110,11 @@ void Core::reset_window(std::uint16_t r, std::uint32_t new_base) {
   rendition = r;
   base = new_base;
   window_valid = true;
-  for (auto& p : peers) p.have = 0;
+  for (std::size_t j = 0; j < peers.size(); ++j) peers.set_have_bits(j, 0);
   holder_planes = {};
   for (std::uint32_t i = 0; i < kWindowSegmentsMax; ++i) fill_slot_from_edge(base + i);
   if (upload_on()) {
-    for (const auto& p : peers) send(p.id, Msg::kMap);
+    for (std::size_t j = 0; j < peers.size(); ++j) send(peers.id(j), Msg::kMap);
   }
 }
 
@@ -137,7 +137,9 @@ void Core::rebase(std::uint32_t new_base) {
                    SegmentKey{old_idx, rendition}, 0});
     }
     const std::uint64_t mask = ~(std::uint64_t{1} << (old_idx % kWindowSegmentsMax));
-    for (auto& p : peers) set_have(p, p.have & mask, p.rendition);
+    for (std::size_t j = 0; j < peers.size(); ++j) {
+      set_have(j, peers.have(j) & mask, peers[j].rendition);
+    }
   }
   const std::uint32_t old_base = base;
   base = new_base;

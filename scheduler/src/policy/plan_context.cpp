@@ -76,7 +76,7 @@ std::size_t PlanContext::peer_count() const { return core_.peers.size(); }
 PeerInfo PlanContext::peer(std::size_t j) const {
   const auto& p = core_.peers[j];
   PeerInfo info;
-  info.id = p.id;
+  info.id = core_.peers.id(j);
   info.throughput_kbps = p.throughput_kbps;
   info.score = p.score;
   info.uplink_kbps_hint = p.uplink_kbps;
@@ -86,7 +86,7 @@ PeerInfo PlanContext::peer(std::size_t j) const {
 }
 
 bool PlanContext::peer_has(std::size_t j, std::uint32_t index) const {
-  return j < core_.peers.size() && core_.peer_has(core_.peers[j], index);
+  return j < core_.peers.size() && core_.peer_has(j, index);
 }
 
 std::size_t PlanContext::http_free() const {
@@ -118,9 +118,9 @@ bool PlanContext::fetch_http(std::uint32_t index, bool preempt) {
 
 bool PlanContext::fetch_peer(std::uint32_t index, std::size_t j) {
   if (j >= core_.peers.size()) return false;
-  auto& p = core_.peers[j];
+  const auto& p = core_.peers[j];
   if (p.choked || p.busy_until_ms > now_ms_) return false;
-  return core_.start_p2p(index, p);
+  return core_.start_p2p(index, j);
 }
 
 bool PlanContext::switch_to_http(std::uint32_t index) { return core_.switch_to_http(index); }
@@ -141,8 +141,9 @@ std::size_t pick_peer_weighted(PlanContext& ctx, std::uint32_t index) {
   const std::uint64_t bit = std::uint64_t{1} << (index % kWindowSegmentsMax);
   for (std::size_t j = 0; j < c.peers.size() && n < cand.size(); ++j) {
     // Same test as peer(j) + peer_has(j, index), cheapest first.
+    if ((c.peers.have(j) & bit) == 0) continue;
     const auto& p = c.peers[j];
-    if ((p.have & bit) == 0 || p.rendition != c.rendition || p.downloads != 0 || p.choked ||
+    if (p.rendition != c.rendition || p.downloads != 0 || p.choked ||
         p.busy_until_ms > ctx.now_ms_) {
       continue;
     }
