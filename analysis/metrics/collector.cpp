@@ -322,6 +322,24 @@ void MetricsCollector::viewer_outcome(const ViewerOutcome& o) {
   add_group(by_rendition_, o.rendition);
 }
 
+void MetricsCollector::add_scheduler(const SchedulerTotals& session) {
+  SchedulerTotals& t = scheduler_;
+  t.http_segments += session.http_segments;
+  t.p2p_segments += session.p2p_segments;
+  t.http_failures += session.http_failures;
+  t.requests_sent += session.requests_sent;
+  t.requests_rejected += session.requests_rejected;
+  t.requests_timed_out += session.requests_timed_out;
+  t.requests_failed += session.requests_failed;
+  t.p2p_to_http_fallbacks += session.p2p_to_http_fallbacks;
+  t.uploads_served += session.uploads_served;
+  t.uploads_rejected += session.uploads_rejected;
+  t.integrity_failures += session.integrity_failures;
+  t.peers_banned += session.peers_banned;
+  t.malformed_messages += session.malformed_messages;
+  t.decision_epochs += session.decision_epochs;
+}
+
 Summary MetricsCollector::finish(TimeUs end) {
   advance(end);
   Summary s;
@@ -332,6 +350,7 @@ Summary MetricsCollector::finish(TimeUs end) {
   s.devices = config_.devices;
   s.nats = config_.nats;
   s.regions = config_.regions;
+  s.scheduler = scheduler_;
 
   const std::size_t npops = config_.pops.size();
   // Rows covering [0, end); counters recorded at or after `end` fold into the last row.

@@ -80,6 +80,8 @@ class MetricsCollector {
   // A P2P connection attempt between a viewer of NAT type nat_a (initiator) and nat_b.
   // success: the connection was established, directly or through TURN; relayed: through TURN.
   void connection_attempt(std::uint32_t nat_a, std::uint32_t nat_b, bool success, bool relayed);
+  // One session's scheduler counters (call once per session: at departure or at the end).
+  void add_scheduler(const SchedulerTotals& session);
 
   void viewer_outcome(const ViewerOutcome& outcome);
 
@@ -124,6 +126,7 @@ class MetricsCollector {
   std::vector<std::uint64_t> cdn_by_pop_;  // interval-major: [k * pops + pop]
   std::vector<GroupCounters> by_device_, by_nat_, by_region_, by_rendition_;
   std::vector<std::uint64_t> nat_attempts_, nat_successes_, nat_relayed_;  // [a * nats + b]
+  SchedulerTotals scheduler_;
 
   TimeUs last_t_ = 0;
   std::uint64_t viewers_now_ = 0, stalling_now_ = 0, peak_concurrency_ = 0;

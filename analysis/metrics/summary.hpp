@@ -60,6 +60,22 @@ struct TimeseriesRow {
   std::vector<double> cdn_gbps_by_pop;  // same order as Summary::pops
 };
 
+// What the viewers' schedulers did, summed over every session (those still watching at the end
+// included): why a policy gets the offload it gets (requests refused, timed out, replaced by
+// HTTP for the deadline). Filled from the scheduler's per-agent counters by the host.
+struct SchedulerTotals {
+  std::uint64_t http_segments = 0, p2p_segments = 0;  // downloads completed, by source
+  std::uint64_t http_failures = 0;
+  std::uint64_t requests_sent = 0;          // peer requests
+  std::uint64_t requests_rejected = 0;      // ... refused by the uploader (busy, absent, rate)
+  std::uint64_t requests_timed_out = 0;     // ... abandoned on timeout
+  std::uint64_t requests_failed = 0;        // ... failed (transfer failed, peer left)
+  std::uint64_t p2p_to_http_fallbacks = 0;  // peer downloads replaced by HTTP for the deadline
+  std::uint64_t uploads_served = 0, uploads_rejected = 0;
+  std::uint64_t integrity_failures = 0, peers_banned = 0, malformed_messages = 0;
+  std::uint64_t decision_epochs = 0;  // policy invocations
+};
+
 struct Summary {
   TimeUs interval_us = 0;
   TimeUs end_us = 0;  // the time finish() was called with (the measured span is [0, end))
@@ -77,6 +93,8 @@ struct Summary {
   // Connections (attempts between peers), ordered by (nat_a, nat_b); pairs with no attempt omitted.
   std::uint64_t connection_attempts = 0, connection_successes = 0, connection_relayed = 0;
   std::vector<NatPairCount> connections_by_nat;
+
+  SchedulerTotals scheduler;
 
   // Audience.
   std::uint64_t viewers = 0;          // viewer outcomes received

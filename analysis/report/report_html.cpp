@@ -325,6 +325,15 @@ std::string report_html(const Summary& s, const RunInfo& info,
                                               static_cast<double>(s.connection_attempts)
                                         : std::nan("")) +
           ")");
+  const SchedulerTotals& st = s.scheduler;
+  const auto ratio = [](std::uint64_t num, std::uint64_t den) {
+    return den > 0 ? static_cast<double>(num) / static_cast<double>(den) : std::nan("");
+  };
+  row("Peer requests", count(st.p2p_segments) + " / " + count(st.requests_sent),
+      "delivered / sent (" + pct(ratio(st.p2p_segments, st.requests_sent)) + "); refused " +
+          pct(ratio(st.requests_rejected, st.requests_sent)) + ", timed out " +
+          pct(ratio(st.requests_timed_out, st.requests_sent)) + ", " +
+          count(st.p2p_to_http_fallbacks) + " replaced by HTTP for the deadline");
   h += "</tbody></table></div>\n";
 
   // ---- time series plots

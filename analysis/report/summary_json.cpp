@@ -144,6 +144,25 @@ io::Json summary_to_json(const Summary& s, const RunInfo& info, const SummaryExt
   conn.set("by_nat_pair", std::move(pairs));
   root.set("connections", std::move(conn));
 
+  const SchedulerTotals& st = s.scheduler;
+  Json sched = Json::object();
+  sched.set("http_segments", st.http_segments);
+  sched.set("p2p_segments", st.p2p_segments);
+  sched.set("http_failures", st.http_failures);
+  sched.set("requests_sent", st.requests_sent);
+  sched.set("requests_rejected", st.requests_rejected);
+  sched.set("requests_timed_out", st.requests_timed_out);
+  sched.set("requests_failed", st.requests_failed);
+  sched.set("request_success_rate", share(st.p2p_segments, st.requests_sent));
+  sched.set("p2p_to_http_fallbacks", st.p2p_to_http_fallbacks);
+  sched.set("uploads_served", st.uploads_served);
+  sched.set("uploads_rejected", st.uploads_rejected);
+  sched.set("integrity_failures", st.integrity_failures);
+  sched.set("peers_banned", st.peers_banned);
+  sched.set("malformed_messages", st.malformed_messages);
+  sched.set("decision_epochs", st.decision_epochs);
+  root.set("scheduler", std::move(sched));
+
   Json viewers = Json::object();
   viewers.set("total", s.viewers);
   viewers.set("started", s.viewers_started);
@@ -276,6 +295,10 @@ std::vector<std::string> check_summary_json(const io::Json& root) {
   want_count("connections.attempts");
   want_count("connections.successes");
   want("connections.by_nat_pair", Json::Type::kArray);
+  for (const char* k :
+       {"requests_sent", "requests_rejected", "p2p_to_http_fallbacks", "decision_epochs"}) {
+    want_count(std::string("scheduler.") + k);
+  }
   want_count("viewers.total");
   want_count("viewers.started");
   want_count("viewers.peak_concurrency");

@@ -30,6 +30,8 @@ const std::vector<MetricPath>& metric_paths() {
       {"bitrate_switches.mean", "qoe.bitrate_switches.mean"},
       {"viewer_offload.mean", "qoe.viewer_offload.mean"},
       {"connections.success_rate", "connections.success_rate"},
+      {"scheduler.request_success_rate", "scheduler.request_success_rate"},
+      {"scheduler.p2p_to_http_fallbacks", "scheduler.p2p_to_http_fallbacks"},
       {"viewers", "viewers.total"},
       {"peak_concurrency", "viewers.peak_concurrency"},
       {"events", "events_processed"},

@@ -259,6 +259,28 @@ TEST(MetricsCollector, ConnectionsByNatPair) {
   EXPECT_EQ(s.connections_by_nat[1].relayed, 1u);
 }
 
+TEST(MetricsCollector, SchedulerCountersAreSummedOverSessions) {
+  MetricsCollector m(small_config());
+  SchedulerTotals a;
+  a.requests_sent = 10;
+  a.requests_rejected = 4;
+  a.p2p_segments = 5;
+  a.decision_epochs = 100;
+  SchedulerTotals b;
+  b.requests_sent = 6;
+  b.p2p_to_http_fallbacks = 2;
+  b.p2p_segments = 3;
+  m.add_scheduler(a);
+  m.add_scheduler(b);
+  const Summary s = m.finish(seconds(30));
+  EXPECT_EQ(s.scheduler.requests_sent, 16u);
+  EXPECT_EQ(s.scheduler.requests_rejected, 4u);
+  EXPECT_EQ(s.scheduler.p2p_segments, 8u);
+  EXPECT_EQ(s.scheduler.p2p_to_http_fallbacks, 2u);
+  EXPECT_EQ(s.scheduler.decision_epochs, 100u);
+  EXPECT_EQ(s.scheduler.http_segments, 0u);
+}
+
 TEST(MetricsCollector, HostBugsAreReported) {
   MetricsCollector m(small_config());
   EXPECT_THROW(m.viewer_left(0), std::logic_error);

@@ -175,7 +175,9 @@ RunInfo sample_info() {
 }
 
 TEST(SummaryJson, HasDocumentedKeysAndPassesCheck) {
-  const Summary s = sample_summary();
+  Summary s = sample_summary();
+  s.scheduler.requests_sent = 8;
+  s.scheduler.p2p_segments = 6;
   const io::Json j = summary_to_json(s, sample_info());
   EXPECT_DOUBLE_EQ(j.at("offload").as_double(), 0.4);
   EXPECT_EQ(j.at("seed").as_int(), 42);
@@ -185,6 +187,8 @@ TEST(SummaryJson, HasDocumentedKeysAndPassesCheck) {
   EXPECT_EQ(j.at("qoe").at("rebuffering_ratio").at("count").as_int(), 10);
   EXPECT_EQ(j.at("breakdowns").at("device").as_array().size(), 2u);
   EXPECT_EQ(j.at("run").at("host").as_string(), "host-a");
+  EXPECT_EQ(j.at("scheduler").at("requests_sent").as_int(), 8);
+  EXPECT_DOUBLE_EQ(j.at("scheduler").at("request_success_rate").as_double(), 0.75);
   EXPECT_EQ(j.as_object().back().first, "run");  // `run` last: the only varying part
   EXPECT_TRUE(check_summary_json(j).empty());
   const auto round = io::parse_json(io::dump(j));
