@@ -20,6 +20,7 @@ FastFlowNetwork::FastFlowNetwork(std::uint32_t hub_threshold)
 ResourceId FastFlowNetwork::add_resource(std::uint64_t capacity_bps) {
   Resource r;
   r.capacity = flow_math::bytes_per_us(capacity_bps);
+  r.capacity_bps = capacity_bps;
   resources_.push_back(std::move(r));
   return static_cast<ResourceId>(resources_.size() - 1);
 }
@@ -27,6 +28,59 @@ ResourceId FastFlowNetwork::add_resource(std::uint64_t capacity_bps) {
 bool FastFlowNetwork::is_hub(ResourceId resource) const {
   const auto r = static_cast<std::size_t>(resource);
   return r < resources_.size() && resources_[r].hub != kNone;
+}
+
+bool FastFlowNetwork::is_transparent(ResourceId resource) const {
+  const auto r = static_cast<std::size_t>(resource);
+  return r < resources_.size() && see_through(static_cast<std::uint32_t>(r));
+}
+
+// Slack: the flows' bounds sum below the capacity by a relative margin far above the solvers'
+// 1e-12 freezing tolerance, so neither solver can ever freeze a flow at this hub.
+bool FastFlowNetwork::slack(const Hub& h) const {
+  const std::uint64_t c = resources_[h.resource].capacity_bps;
+  return h.unbounded == 0 && h.bound_bps.hi == 0 && h.bound_bps.lo < c - (c >> 20);
+}
+
+bool FastFlowNetwork::see_through(std::uint32_t r) const {
+  const Resource& res = resources_[r];
+  if (res.hub == kNone) return false;
+  const Hub& h = hubs_[static_cast<std::size_t>(res.hub)];
+  return h.transparent && slack(h);
+}
+
+// Flow i's rate bound outside hub h: its cap and the capacities of the rest of its path.
+void FastFlowNetwork::count_bound(Hub& h, std::uint32_t i, bool add) {
+  const Flow& f = flows_[i];
+  bool bounded = f.cap_bps > 0;
+  std::uint64_t bound = bounded ? f.cap_bps : std::numeric_limits<std::uint64_t>::max();
+  for (std::uint32_t r : f.path) {
+    if (r == h.resource) continue;
+    bound = std::min(bound, resources_[r].capacity_bps);
+    bounded = true;
+  }
+  if (!bounded) {
+    h.unbounded = add ? h.unbounded + 1 : h.unbounded - 1;
+  } else if (add) {
+    h.bound_bps.add(bound);
+  } else {
+    h.bound_bps.sub(bound);
+  }
+}
+
+void FastFlowNetwork::count_bounds(std::uint32_t i, bool add) {
+  for (std::uint32_t r : flows_[i].path)
+    if (resources_[r].hub != kNone)
+      count_bound(hubs_[static_cast<std::size_t>(resources_[r].hub)], i, add);
+}
+
+// A hub whose slackness no longer matches how it was last solved must be walked once more.
+void FastFlowNetwork::seed_flipped_hubs(std::uint32_t i, std::vector<std::uint32_t>& seeds) const {
+  for (std::uint32_t r : flows_[i].path) {
+    if (resources_[r].hub == kNone) continue;
+    const Hub& h = hubs_[static_cast<std::size_t>(resources_[r].hub)];
+    if (slack(h) != h.transparent) seeds.push_back(r);
+  }
 }
 
 std::size_t FastFlowNetwork::simple_flows() const {
@@ -190,6 +244,7 @@ void FastFlowNetwork::make_complex(std::uint32_t i, Time now) {
   f.hub = kNone;
   resources_[hubs_[static_cast<std::size_t>(hub)].resource].flows.push_back(i);
   set_explicit(i, now, rate);
+  seed_flows_.push_back(i);  // its hub may be see-through: the walk would not reach it there
 }
 
 // Level the hub's simple flows reach when `n` other unfrozen flows rise with them and `avail`
@@ -295,9 +350,11 @@ void FastFlowNetwork::promote(std::uint32_t r, Time now, std::vector<std::uint32
   res.hub = static_cast<std::int32_t>(hubs_.size() - 1);
   // All its flows start complex (explicit); the ones now eligible move to the water-fill.
   const std::vector<std::uint32_t> members = res.flows;
+  for (std::uint32_t i : members) count_bound(hubs_.back(), i, true);
   for (std::uint32_t i : members) {
     if (flows_[i].hub != kNone) {  // simple elsewhere, now crossing a second hub
       seeds.push_back(hubs_[static_cast<std::size_t>(flows_[i].hub)].resource);
+      seeds.insert(seeds.end(), flows_[i].path.begin(), flows_[i].path.end());
       make_complex(i, now);
     }
   }
@@ -313,8 +370,14 @@ void FastFlowNetwork::set_capacity(Time now, ResourceId resource, std::uint64_t 
   if (r >= resources_.size()) throw std::invalid_argument("set_capacity: unknown resource");
   check_time(now);
   Resource& res = resources_[r];
+  // The bounds this capacity enters: every flow of a plain resource; a hub's complex flows
+  // (only they can cross another hub).
+  for (std::uint32_t i : res.flows) count_bounds(i, false);
   res.capacity = flow_math::bytes_per_us(capacity_bps);
+  res.capacity_bps = capacity_bps;
+  for (std::uint32_t i : res.flows) count_bounds(i, true);
   std::vector<std::uint32_t> seeds{static_cast<std::uint32_t>(r)};
+  for (std::uint32_t i : res.flows) seed_flipped_hubs(i, seeds);
   if (res.hub == kNone && res.count == 1 && flows_[res.flows[0]].hub != kNone) {
     // Private resource of a simple flow: its limit changes, re-enter it in the water-fill.
     const std::uint32_t i = res.flows[0];
@@ -341,6 +404,7 @@ FlowId FastFlowNetwork::start_flow(Time now, std::span<const ResourceId> path,
   check_time(now);
   f.active = true;
   f.cap = flow_math::bytes_per_us(rate_cap_bps);
+  f.cap_bps = rate_cap_bps;
   f.size = static_cast<double>(size_bytes);
   f.tag = tag;
   f.remaining = f.size;
@@ -362,6 +426,8 @@ FlowId FastFlowNetwork::start_flow(Time now, std::span<const ResourceId> path,
     resources_[r].flows.push_back(i);
   }
   set_explicit(i, now, 0.0);
+  count_bounds(i, true);
+  seed_flipped_hubs(i, seeds);
   // A simple flow sharing a resource with this one cannot stay simple if this one crosses its
   // hub (both would move with the hub's level).
   for (std::uint32_t r : flows_[i].path) {
@@ -372,6 +438,7 @@ FlowId FastFlowNetwork::start_flow(Time now, std::span<const ResourceId> path,
       const std::uint32_t hub_resource = hubs_[static_cast<std::size_t>(flows_[g].hub)].resource;
       if (crosses(i, hub_resource)) {
         seeds.push_back(hub_resource);
+        seeds.insert(seeds.end(), flows_[g].path.begin(), flows_[g].path.end());
         make_complex(g, now);
       }
     }
@@ -389,12 +456,14 @@ FlowId FastFlowNetwork::start_flow(Time now, std::span<const ResourceId> path,
     }
   } else {
     for (std::uint32_t r : flows_[i].path) seeds.push_back(r);
+    seed_flows_.push_back(i);  // its resources may all be see-through hubs
   }
   resolve(now, seeds);
   return static_cast<FlowId>(i);
 }
 
 void FastFlowNetwork::remove_flow(std::uint32_t i, Time now, std::vector<std::uint32_t>& seeds) {
+  count_bounds(i, false);  // every hub on the path is seeded below
   Flow& f = flows_[i];
   if (f.hub != kNone) {
     seeds.push_back(hubs_[static_cast<std::size_t>(f.hub)].resource);
@@ -517,7 +586,20 @@ void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>
       resources_[r].stamp = stamp_;
       comp_res_.push_back(r);
     }
+    // Complex flows that may be reachable through see-through hubs only.
+    for (std::uint32_t i : seed_flows_) {
+      Flow& f = flows_[i];
+      if (!f.active || f.hub != kNone || f.stamp == stamp_) continue;
+      f.stamp = stamp_;
+      comp_flows_.push_back(i);
+      for (std::uint32_t r : f.path) {
+        if (resources_[r].stamp == stamp_) continue;
+        resources_[r].stamp = stamp_;
+        comp_res_.push_back(r);
+      }
+    }
     for (std::size_t q = 0; q < comp_res_.size(); ++q) {
+      if (see_through(comp_res_[q])) continue;  // cannot bind: couples nothing
       const Resource& res = resources_[comp_res_[q]];
       for (std::uint32_t i : res.flows) {
         Flow& f = flows_[i];
@@ -551,19 +633,23 @@ void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>
     bool converted = false;
     for (std::uint32_t i : guests_) {
       const std::uint32_t hub_resource = hubs_[static_cast<std::size_t>(flows_[i].hub)].resource;
-      if (resources_[hub_resource].stamp == stamp_) {
+      if (resources_[hub_resource].stamp == stamp_ && !see_through(hub_resource)) {
         make_complex(i, now);
         converted = true;
       }
     }
     if (!converted) break;
   }
+  seed_flows_.clear();
+  // A complex flow counts every resource of its path but see-through hubs; a guest only its
+  // plain resources.
   auto counts = [&](const Flow& f, std::uint32_t r) {
-    return f.hub == kNone || resources_[r].hub == kNone;
+    return resources_[r].hub == kNone || (f.hub == kNone && !resources_[r].skip);
   };
   for (std::uint32_t r : comp_res_) {
     resources_[r].frozen = 0.0;
     resources_[r].unfrozen = 0;
+    resources_[r].skip = see_through(r);
   }
   open_.clear();
   for (std::uint32_t i : comp_flows_) {
@@ -620,9 +706,16 @@ void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>
   for (std::uint32_t r : comp_res_) {
     const Resource& res = resources_[r];
     if (res.hub == kNone) continue;
-    double avail = res.capacity;
-    for (std::uint32_t i : res.flows) avail -= flows_[i].rate;
+    Hub& h = hubs_[static_cast<std::size_t>(res.hub)];
+    // A slack hub binds nobody: every simple flow runs at its own limit.
+    const bool is_slack = slack(h);
+    double avail = kInf;
+    if (!is_slack) {
+      avail = res.capacity;
+      for (std::uint32_t i : res.flows) avail -= flows_[i].rate;
+    }
     hub_rebalance(static_cast<std::uint32_t>(res.hub), now, avail);
+    h.transparent = is_slack;
   }
   for (std::uint32_t i : guests_) {
     Flow& f = flows_[i];
@@ -646,7 +739,8 @@ void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>
     const std::uint32_t hub_resource = hubs_[static_cast<std::size_t>(f.hub)].resource;
     if (coupled) {
       make_complex(i, now);
-      dirty.push_back(hub_resource);
+      // Its hub may be see-through (never walked): reach it through its own path too.
+      dirty.insert(dirty.end(), f.path.begin(), f.path.end());
     } else if (std::abs(e - f.e) > 1e-12 * std::max(1.0, e)) {
       hub_erase(i, now);
       f.e = e;

@@ -2,8 +2,10 @@
 // A heavily shared resource ("hub": a PoP egress, a TURN relay) keeps its "simple" flows (one
 // hub; other resources private, or shared only with flows that never reach their headroom) in
 // an O(log n) water-fill with processor-sharing virtual time; the rest ("complex" flows) is
-// re-solved per touched component. Known cost: while a hub has complex flows, every event at
-// that hub re-solves all of them (O(#complex) per event); it never scans simple flows.
+// re-solved per touched component. A hub whose flows' other limits (caps, other capacities) sum
+// below its capacity cannot bind: it is left out of the components (exact integer bound, so no
+// drift). Known cost: while a hub may bind and has complex flows, every event at that hub
+// re-solves all of them (O(#complex) per event); it never scans simple flows.
 #pragma once
 #include <cstdint>
 #include <set>
@@ -33,13 +35,29 @@ class FastFlowNetwork final : public FlowNetwork {
   // Introspection for tests and benchmarks.
   [[nodiscard]] bool is_hub(ResourceId resource) const;
   [[nodiscard]] std::size_t simple_flows() const;  // flows handled by a hub's water-fill
+  // A hub left out of the component solves: its flows' other limits sum below its capacity.
+  [[nodiscard]] bool is_transparent(ResourceId resource) const;
 
  private:
   using Key = std::pair<double, std::uint32_t>;  // (value, flow index)
   static constexpr std::int32_t kNone = -1;
 
+  // Sum of bit/s bounds, 128-bit so that it can neither overflow nor drift.
+  struct BoundSum {
+    std::uint64_t lo = 0, hi = 0;
+    void add(std::uint64_t x) {
+      lo += x;
+      hi += lo < x ? 1 : 0;
+    }
+    void sub(std::uint64_t x) {
+      hi -= lo < x ? 1 : 0;
+      lo -= x;
+    }
+  };
+
   struct Resource {
-    double capacity = 0.0;     // bytes/µs
+    double capacity = 0.0;  // bytes/µs
+    std::uint64_t capacity_bps = 0;
     std::uint32_t count = 0;   // flows crossing it
     std::int32_t hub = kNone;  // index in hubs_
     // Non-hub: every flow crossing it. Hub: only its complex (explicitly solved) flows.
@@ -48,6 +66,7 @@ class FastFlowNetwork final : public FlowNetwork {
     double frozen = 0.0;  // progressive-filling scratch
     std::uint32_t unfrozen = 0;
     std::uint32_t bind = 0;
+    bool skip = false;  // see-through hub in this solve
   };
   // Water-fill over the hub's simple flows, each limited by its own e (cap, private resources):
   // "low" flows (e below the level) run at e with explicit progress; "high" flows all run at
@@ -62,11 +81,19 @@ class FastFlowNetwork final : public FlowNetwork {
     double vtime = 0.0;
     Time vtime_at = 0;
     Time next = kNever;
+    // Every flow crossing the hub (simple or complex) adds its rate bound from the rest of its
+    // path (cap, other capacities); `unbounded` counts flows without one.
+    BoundSum bound_bps;
+    std::uint32_t unbounded = 0;
+    // Solved as slack the last time it was part of a solve: left out of the components while it
+    // stays slack (a flip is seeded so that the next solve walks it once).
+    bool transparent = false;
   };
   struct Flow {
     bool active = false;
     std::vector<std::uint32_t> path;
     double cap = 0.0;  // bytes/µs, 0 = none
+    std::uint64_t cap_bps = 0;
     double size = 0.0;
     std::uint64_t tag = 0;
     std::int32_t hub = kNone;  // set when simple
@@ -106,6 +133,11 @@ class FastFlowNetwork final : public FlowNetwork {
   void solve_component(Time now, const std::vector<std::uint32_t>& seeds,
                        std::vector<std::uint32_t>& dirty);
   void check_time(Time now);
+  bool slack(const Hub& h) const;
+  bool see_through(std::uint32_t resource) const;
+  void count_bound(Hub& h, std::uint32_t f, bool add);
+  void count_bounds(std::uint32_t f, bool add);
+  void seed_flipped_hubs(std::uint32_t f, std::vector<std::uint32_t>& seeds) const;
 
   std::uint32_t hub_threshold_;
   std::vector<Resource> resources_;
@@ -120,6 +152,7 @@ class FastFlowNetwork final : public FlowNetwork {
   Time last_now_ = 0;
   // Scratch for resolve().
   std::vector<std::uint32_t> comp_res_, comp_flows_, guests_, open_, still_open_;
+  std::vector<std::uint32_t> seed_flows_;  // complex flows the next solve must include
 };
 
 }  // namespace p2pcdn::sim
