@@ -69,7 +69,7 @@ struct Pending {
 inline constexpr std::size_t kBannedMax = 8;           // recently banned peers refused on reconnect
 inline constexpr TimeUs kIntegrityWaitUs = 1'000'000;  // host must call handle_integrity sooner
 
-static_assert(kPeersMax < (std::size_t{1} << 7), "holder_planes hold 7-bit counts");
+static_assert(kPeersMax <= 255, "holder_count holds byte counts");
 
 struct Core {
   Core(const AgentConfig& cfg, std::uint64_t seed_in, TimeUs now_in,
@@ -99,10 +99,10 @@ struct Core {
   std::array<Edge, 8> edges{};
 
   PeerTable peers;
-  // Holders per window ring position, bit-sliced: bit b of plane k is bit k of the number of
-  // peers on our rendition whose `have` has bit b. Kept by set_have (and reset_window), so a
-  // decision epoch reads holder counts without touching the peer table.
-  std::array<std::uint64_t, 7> holder_planes{};
+  // Holders per window ring position: the number of peers on our rendition whose `have` has
+  // that bit. Kept by set_have (and reset_window), so a decision epoch reads holder counts
+  // without touching the peer table.
+  std::array<std::uint8_t, kWindowSegmentsMax> holder_count{};
   std::vector<Transfer> transfers;
   // Transfers per Kind that are not verifying (= count(kind)); kept by add_transfer,
   // erase_transfer and the verifying switch so the hot paths need no scan.
@@ -154,7 +154,9 @@ struct Core {
   }
   // The only writer of a peer's have bits / rendition once it is in the table.
   void set_have(std::size_t j, std::uint64_t have, std::uint16_t r);
-  [[nodiscard]] std::uint32_t holders(std::uint32_t index) const;       // peers with peer_has
+  [[nodiscard]] std::uint32_t holders(std::uint32_t index) const {  // peers with peer_has
+    return in_window(index) ? holder_count[index % kWindowSegmentsMax] : 0U;
+  }
   [[nodiscard]] std::uint32_t holders_scan(std::uint32_t index) const;  // reference for tests
   Status on_message(PeerId from, std::span<const std::byte> bytes);
   void on_request(std::size_t j, const wire::Request& req);

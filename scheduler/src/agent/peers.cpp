@@ -1,6 +1,7 @@
 // Neighbour table and everything a peer can send us: bounded, rate-limited, and tolerant of
 // garbage (malformed or unsolicited input is ignored and reported as a Status, never trusted).
 #include <algorithm>
+#include <bit>
 #include <limits>
 
 #include "agent/core.hpp"
@@ -20,27 +21,9 @@ void Core::set_have(std::size_t j, std::uint64_t have, std::uint16_t r) {
   const std::uint64_t after = r == rendition ? have : 0;
   peers.set_have_bits(j, have);
   p.rendition = r;
-  // Bit-sliced +1 at positions gained, -1 at positions lost (ripple carry / borrow).
-  std::uint64_t carry = after & ~before;
-  std::uint64_t borrow = before & ~after;
-  for (std::size_t k = 0; (carry | borrow) != 0 && k < holder_planes.size(); ++k) {
-    const std::uint64_t plane = holder_planes[k];
-    const std::uint64_t next_carry = plane & carry;
-    const std::uint64_t next_borrow = ~plane & borrow;
-    holder_planes[k] = plane ^ carry ^ borrow;
-    carry = next_carry;
-    borrow = next_borrow;
-  }
-}
-
-std::uint32_t Core::holders(std::uint32_t index) const {
-  if (!in_window(index)) return 0;  // nobody "has" a segment outside the window
-  const std::uint32_t bit = index % kWindowSegmentsMax;
-  std::uint32_t n = 0;
-  for (std::size_t k = 0; k < holder_planes.size(); ++k) {
-    n |= static_cast<std::uint32_t>((holder_planes[k] >> bit) & 1U) << k;
-  }
-  return n;
+  // +1 at positions gained, -1 at positions lost (usually one bit: a Have).
+  for (std::uint64_t m = after & ~before; m != 0; m &= m - 1) ++holder_count[std::countr_zero(m)];
+  for (std::uint64_t m = before & ~after; m != 0; m &= m - 1) --holder_count[std::countr_zero(m)];
 }
 
 std::uint32_t Core::holders_scan(std::uint32_t index) const {

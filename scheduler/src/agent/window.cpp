@@ -111,7 +111,7 @@ void Core::reset_window(std::uint16_t r, std::uint32_t new_base) {
   base = new_base;
   window_valid = true;
   for (std::size_t j = 0; j < peers.size(); ++j) peers.set_have_bits(j, 0);
-  holder_planes = {};
+  holder_count = {};
   for (std::uint32_t i = 0; i < kWindowSegmentsMax; ++i) fill_slot_from_edge(base + i);
   if (upload_on()) {
     for (std::size_t j = 0; j < peers.size(); ++j) send(peers.id(j), Msg::kMap);

@@ -24,6 +24,7 @@ class Windowed final : public Policy {
       next_random_us_ = now + random_period(ctx);
     }
     const bool http_allowed = now >= created_us_ + cfg.http_initial_delay_us;
+    bool woke = false;  // a wake-up after now was registered by this loop
     for (std::size_t i = 0, n = ctx.queue_size(); i < n; ++i) {
       const QueueItem q = ctx.queue(i);
       if (q.phase == Phase::kNotYet) break;
@@ -43,10 +44,19 @@ class Windowed final : public Policy {
       }
       // Re-plan when this segment enters the high-demand window (HTTP-first from then on).
       if (q.phase != Phase::kStored && q.deadline_us != kNever) {
-        ctx.wake_at(q.deadline_us - cfg.high_demand_window_us);
+        const TimeUs when = q.deadline_us - cfg.high_demand_window_us;
+        ctx.wake_at(when);
+        woke = woke || when > now;
       }
       if (q.ahead_us >= cfg.p2p_download_window_us) break;
-      if (ctx.p2p_free() == 0) continue;  // step 5: P2P only, no pre-emption
+      if (ctx.p2p_free() == 0) {  // step 5: P2P only, no pre-emption
+        // Shortcut, same decisions: with no P2P slot free nothing below acts on a later item
+        // (all are past the high-demand window: ahead grows with i) except wake_at, and the
+        // later items' wake-ups come later (deadlines grow with i), so once one is registered
+        // (or none can be: no deadline) the rest of the scan changes nothing.
+        if (woke || q.deadline_us == kNever) break;
+        continue;
+      }
       if (q.phase == Phase::kMissing && q.holders > 0) {
         if (const std::size_t j = pick_peer_weighted(ctx, q.index); j != kNone)
           ctx.fetch_peer(q.index, j);
