@@ -17,8 +17,42 @@ TimeUs positive_us(double s, const char* what) {
 }
 }  // namespace
 
-PlayerConfig::PlayerConfig(const PlayerParams& player, const AbrParams& abr_params, const Stream& s)
-    : stream(s.timing()), abr(abr_params, s.ladder_kbps()), ladder_kbps(s.ladder_kbps()) {
+namespace {
+std::vector<std::uint8_t> offered_rungs(const std::vector<std::size_t>& offered,
+                                        std::size_t ladder_size) {
+  if (ladder_size > 255) throw std::invalid_argument("player: more than 255 renditions");
+  std::vector<std::uint8_t> rungs;
+  if (offered.empty()) {
+    for (std::size_t r = 0; r < ladder_size; ++r) rungs.push_back(static_cast<std::uint8_t>(r));
+    return rungs;
+  }
+  for (const std::size_t r : offered) {
+    if (r >= ladder_size) {
+      throw std::invalid_argument("player: offered rendition " + std::to_string(r) +
+                                  " is not on the ladder");
+    }
+    if (!rungs.empty() && r <= rungs.back()) {
+      throw std::invalid_argument("player: offered renditions must be increasing");
+    }
+    rungs.push_back(static_cast<std::uint8_t>(r));
+  }
+  return rungs;
+}
+
+std::vector<double> sub_ladder(const std::vector<double>& ladder,
+                               const std::vector<std::uint8_t>& rungs) {
+  std::vector<double> out;
+  for (const std::uint8_t r : rungs) out.push_back(ladder[r]);
+  return out;
+}
+}  // namespace
+
+PlayerConfig::PlayerConfig(const PlayerParams& player, const AbrParams& abr_params, const Stream& s,
+                           const std::vector<std::size_t>& offered_renditions)
+    : stream(s.timing()),
+      offered(offered_rungs(offered_renditions, s.ladder_kbps().size())),
+      abr(abr_params, sub_ladder(s.ladder_kbps(), offered)),
+      ladder_kbps(s.ladder_kbps()) {
   buffer_target_us = positive_us(player.buffer_target_s, "buffer_target_s");
   startup_buffer_us =
       std::min(positive_us(player.startup_buffer_s, "startup_buffer_s"), buffer_target_us);
@@ -175,9 +209,16 @@ NeededSegment Player::next_needed(const PlayerConfig& cfg) const {
   NeededSegment n;
   if (!active()) return n;
   n.segment = next_segment_;
-  const std::size_t cap = max_rendition_;
-  n.rendition = static_cast<std::uint8_t>(
-      cfg.abr.choose(abr_, to_seconds(buffer_us()), last_rendition(), cap));
+  // The ABR works on the offered rungs: translate the previous rendition and the device cap
+  // to rung positions and the choice back to a ladder index.
+  const auto& rungs = cfg.offered;
+  std::size_t cap = 0;
+  int previous = -1;
+  for (std::size_t k = 0; k < rungs.size(); ++k) {
+    if (rungs[k] <= max_rendition_) cap = k;
+    if (last_rendition() >= 0 && rungs[k] <= last_rendition()) previous = static_cast<int>(k);
+  }
+  n.rendition = rungs[cfg.abr.choose(abr_, to_seconds(buffer_us()), previous, cap)];
   n.deadline_us = state() == PlayerState::kPlaying ? last_us_ + buffer_us() : last_us_;
   return n;
 }

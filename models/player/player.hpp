@@ -29,16 +29,21 @@ class PlayerConfig {
   // sync, or a skip-ahead threshold below live sync delay + one segment (it would re-trigger
   // on every segment), and on the Abr's own errors. Start-up and resume thresholds above the
   // buffer target are clamped to it (the host stops fetching at the target).
-  PlayerConfig(const PlayerParams& player, const AbrParams& abr, const Stream& stream);
+  // `offered`: the renditions (ladder indices, increasing) this channel's master playlist
+  // lists; the ABR chooses among them only. Empty = the whole ladder. Throws on an index off
+  // the ladder or an unsorted list.
+  PlayerConfig(const PlayerParams& player, const AbrParams& abr, const Stream& stream,
+               const std::vector<std::size_t>& offered = {});
 
   StreamTiming stream;
   TimeUs startup_buffer_us = 0;
   TimeUs buffer_target_us = 0;
   TimeUs rebuffer_resume_us = 0;
-  TimeUs live_sync_delay_us = 0;   // playhead position behind the live edge at join and skip
-  TimeUs max_latency_us = kNever;  // kNever = skip-ahead off
-  Abr abr;
-  std::vector<double> ladder_kbps;
+  TimeUs live_sync_delay_us = 0;      // playhead position behind the live edge at join and skip
+  TimeUs max_latency_us = kNever;     // kNever = skip-ahead off
+  std::vector<std::uint8_t> offered;  // ladder index of each rung the ABR sees
+  Abr abr;                            // over the offered rungs (indices into `offered`)
+  std::vector<double> ladder_kbps;    // the whole ladder (indexed by rendition)
 };
 
 enum class PlayerState : std::uint8_t { kIdle, kStartup, kPlaying, kStalled, kEnded };

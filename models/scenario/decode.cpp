@@ -25,7 +25,6 @@ void decode_channel(Ctx& ctx, const Node& n, const std::string& path, ChannelSpe
   m.name("name", c.name);
   m.number("share", c.share, non_negative());
   if (const Node* r = m.take("renditions")) {
-    ctx.not_modelled(m.child("renditions"));  // every channel carries the whole ladder
     if (r->kind == Node::Kind::kSeq) c.renditions.clear();
     for_each_item(ctx, *r, m.child("renditions"), [&](const Node& item, const std::string& p) {
       std::string name;

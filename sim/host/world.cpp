@@ -1,5 +1,6 @@
 #include "sim/host/world.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace p2pcdn::sim {
@@ -25,7 +26,18 @@ std::unique_ptr<World> World::build(const models::Scenario& scenario, std::uint6
   world->players.reserve(channels);
   for (std::size_t c = 0; c < channels; ++c) {
     world->streams.emplace_back(scenario.stream, seed, static_cast<std::uint32_t>(c));
-    world->players.emplace_back(scenario.player, scenario.abr, world->streams.back());
+    // The renditions this channel offers (explicit channels may list a subset; Zipf: all).
+    std::vector<std::size_t> offered;
+    if (scenario.audience.channels.law == models::ChannelLaw::kExplicit) {
+      for (const auto& name : scenario.audience.channels.list[c].renditions) {
+        for (std::size_t r = 0; r < world->rendition_names.size(); ++r) {
+          if (world->rendition_names[r] == name) offered.push_back(r);
+        }
+      }
+      std::sort(offered.begin(), offered.end());
+      offered.erase(std::unique(offered.begin(), offered.end()), offered.end());
+    }
+    world->players.emplace_back(scenario.player, scenario.abr, world->streams.back(), offered);
   }
   return world;
 }

@@ -223,6 +223,44 @@ TEST(Player, ConfigValidation) {
   EXPECT_THROW(p.on_segment_delivered(1, 0, 6, 1, 1, cfg), std::invalid_argument);
 }
 
+TEST(Player, ChannelOfferingASubsetChoosesOnlyAmongIt) {
+  const Stream stream(stream_params(), 1);
+  // The channel lists b, d and f of the six-rung ladder.
+  const PlayerConfig cfg(PlayerParams{}, AbrParams{}, stream, {1, 3, 5});
+  ASSERT_EQ(cfg.offered, (std::vector<std::uint8_t>{1, 3, 5}));
+  EXPECT_EQ(cfg.abr.rendition_count(), 3u);
+  Player p;
+  p.join(sec(100), cfg);
+  // Default estimate 500 kbps x 0.7 fits no offered rung: the lowest offered one, b.
+  EXPECT_EQ(p.next_needed(cfg).rendition, 1);
+  // Fast downloads: the estimate rises; the choice climbs the offered rungs only.
+  SegmentIndex seg = p.next_segment();
+  TimeUs now = sec(100);
+  for (int i = 0; i < 12; ++i) {
+    const NeededSegment n = p.next_needed(cfg);
+    EXPECT_TRUE(n.rendition == 1 || n.rendition == 3 || n.rendition == 5) << int(n.rendition);
+    now += sec(0.2);
+    ASSERT_TRUE(p.on_segment_delivered(now, seg++, n.rendition, 2'000'000, sec(0.2), cfg));
+  }
+  EXPECT_EQ(p.next_needed(cfg).rendition, 5);  // 80 Mbit/s measured: the top offered rung
+  // A device capped at rung e (index 4) gets d, the best offered rung under its cap.
+  Player capped;
+  capped.join(sec(100), cfg, 4);
+  seg = capped.next_segment();
+  now = sec(100);
+  for (int i = 0; i < 12; ++i) {
+    const NeededSegment n = capped.next_needed(cfg);
+    now += sec(0.2);
+    ASSERT_TRUE(capped.on_segment_delivered(now, seg++, n.rendition, 2'000'000, sec(0.2), cfg));
+  }
+  EXPECT_EQ(capped.next_needed(cfg).rendition, 3);
+  // The whole ladder (no list) is the identity mapping.
+  const PlayerConfig all(PlayerParams{}, AbrParams{}, stream);
+  EXPECT_EQ(all.offered, (std::vector<std::uint8_t>{0, 1, 2, 3, 4, 5}));
+  EXPECT_THROW(PlayerConfig(PlayerParams{}, AbrParams{}, stream, {2, 1}), std::invalid_argument);
+  EXPECT_THROW(PlayerConfig(PlayerParams{}, AbrParams{}, stream, {6}), std::invalid_argument);
+}
+
 TEST(Player, StaysCompact) { EXPECT_LE(sizeof(Player), 104u); }
 
 // ---- Random host-driven traces vs a naive 1 ms tick reference ----
