@@ -651,7 +651,7 @@ void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>
     resources_[r].unfrozen = 0;
     resources_[r].skip = see_through(r);
   }
-  open_.clear();
+  caps_.clear();
   for (std::uint32_t i : comp_flows_) {
     Flow& f = flows_[i];
     f.solve_cap = f.cap > 0.0 ? f.cap : kInf;
@@ -659,7 +659,8 @@ void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>
       const Hub& h = hubs_[static_cast<std::size_t>(f.hub)];
       if (!h.high.empty()) f.solve_cap = std::min(f.solve_cap, h.level);
     }
-    open_.push_back(i);
+    f.open = true;
+    if (f.solve_cap < kInf) caps_.push_back(i);
     for (std::uint32_t r : f.path)
       if (counts(f, r)) ++resources_[r].unfrozen;
   }
@@ -669,34 +670,81 @@ void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>
                ? std::max(0.0, avail) / static_cast<double>(res.unfrozen)
                : hub_probe(hubs_[static_cast<std::size_t>(res.hub)], avail, res.unfrozen);
   };
-  while (!open_.empty()) {
-    double m = kInf;
-    for (std::uint32_t r : comp_res_)
-      if (resources_[r].unfrozen > 0) m = std::min(m, level_of(resources_[r]));
-    for (std::uint32_t i : open_) m = std::min(m, flows_[i].solve_cap);
-    const double bound = m * (1.0 + 1e-12);
-    ++bind_stamp_;
-    for (std::uint32_t r : comp_res_)
-      if (resources_[r].unfrozen > 0 && level_of(resources_[r]) <= bound)
-        resources_[r].bind = bind_stamp_;
-    still_open_.clear();
-    for (std::uint32_t i : open_) {
-      Flow& f = flows_[i];
-      bool freeze = f.solve_cap <= bound;
-      for (std::uint32_t r : f.path)
-        freeze = freeze || (counts(f, r) && resources_[r].bind == bind_stamp_);
-      if (!freeze) {
-        still_open_.push_back(i);
-        continue;
-      }
-      f.new_rate = m;
-      for (std::uint32_t r : f.path) {
-        if (!counts(f, r)) continue;
-        resources_[r].frozen += m;
-        --resources_[r].unfrozen;
+  // Progressive filling with the resources' levels in a min-heap (stale entries skipped by
+  // version) and the flows' caps sorted: each step costs the flows it freezes, not the whole
+  // component. It takes the same steps as the textbook loop (every resource at or below the
+  // step's bound binds, every flow crossing one or capped there freezes at the step's level),
+  // and within a step all additions are the same value, so the rates are bit-identical to it.
+  auto by_level = [](const LevelEntry& a, const LevelEntry& b) { return a.level > b.level; };
+  auto push_level = [&](std::uint32_t r) {
+    Resource& res = resources_[r];
+    ++res.version;
+    if (res.unfrozen == 0) return;
+    heap_.push_back({level_of(res), r, res.version});
+    std::push_heap(heap_.begin(), heap_.end(), by_level);
+  };
+  auto valid = [&](const LevelEntry& e) { return resources_[e.resource].version == e.version; };
+  heap_.clear();
+  for (std::uint32_t r : comp_res_) {
+    Resource& res = resources_[r];
+    ++res.version;
+    if (res.unfrozen > 0) heap_.push_back({level_of(res), r, res.version});
+  }
+  std::make_heap(heap_.begin(), heap_.end(), by_level);
+  std::sort(caps_.begin(), caps_.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return flows_[a].solve_cap < flows_[b].solve_cap;
+  });
+  std::size_t open = comp_flows_.size();
+  std::size_t next_cap = 0;
+  double m = 0.0;
+  auto freeze = [&](std::uint32_t i) {
+    Flow& f = flows_[i];
+    f.open = false;
+    f.new_rate = m;
+    --open;
+    for (std::uint32_t r : f.path) {
+      if (!counts(f, r)) continue;
+      Resource& res = resources_[r];
+      res.frozen += m;
+      --res.unfrozen;
+      if (res.bind != bind_stamp_) {
+        res.bind = bind_stamp_;
+        touched_.push_back(r);
       }
     }
-    open_.swap(still_open_);
+  };
+  while (open > 0) {
+    while (!heap_.empty() && !valid(heap_.front())) {
+      std::pop_heap(heap_.begin(), heap_.end(), by_level);
+      heap_.pop_back();
+    }
+    while (next_cap < caps_.size() && !flows_[caps_[next_cap]].open) ++next_cap;
+    m = kInf;
+    if (!heap_.empty()) m = heap_.front().level;
+    if (next_cap < caps_.size()) m = std::min(m, flows_[caps_[next_cap]].solve_cap);
+    ++bind_stamp_;
+    touched_.clear();
+    if (m == kInf) {  // nothing limits the rest: they all run unbounded
+      for (std::uint32_t i : comp_flows_)
+        if (flows_[i].open) freeze(i);
+      break;
+    }
+    const double bound = m * (1.0 + 1e-12);
+    binds_.clear();
+    while (!heap_.empty() && heap_.front().level <= bound) {
+      if (valid(heap_.front())) binds_.push_back(heap_.front().resource);
+      std::pop_heap(heap_.begin(), heap_.end(), by_level);
+      heap_.pop_back();
+    }
+    for (std::uint32_t r : binds_) {
+      for (std::uint32_t i : resources_[r].flows) {
+        const Flow& f = flows_[i];
+        if (f.open && counts(f, r)) freeze(i);
+      }
+    }
+    for (; next_cap < caps_.size() && flows_[caps_[next_cap]].solve_cap <= bound; ++next_cap)
+      if (flows_[caps_[next_cap]].open) freeze(caps_[next_cap]);
+    for (std::uint32_t r : touched_) push_level(r);
   }
   for (std::uint32_t i : comp_flows_) {
     Flow& f = flows_[i];

@@ -66,7 +66,13 @@ class FastFlowNetwork final : public FlowNetwork {
     double frozen = 0.0;  // progressive-filling scratch
     std::uint32_t unfrozen = 0;
     std::uint32_t bind = 0;
-    bool skip = false;  // see-through hub in this solve
+    bool skip = false;          // see-through hub in this solve
+    std::uint32_t version = 0;  // progressive-filling heap entries older than this are stale
+  };
+  struct LevelEntry {
+    double level;
+    std::uint32_t resource;
+    std::uint32_t version;
   };
   // Water-fill over the hub's simple flows, each limited by its own e (cap, private resources):
   // "low" flows (e below the level) run at e with explicit progress; "high" flows all run at
@@ -151,8 +157,10 @@ class FastFlowNetwork final : public FlowNetwork {
   std::uint32_t bind_stamp_ = 0;
   Time last_now_ = 0;
   // Scratch for resolve().
-  std::vector<std::uint32_t> comp_res_, comp_flows_, guests_, open_, still_open_;
-  std::vector<std::uint32_t> seed_flows_;  // complex flows the next solve must include
+  std::vector<std::uint32_t> comp_res_, comp_flows_, guests_;
+  std::vector<std::uint32_t> seed_flows_;
+  std::vector<LevelEntry> heap_;
+  std::vector<std::uint32_t> caps_, binds_, touched_;  // complex flows the next solve must include
 };
 
 }  // namespace p2pcdn::sim
