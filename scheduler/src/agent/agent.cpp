@@ -10,16 +10,16 @@
 namespace p2pcdn::sched {
 namespace agent_detail {
 
-Core::Core(const AgentConfig& cfg, std::uint64_t seed_in, TimeUs now_in,
-           std::unique_ptr<policy::Policy> pol)
-    : config(cfg),
+Core::Core(std::shared_ptr<const AgentConfig> cfg, const PeerTraits& self_in, std::uint64_t seed_in,
+           TimeUs now_in, std::unique_ptr<policy::Policy> pol)
+    : config_owner(std::move(cfg)),
+      config(*config_owner),
       policy(std::move(pol)),
-      prng(seed_in),
-      seed(seed_in),
       now(now_in),
-      created_us(now_in) {
-  config.policy = {};  // the name's storage belongs to the caller; never read it later
-}
+      created_us(now_in),
+      self(self_in),
+      prng(seed_in),
+      seed(seed_in) {}
 
 void Core::deliver_if_ready() {
   if (!have_player || delivered_valid || !window_valid) return;
@@ -143,7 +143,19 @@ Result<Agent> Agent::create(const AgentConfig& config, std::uint64_t seed, TimeU
   if (Status st = validate(config); !st.ok()) return st;
   std::unique_ptr<policy::Policy> pol = policy::make_policy(config.policy, config);
   if (!pol) return Status(Errc::kInvalidArgument, "unknown policy name");
-  return Agent(std::make_unique<State>(config, seed, now, std::move(pol)));
+  auto own = std::make_shared<AgentConfig>(config);
+  own->policy = {};  // the name's storage belongs to the caller; never read it later
+  const PeerTraits self{config.self_region, config.self_isp, config.self_uplink_kbps};
+  return Agent(std::make_unique<State>(std::move(own), self, seed, now, std::move(pol)));
+}
+
+Result<Agent> Agent::create_shared(std::shared_ptr<const AgentConfig> config,
+                                   const PeerTraits& self, std::uint64_t seed, TimeUs now) {
+  if (!config) return Status(Errc::kInvalidArgument, "null config");
+  if (Status st = validate(*config); !st.ok()) return st;
+  std::unique_ptr<policy::Policy> pol = policy::make_policy(config->policy, *config);
+  if (!pol) return Status(Errc::kInvalidArgument, "unknown policy name");
+  return Agent(std::make_unique<State>(std::move(config), self, seed, now, std::move(pol)));
 }
 
 Agent::Agent(std::unique_ptr<State> state) : state_(std::move(state)) {}

@@ -72,55 +72,56 @@ inline constexpr TimeUs kIntegrityWaitUs = 1'000'000;  // host must call handle_
 static_assert(kPeersMax <= 255, "holder_count holds byte counts");
 
 struct Core {
-  Core(const AgentConfig& cfg, std::uint64_t seed_in, TimeUs now_in,
-       std::unique_ptr<policy::Policy> pol);
+  Core(std::shared_ptr<const AgentConfig> cfg, const PeerTraits& self_in, std::uint64_t seed_in,
+       TimeUs now_in, std::unique_ptr<policy::Policy> pol);
 
-  // ---- state
-  AgentConfig config;
+  // ---- state. Hot fields first (read by nearly every input), so that an input to a cold
+  // agent touches few cache lines; then the window, then what only some inputs read.
+  std::shared_ptr<const AgentConfig> config_owner;  // keeps `config` alive (may be shared)
+  const AgentConfig& config;                        // policy name cleared / never read again
   std::unique_ptr<policy::Policy> policy;
-  util::Prng prng;
-  std::uint64_t seed;
   TimeUs now;
   TimeUs created_us;
   [[nodiscard]] std::uint32_t now_ms() const {
     return static_cast<std::uint32_t>((now - created_us) / 1000);
   }
-  AgentStats stats;
-
-  PlayerView player{};
+  bool window_valid = false;
   bool have_player = false;
   bool delivered_valid = false;  // delivered_key was delivered for the current need
-  SegmentKey delivered_key{};
-
-  bool window_valid = false;
+  // Transfers per Kind that are not verifying (= count(kind)); kept by add_transfer,
+  // erase_transfer and mark_verifying so the hot paths need no scan.
+  std::array<std::uint8_t, 3> active{};
   std::uint16_t rendition = 0;
   std::uint32_t base = 0;  // lowest index in the window
-  std::array<Slot, kWindowSegmentsMax> slots{};
-  std::array<Edge, 8> edges{};
-
+  std::uint32_t next_transfer_id = 1;
   PeerTable peers;
+  std::vector<Transfer> transfers;
+  std::vector<Pending> pending;
+  std::size_t pending_head = 0;
+  TimeUs policy_wake_us = kNever;
+  TimeUs http_retry_at_us = 0;  // no new HTTP request before this (failure backoff)
+  TimeUs peers_asked_at_us = 0;
+  PlayerView player{};
+  SegmentKey delivered_key{};
+  float http_kbps = 0;                   // EWMA of measured HTTP throughput (0 = none yet)
+  std::uint8_t http_failure_streak = 0;  // consecutive HTTP failures
+  bool peers_asked = false;
+  std::uint8_t banned_count = 0;
+  std::uint8_t banned_next = 0;
   // Holders per window ring position: the number of peers on our rendition whose `have` has
   // that bit. Kept by set_have (and reset_window), so a decision epoch reads holder counts
   // without touching the peer table.
   std::array<std::uint8_t, kWindowSegmentsMax> holder_count{};
-  std::vector<Transfer> transfers;
-  // Transfers per Kind that are not verifying (= count(kind)); kept by add_transfer,
-  // erase_transfer and the verifying switch so the hot paths need no scan.
-  std::array<std::uint8_t, 3> active{};
-  std::vector<Pending> pending;
-  std::size_t pending_head = 0;
+
+  std::array<Slot, kWindowSegmentsMax> slots{};
+  std::array<Edge, 8> edges{};
+
+  AgentStats stats;
+  PeerTraits self;  // what Hello announces (config.self_* or create_shared's `self`)
+  util::Prng prng;
+  std::uint64_t seed;
   std::array<std::byte, wire::kMaxMessageBytes> outbox{};
   std::array<PeerId, kBannedMax> banned{};
-  std::uint8_t banned_count = 0;
-  std::uint8_t banned_next = 0;
-
-  std::uint32_t next_transfer_id = 1;
-  TimeUs policy_wake_us = kNever;
-  TimeUs peers_asked_at_us = 0;
-  TimeUs http_retry_at_us = 0;           // no new HTTP request before this (failure backoff)
-  std::uint8_t http_failure_streak = 0;  // consecutive HTTP failures
-  bool peers_asked = false;
-  float http_kbps = 0;  // EWMA of measured HTTP throughput (0 = none yet)
 
   // ---- window (window.cpp)
   [[nodiscard]] bool in_window(std::uint32_t index) const {

@@ -44,7 +44,7 @@ std::optional<Action> Core::poll() {
       wire::Message m;
       switch (p.msg) {
         case Msg::kHello: {
-          m = wire::Hello{config.self_region, config.self_isp, config.self_uplink_kbps};
+          m = wire::Hello{self.region, self.isp, self.uplink_kbps_hint};
           break;
         }
         case Msg::kMap: {
@@ -90,8 +90,11 @@ std::optional<Action> Core::poll() {
 }
 
 std::size_t Core::heap_bytes() const {
-  return sizeof(Core) + peers.heap_bytes() + transfers.capacity() * sizeof(Transfer) +
-         pending.capacity() * sizeof(Pending) + (policy ? policy->heap_bytes() : 0);
+  // A config shared by several agents (create_shared) is the host's, counted once there.
+  const std::size_t config_bytes = config_owner.use_count() == 1 ? sizeof(AgentConfig) : 0;
+  return sizeof(Core) + config_bytes + peers.heap_bytes() +
+         transfers.capacity() * sizeof(Transfer) + pending.capacity() * sizeof(Pending) +
+         (policy ? policy->heap_bytes() : 0);
 }
 
 }  // namespace p2pcdn::sched::agent_detail

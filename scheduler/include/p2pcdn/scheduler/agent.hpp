@@ -139,6 +139,14 @@ class Agent {
   // Fails with kInvalidArgument if a knob is out of range or the policy name is unknown.
   [[nodiscard]] static Result<Agent> create(const AgentConfig& config, std::uint64_t seed,
                                             TimeUs now);
+  // The same, sharing one immutable config among many agents: a host running thousands of
+  // viewers saves sizeof(AgentConfig) per agent (the shared config is then not counted by
+  // heap_bytes()). `self` replaces config->self_region / self_isp / self_uplink_kbps (what
+  // Hello announces), the knobs that usually differ per viewer. `config->policy` is only read
+  // here. Same decisions as create() with those three knobs set from `self`.
+  [[nodiscard]] static Result<Agent> create_shared(std::shared_ptr<const AgentConfig> config,
+                                                   const PeerTraits& self, std::uint64_t seed,
+                                                   TimeUs now);
 
   // Inputs. Each may queue actions and move next_timeout().
   void handle_segment_published(TimeUs now, const SegmentInfo& segment);
