@@ -9,7 +9,9 @@
 #include <iostream>
 #include <string>
 
+#include "agent/core.hpp"
 #include "harness/swarm.hpp"
+#include "p2pcdn/scheduler/wire.hpp"
 
 namespace p2pcdn::sched::test {
 namespace {
@@ -89,6 +91,22 @@ TEST(AgentGolden, ReplayDigestsUnchanged) {
     EXPECT_EQ(got.digest, want.digest) << want.policy;
     EXPECT_EQ(got.actions, want.actions) << want.policy;
   }
+}
+
+// The agent's outbox is smaller than wire::kMaxMessageBytes: every message it builds must fit.
+TEST(AgentOutbox, LargestOwnMessagesFit) {
+  std::array<std::byte, agent_detail::kOutboxBytes> out{};
+  wire::SegmentMap map;
+  map.rendition = 0xFFFF;
+  map.first_index = 0xFFFF0000U;
+  map.count = static_cast<std::uint16_t>(kWindowSegmentsMax);
+  map.bits[0] = ~std::uint64_t{0};
+  EXPECT_GT(wire::encode(map, out), 0U);
+  EXPECT_GT(wire::encode(wire::Hello{0xFFFF, 0xFFFF, 0xFFFFFFFFU}, out), 0U);
+  EXPECT_GT(wire::encode(wire::Request{0xFFFFFFFFU, 0xFFFF, 0xFFFFFFFFU}, out), 0U);
+  EXPECT_GT(wire::encode(wire::Have{0xFFFF, 0xFFFFFFFFU}, out), 0U);
+  EXPECT_GT(wire::encode(wire::Reject{0xFFFFFFFFU, wire::RejectReason::kBusy}, out), 0U);
+  EXPECT_GT(wire::encode(wire::Cancel{0xFFFFFFFFU}, out), 0U);
 }
 
 }  // namespace

@@ -66,6 +66,10 @@ struct Pending {
   std::uint32_t request_id = 0;
 };
 
+// The largest message this agent encodes is its SegmentMap of the window (header 2, rendition
+// 2, first index 4, count 2, one bit per window segment): the outbox needs no more.
+inline constexpr std::size_t kOutboxBytes = 2 + 2 + 4 + 2 + kWindowSegmentsMax / 8 + 6;
+static_assert(kOutboxBytes <= wire::kMaxMessageBytes);
 inline constexpr std::size_t kBannedMax = 8;           // recently banned peers refused on reconnect
 inline constexpr TimeUs kIntegrityWaitUs = 1'000'000;  // host must call handle_integrity sooner
 
@@ -120,7 +124,7 @@ struct Core {
   PeerTraits self;  // what Hello announces (config.self_* or create_shared's `self`)
   util::Prng prng;
   std::uint64_t seed;
-  std::array<std::byte, wire::kMaxMessageBytes> outbox{};
+  std::array<std::byte, kOutboxBytes> outbox{};
   std::array<PeerId, kBannedMax> banned{};
 
   // ---- window (window.cpp)
