@@ -36,51 +36,45 @@ bool FastFlowNetwork::is_transparent(ResourceId resource) const {
 }
 
 // Slack: the flows' bounds sum below the capacity by a relative margin far above the solvers'
-// 1e-12 freezing tolerance, so neither solver can ever freeze a flow at this hub.
-bool FastFlowNetwork::slack(const Hub& h) const {
-  const std::uint64_t c = resources_[h.resource].capacity_bps;
-  return h.unbounded == 0 && h.bound_bps.hi == 0 && h.bound_bps.lo < c - (c >> 20);
+// 1e-12 freezing tolerance, so neither solver can ever freeze a flow at this resource.
+bool FastFlowNetwork::slack(std::uint32_t r) const {
+  const Resource& res = resources_[r];
+  const std::uint64_t c = res.capacity_bps;
+  return res.unbounded == 0 && res.bound_bps.hi == 0 && res.bound_bps.lo < c - (c >> 20);
 }
 
 bool FastFlowNetwork::see_through(std::uint32_t r) const {
-  const Resource& res = resources_[r];
-  if (res.hub == kNone) return false;
-  const Hub& h = hubs_[static_cast<std::size_t>(res.hub)];
-  return h.transparent && slack(h);
+  return resources_[r].transparent && slack(r);
 }
 
-// Flow i's rate bound outside hub h: its cap and the capacities of the rest of its path.
-void FastFlowNetwork::count_bound(Hub& h, std::uint32_t i, bool add) {
+// Flow i's rate bound outside resource r: its cap and the capacities of the rest of its path.
+void FastFlowNetwork::count_bound(std::uint32_t r, std::uint32_t i, bool add) {
   const Flow& f = flows_[i];
+  Resource& res = resources_[r];
   bool bounded = f.cap_bps > 0;
   std::uint64_t bound = bounded ? f.cap_bps : std::numeric_limits<std::uint64_t>::max();
-  for (std::uint32_t r : f.path) {
-    if (r == h.resource) continue;
-    bound = std::min(bound, resources_[r].capacity_bps);
+  for (std::uint32_t q : f.path) {
+    if (q == r) continue;
+    bound = std::min(bound, resources_[q].capacity_bps);
     bounded = true;
   }
   if (!bounded) {
-    h.unbounded = add ? h.unbounded + 1 : h.unbounded - 1;
+    res.unbounded = add ? res.unbounded + 1 : res.unbounded - 1;
   } else if (add) {
-    h.bound_bps.add(bound);
+    res.bound_bps.add(bound);
   } else {
-    h.bound_bps.sub(bound);
+    res.bound_bps.sub(bound);
   }
 }
 
 void FastFlowNetwork::count_bounds(std::uint32_t i, bool add) {
-  for (std::uint32_t r : flows_[i].path)
-    if (resources_[r].hub != kNone)
-      count_bound(hubs_[static_cast<std::size_t>(resources_[r].hub)], i, add);
+  for (std::uint32_t r : flows_[i].path) count_bound(r, i, add);
 }
 
-// A hub whose slackness no longer matches how it was last solved must be walked once more.
-void FastFlowNetwork::seed_flipped_hubs(std::uint32_t i, std::vector<std::uint32_t>& seeds) const {
-  for (std::uint32_t r : flows_[i].path) {
-    if (resources_[r].hub == kNone) continue;
-    const Hub& h = hubs_[static_cast<std::size_t>(resources_[r].hub)];
-    if (slack(h) != h.transparent) seeds.push_back(r);
-  }
+// A resource whose slackness no longer matches how it was last solved must be walked once more.
+void FastFlowNetwork::seed_flipped(std::uint32_t i, std::vector<std::uint32_t>& seeds) const {
+  for (std::uint32_t r : flows_[i].path)
+    if (slack(r) != resources_[r].transparent) seeds.push_back(r);
 }
 
 std::size_t FastFlowNetwork::simple_flows() const {
@@ -234,6 +228,7 @@ void FastFlowNetwork::make_simple(std::uint32_t i, std::int32_t hub, Time now) {
   }
   f.unbalanced = true;  // whoever made it simple seeds the hub or a guest pass will
   hub_insert(i, now);
+  seed_flows_.push_back(i);  // the guest pass must see it even if its resources are see-through
 }
 
 void FastFlowNetwork::make_complex(std::uint32_t i, Time now) {
@@ -350,7 +345,7 @@ void FastFlowNetwork::promote(std::uint32_t r, Time now, std::vector<std::uint32
   res.hub = static_cast<std::int32_t>(hubs_.size() - 1);
   // All its flows start complex (explicit); the ones now eligible move to the water-fill.
   const std::vector<std::uint32_t> members = res.flows;
-  for (std::uint32_t i : members) count_bound(hubs_.back(), i, true);
+  res.transparent = false;  // walked once as a hub
   for (std::uint32_t i : members) {
     if (flows_[i].hub != kNone) {  // simple elsewhere, now crossing a second hub
       seeds.push_back(hubs_[static_cast<std::size_t>(flows_[i].hub)].resource);
@@ -370,14 +365,23 @@ void FastFlowNetwork::set_capacity(Time now, ResourceId resource, std::uint64_t 
   if (r >= resources_.size()) throw std::invalid_argument("set_capacity: unknown resource");
   check_time(now);
   Resource& res = resources_[r];
-  // The bounds this capacity enters: every flow of a plain resource; a hub's complex flows
-  // (only they can cross another hub).
-  for (std::uint32_t i : res.flows) count_bounds(i, false);
+  // Every flow crossing it has this capacity in its bounds elsewhere (rare: O(flows)).
+  std::vector<std::uint32_t> members = res.flows;
+  if (res.hub != kNone) {
+    const Hub& h = hubs_[static_cast<std::size_t>(res.hub)];
+    for (const Key& k : h.low) members.push_back(k.second);
+    for (const Key& k : h.high) members.push_back(k.second);
+  }
+  for (std::uint32_t i : members) count_bounds(i, false);
   res.capacity = flow_math::bytes_per_us(capacity_bps);
   res.capacity_bps = capacity_bps;
-  for (std::uint32_t i : res.flows) count_bounds(i, true);
+  for (std::uint32_t i : members) count_bounds(i, true);
   std::vector<std::uint32_t> seeds{static_cast<std::uint32_t>(r)};
-  for (std::uint32_t i : res.flows) seed_flipped_hubs(i, seeds);
+  for (std::uint32_t i : members) {
+    seed_flipped(i, seeds);
+    // A guest's limit may include this capacity where it was see-through: re-key it.
+    if (res.hub == kNone && flows_[i].hub != kNone) seed_flows_.push_back(i);
+  }
   if (res.hub == kNone && res.count == 1 && flows_[res.flows[0]].hub != kNone) {
     // Private resource of a simple flow: its limit changes, re-enter it in the water-fill.
     const std::uint32_t i = res.flows[0];
@@ -427,7 +431,7 @@ FlowId FastFlowNetwork::start_flow(Time now, std::span<const ResourceId> path,
   }
   set_explicit(i, now, 0.0);
   count_bounds(i, true);
-  seed_flipped_hubs(i, seeds);
+  seed_flipped(i, seeds);
   // A simple flow sharing a resource with this one cannot stay simple if this one crosses its
   // hub (both would move with the hub's level).
   for (std::uint32_t r : flows_[i].path) {
@@ -463,7 +467,7 @@ FlowId FastFlowNetwork::start_flow(Time now, std::span<const ResourceId> path,
 }
 
 void FastFlowNetwork::remove_flow(std::uint32_t i, Time now, std::vector<std::uint32_t>& seeds) {
-  count_bounds(i, false);  // every hub on the path is seeded below
+  count_bounds(i, false);  // every resource of the path left with flows is seeded below
   Flow& f = flows_[i];
   if (f.hub != kNone) {
     seeds.push_back(hubs_[static_cast<std::size_t>(f.hub)].resource);
@@ -574,6 +578,39 @@ void FastFlowNetwork::resolve(Time now, const std::vector<std::uint32_t>& seeds)
 // met on a shared resource joins as a "guest" capped at its hub's current level; afterwards it
 // stays simple only if nobody else there is as fast as its headroom (then the others never
 // depend on its rate), and its limit e is re-keyed in the hub.
+// Takes flow i into the component being walked: a complex flow or a guest, with the resources
+// it counts; a simple flow alone on its resources is only re-keyed.
+void FastFlowNetwork::visit(std::uint32_t i, Time now, std::vector<std::uint32_t>& dirty) {
+  Flow& f = flows_[i];
+  if (f.stamp == stamp_) return;
+  const bool guest = f.hub != kNone;
+  f.stamp = stamp_;
+  if (guest && all_private(i)) {
+    // Nothing shares its resources: only its limit may have changed (capacity, or a neighbour
+    // left); re-key it directly.
+    double e = f.cap > 0.0 ? f.cap : kInf;
+    for (std::uint32_t r : f.path)
+      if (resources_[r].hub == kNone) e = std::min(e, resources_[r].capacity);
+    if (e != f.e) {
+      hub_erase(i, now);
+      f.e = e;
+      hub_insert(i, now);
+      dirty.push_back(hubs_[static_cast<std::size_t>(f.hub)].resource);
+    } else if (f.unbalanced) {
+      dirty.push_back(hubs_[static_cast<std::size_t>(f.hub)].resource);
+    }
+    f.unbalanced = false;
+    return;
+  }
+  comp_flows_.push_back(i);
+  if (guest) guests_.push_back(i);
+  for (std::uint32_t r : f.path) {
+    if (resources_[r].stamp == stamp_ || (guest && resources_[r].hub != kNone)) continue;
+    resources_[r].stamp = stamp_;
+    comp_res_.push_back(r);
+  }
+}
+
 void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>& seeds,
                                       std::vector<std::uint32_t>& dirty) {
   for (;;) {
@@ -586,48 +623,12 @@ void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>
       resources_[r].stamp = stamp_;
       comp_res_.push_back(r);
     }
-    // Complex flows that may be reachable through see-through hubs only.
-    for (std::uint32_t i : seed_flows_) {
-      Flow& f = flows_[i];
-      if (!f.active || f.hub != kNone || f.stamp == stamp_) continue;
-      f.stamp = stamp_;
-      comp_flows_.push_back(i);
-      for (std::uint32_t r : f.path) {
-        if (resources_[r].stamp == stamp_) continue;
-        resources_[r].stamp = stamp_;
-        comp_res_.push_back(r);
-      }
-    }
+    // Flows the walk must take in even where every resource of theirs is see-through.
+    for (std::uint32_t i : seed_flows_)
+      if (flows_[i].active) visit(i, now, dirty);
     for (std::size_t q = 0; q < comp_res_.size(); ++q) {
       if (see_through(comp_res_[q])) continue;  // cannot bind: couples nothing
-      const Resource& res = resources_[comp_res_[q]];
-      for (std::uint32_t i : res.flows) {
-        Flow& f = flows_[i];
-        if (f.stamp == stamp_) continue;
-        const bool guest = f.hub != kNone;
-        f.stamp = stamp_;
-        if (guest && all_private(i)) {
-          // Nothing shares its resources: only its limit may have changed (capacity, or a
-          // neighbour left); re-key it directly.
-          double e = f.cap > 0.0 ? f.cap : kInf;
-          for (std::uint32_t r : f.path)
-            if (resources_[r].hub == kNone) e = std::min(e, resources_[r].capacity);
-          if (e != f.e) {
-            hub_erase(i, now);
-            f.e = e;
-            hub_insert(i, now);
-            dirty.push_back(hubs_[static_cast<std::size_t>(f.hub)].resource);
-          }
-          continue;
-        }
-        comp_flows_.push_back(i);
-        if (guest) guests_.push_back(i);
-        for (std::uint32_t r : f.path) {
-          if (resources_[r].stamp == stamp_ || (guest && resources_[r].hub != kNone)) continue;
-          resources_[r].stamp = stamp_;
-          comp_res_.push_back(r);
-        }
-      }
+      for (std::uint32_t i : resources_[comp_res_[q]].flows) visit(i, now, dirty);
     }
     // A guest needs its hub's level fixed; if the hub is being solved too, it turns complex.
     bool converted = false;
@@ -641,10 +642,10 @@ void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>
     if (!converted) break;
   }
   seed_flows_.clear();
-  // A complex flow counts every resource of its path but see-through hubs; a guest only its
-  // plain resources.
+  // A complex flow counts every resource of its path, a guest only its plain ones; nobody
+  // counts a see-through resource.
   auto counts = [&](const Flow& f, std::uint32_t r) {
-    return resources_[r].hub == kNone || (f.hub == kNone && !resources_[r].skip);
+    return !resources_[r].skip && (resources_[r].hub == kNone || f.hub == kNone);
   };
   for (std::uint32_t r : comp_res_) {
     resources_[r].frozen = 0.0;
@@ -754,17 +755,17 @@ void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>
   for (std::uint32_t r : comp_res_) {
     const Resource& res = resources_[r];
     if (res.hub == kNone) continue;
-    Hub& h = hubs_[static_cast<std::size_t>(res.hub)];
     // A slack hub binds nobody: every simple flow runs at its own limit.
-    const bool is_slack = slack(h);
     double avail = kInf;
-    if (!is_slack) {
+    if (!slack(r)) {
       avail = res.capacity;
       for (std::uint32_t i : res.flows) avail -= flows_[i].rate;
     }
     hub_rebalance(static_cast<std::uint32_t>(res.hub), now, avail);
-    h.transparent = is_slack;
   }
+  // Every resource of the component was walked (or already see-through): while it stays slack,
+  // later walks may leave it out.
+  for (std::uint32_t r : comp_res_) resources_[r].transparent = slack(r);
   for (std::uint32_t i : guests_) {
     Flow& f = flows_[i];
     double e = f.cap > 0.0 ? f.cap : kInf;
@@ -772,6 +773,14 @@ void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>
     for (std::uint32_t r : f.path) {
       const Resource& res = resources_[r];
       if (res.hub != kNone) continue;
+      if (res.skip) {
+        // Cannot bind: nobody's rate there depends on the guest's. Its capacity (not the
+        // headroom, which moves unseen) keeps the limit stable and above the bound.
+        for (std::uint32_t g : res.flows)
+          if (g != i && flows_[g].hub != kNone) coupled = true;  // two simple flows never share
+        e = std::min(e, res.capacity);
+        continue;
+      }
       double others = 0.0;
       double fastest = 0.0;
       for (std::uint32_t g : res.flows) {

@@ -2,10 +2,11 @@
 // A heavily shared resource ("hub": a PoP egress, a TURN relay) keeps its "simple" flows (one
 // hub; other resources private, or shared only with flows that never reach their headroom) in
 // an O(log n) water-fill with processor-sharing virtual time; the rest ("complex" flows) is
-// re-solved per touched component. A hub whose flows' other limits (caps, other capacities) sum
-// below its capacity cannot bind: it is left out of the components (exact integer bound, so no
-// drift). Known cost: while a hub may bind and has complex flows, every event at that hub
-// re-solves all of them (O(#complex) per event); it never scans simple flows.
+// re-solved per touched component. A resource whose flows' other limits (caps, other
+// capacities) sum below its capacity cannot bind: it is left out of the components (exact
+// integer bound, so no drift), which cuts them at never-full PoPs and downlinks. Known cost: while
+// a hub may bind and has complex flows, every event at that hub re-solves all of them (O(#complex)
+// per event); it never scans simple flows.
 #pragma once
 #include <cstdint>
 #include <set>
@@ -35,7 +36,7 @@ class FastFlowNetwork final : public FlowNetwork {
   // Introspection for tests and benchmarks.
   [[nodiscard]] bool is_hub(ResourceId resource) const;
   [[nodiscard]] std::size_t simple_flows() const;  // flows handled by a hub's water-fill
-  // A hub left out of the component solves: its flows' other limits sum below its capacity.
+  // A resource left out of the component solves: its flows' other limits sum below its capacity.
   [[nodiscard]] bool is_transparent(ResourceId resource) const;
 
  private:
@@ -68,6 +69,13 @@ class FastFlowNetwork final : public FlowNetwork {
     std::uint32_t bind = 0;
     bool skip = false;          // see-through hub in this solve
     std::uint32_t version = 0;  // progressive-filling heap entries older than this are stale
+    // Every flow crossing it adds its rate bound from the rest of its path (cap, other
+    // capacities); `unbounded` counts flows without one. Below the capacity it cannot bind.
+    BoundSum bound_bps;
+    std::uint32_t unbounded = 0;
+    // Slack when last solved: left out of the components while it stays slack (a flip is seeded
+    // so that the next solve walks it once).
+    bool transparent = false;
   };
   struct LevelEntry {
     double level;
@@ -87,13 +95,6 @@ class FastFlowNetwork final : public FlowNetwork {
     double vtime = 0.0;
     Time vtime_at = 0;
     Time next = kNever;
-    // Every flow crossing the hub (simple or complex) adds its rate bound from the rest of its
-    // path (cap, other capacities); `unbounded` counts flows without one.
-    BoundSum bound_bps;
-    std::uint32_t unbounded = 0;
-    // Solved as slack the last time it was part of a solve: left out of the components while it
-    // stays slack (a flip is seeded so that the next solve walks it once).
-    bool transparent = false;
   };
   struct Flow {
     bool active = false;
@@ -136,14 +137,15 @@ class FastFlowNetwork final : public FlowNetwork {
   void promote(std::uint32_t r, Time now, std::vector<std::uint32_t>& seeds);
   void remove_flow(std::uint32_t f, Time now, std::vector<std::uint32_t>& seeds);
   void resolve(Time now, const std::vector<std::uint32_t>& seeds);
+  void visit(std::uint32_t f, Time now, std::vector<std::uint32_t>& dirty);
   void solve_component(Time now, const std::vector<std::uint32_t>& seeds,
                        std::vector<std::uint32_t>& dirty);
   void check_time(Time now);
-  bool slack(const Hub& h) const;
+  bool slack(std::uint32_t resource) const;
   bool see_through(std::uint32_t resource) const;
-  void count_bound(Hub& h, std::uint32_t f, bool add);
+  void count_bound(std::uint32_t resource, std::uint32_t f, bool add);
   void count_bounds(std::uint32_t f, bool add);
-  void seed_flipped_hubs(std::uint32_t f, std::vector<std::uint32_t>& seeds) const;
+  void seed_flipped(std::uint32_t f, std::vector<std::uint32_t>& seeds) const;
 
   std::uint32_t hub_threshold_;
   std::vector<Resource> resources_;
