@@ -154,7 +154,7 @@ struct Core {
   void drop_peer(PeerId id);    // ban + kDropPeer + remove
   [[nodiscard]] bool is_banned(PeerId id) const;
   [[nodiscard]] bool peer_has(std::size_t j, std::uint32_t index) const {
-    return in_window(index) && peers[j].rendition == rendition &&
+    return in_window(index) && peers.rendition(j) == rendition &&
            ((peers.have(j) >> (index % kWindowSegmentsMax)) & 1U) != 0;
   }
   // The only writer of a peer's have bits / rendition once it is in the table.

@@ -24,30 +24,34 @@ struct Peer {
   float throughput_kbps = 0;
   float score = 0;
   float tokens = 0;
-  std::uint16_t rendition = 0;  // rendition of its last map/have
-  std::uint8_t downloads = 0;   // ours from it
-  std::uint8_t uploads = 0;     // ours to it
+  std::uint8_t downloads = 0;  // ours from it
+  std::uint8_t uploads = 0;    // ours to it
   std::uint8_t strikes = 0;
   bool choked = false;
 };
-static_assert(sizeof(Peer) == 32);
+static_assert(sizeof(Peer) == 28);
 static_assert(std::is_trivially_copyable_v<Peer>);
 
 inline constexpr std::size_t kNoPeer = std::numeric_limits<std::size_t>::max();
 
+// Sections, for capacity c: ids[c] | renditions[c] | (pad to 8) | haves[c] | records[c]. The
+// first two are what a lookup and an announcement touch (adjacent lines); a holder scan reads
+// haves; only decisions about one peer read its record.
 class PeerTable {
  public:
-  static constexpr std::size_t kBytesPerPeer =
-      sizeof(std::uint64_t) + sizeof(PeerId) + sizeof(Peer);
-
   [[nodiscard]] std::size_t size() const { return size_; }
   [[nodiscard]] std::size_t capacity() const { return cap_; }
-  [[nodiscard]] std::size_t heap_bytes() const { return cap_ * kBytesPerPeer; }
+  [[nodiscard]] std::size_t heap_bytes() const { return bytes_for(cap_); }
 
   [[nodiscard]] PeerId id(std::size_t j) const { return ids()[j]; }
-  // bit (index % kWindowSegmentsMax) for window segments it holds; written by Core::set_have.
+  // Rendition of its last map/have, and bit (index % kWindowSegmentsMax) for the window
+  // segments it holds; both written only by Core::set_have once the peer is in the table.
+  [[nodiscard]] std::uint16_t rendition(std::size_t j) const { return rends()[j]; }
   [[nodiscard]] std::uint64_t have(std::size_t j) const { return haves()[j]; }
-  void set_have_bits(std::size_t j, std::uint64_t h) { haves()[j] = h; }
+  void set_have(std::size_t j, std::uint64_t h, std::uint16_t r) {
+    haves()[j] = h;
+    rends()[j] = r;
+  }
   Peer& operator[](std::size_t j) { return recs()[j]; }
   const Peer& operator[](std::size_t j) const { return recs()[j]; }
 
@@ -59,18 +63,20 @@ class PeerTable {
     return kNoPeer;
   }
 
-  void push_back(PeerId id, std::uint64_t have, const Peer& rec) {
+  void push_back(PeerId id, std::uint16_t r, std::uint64_t have, const Peer& rec) {
     if (size_ == cap_) regrow(size_ + 4);  // grow in small steps
-    haves()[size_] = have;
     ids()[size_] = id;
+    rends()[size_] = r;
+    haves()[size_] = have;
     recs()[size_] = rec;
     ++size_;
   }
 
   void erase(std::size_t j) {
     const std::size_t tail = size_ - j - 1;
-    std::memmove(haves() + j, haves() + j + 1, tail * sizeof(std::uint64_t));
     std::memmove(ids() + j, ids() + j + 1, tail * sizeof(PeerId));
+    std::memmove(rends() + j, rends() + j + 1, tail * sizeof(std::uint16_t));
+    std::memmove(haves() + j, haves() + j + 1, tail * sizeof(std::uint64_t));
     std::memmove(recs() + j, recs() + j + 1, tail * sizeof(Peer));
     --size_;
   }
@@ -80,28 +86,38 @@ class PeerTable {
   }
 
  private:
+  static constexpr std::size_t rends_at(std::size_t cap) { return cap * sizeof(PeerId); }
+  static constexpr std::size_t haves_at(std::size_t cap) {
+    return (rends_at(cap) + cap * sizeof(std::uint16_t) + 7) / 8 * 8;
+  }
+  static constexpr std::size_t recs_at(std::size_t cap) {
+    return haves_at(cap) + cap * sizeof(std::uint64_t);
+  }
+  static constexpr std::size_t bytes_for(std::size_t cap) {
+    return recs_at(cap) + cap * sizeof(Peer);
+  }
+
   void regrow(std::size_t cap) {
     // new std::byte[] is aligned for any fundamental type and implicitly creates the
-    // trivially copyable objects the three sections hold.
-    std::unique_ptr<std::byte[]> next(cap == 0 ? nullptr : new std::byte[cap * kBytesPerPeer]);
+    // trivially copyable objects the sections hold.
+    std::unique_ptr<std::byte[]> next(cap == 0 ? nullptr : new std::byte[bytes_for(cap)]);
     if (size_ != 0) {
-      std::memcpy(next.get(), haves(), size_ * sizeof(std::uint64_t));
-      std::memcpy(next.get() + cap * sizeof(std::uint64_t), ids(), size_ * sizeof(PeerId));
-      std::memcpy(next.get() + cap * (sizeof(std::uint64_t) + sizeof(PeerId)), recs(),
-                  size_ * sizeof(Peer));
+      std::memcpy(next.get(), ids(), size_ * sizeof(PeerId));
+      std::memcpy(next.get() + rends_at(cap), rends(), size_ * sizeof(std::uint16_t));
+      std::memcpy(next.get() + haves_at(cap), haves(), size_ * sizeof(std::uint64_t));
+      std::memcpy(next.get() + recs_at(cap), recs(), size_ * sizeof(Peer));
     }
     buf_ = std::move(next);
     cap_ = static_cast<std::uint8_t>(cap);
   }
+  [[nodiscard]] PeerId* ids() const { return reinterpret_cast<PeerId*>(buf_.get()); }
+  [[nodiscard]] std::uint16_t* rends() const {
+    return reinterpret_cast<std::uint16_t*>(buf_.get() + rends_at(cap_));
+  }
   [[nodiscard]] std::uint64_t* haves() const {
-    return reinterpret_cast<std::uint64_t*>(buf_.get());
+    return reinterpret_cast<std::uint64_t*>(buf_.get() + haves_at(cap_));
   }
-  [[nodiscard]] PeerId* ids() const {
-    return reinterpret_cast<PeerId*>(buf_.get() + cap_ * sizeof(std::uint64_t));
-  }
-  [[nodiscard]] Peer* recs() const {
-    return reinterpret_cast<Peer*>(buf_.get() + cap_ * (sizeof(std::uint64_t) + sizeof(PeerId)));
-  }
+  [[nodiscard]] Peer* recs() const { return reinterpret_cast<Peer*>(buf_.get() + recs_at(cap_)); }
 
   std::unique_ptr<std::byte[]> buf_;
   std::uint8_t size_ = 0;

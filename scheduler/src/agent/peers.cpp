@@ -16,11 +16,9 @@ bool Core::is_banned(PeerId id) const {
 }
 
 void Core::set_have(std::size_t j, std::uint64_t have, std::uint16_t r) {
-  Peer& p = peers[j];
-  const std::uint64_t before = p.rendition == rendition ? peers.have(j) : 0;
+  const std::uint64_t before = peers.rendition(j) == rendition ? peers.have(j) : 0;
   const std::uint64_t after = r == rendition ? have : 0;
-  peers.set_have_bits(j, have);
-  p.rendition = r;
+  peers.set_have(j, have, r);
   // +1 at positions gained, -1 at positions lost (usually one bit: a Have).
   for (std::uint64_t m = after & ~before; m != 0; m &= m - 1) ++holder_count[std::countr_zero(m)];
   for (std::uint64_t m = before & ~after; m != 0; m &= m - 1) --holder_count[std::countr_zero(m)];
@@ -41,10 +39,9 @@ void Core::add_peer(PeerId id, const PeerTraits& traits) {
   // traits.region / isp are not kept: no decision reads them (yet).
   Peer p;
   p.uplink_kbps = traits.uplink_kbps_hint;
-  p.rendition = rendition;
   p.tokens = static_cast<float>(config.peer_request_burst);
   p.tokens_at_ms = now_ms();
-  peers.push_back(id, 0, p);
+  peers.push_back(id, rendition, 0, p);
   if (p2p_on()) {
     send(id, Msg::kHello);
     if (upload_on()) send(id, Msg::kMap);
@@ -69,7 +66,7 @@ void Core::remove_peer(PeerId id) {
       erase_transfer(ti);
     }
   }
-  set_have(j, 0, peers[j].rendition);  // its announcements leave the holder counts
+  set_have(j, 0, peers.rendition(j));  // its announcements leave the holder counts
   peers.erase(j);
   if (peers.capacity() - peers.size() > 8) peers.shrink_to_fit();
 }
@@ -105,7 +102,7 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes) {
   if (const auto* hello = std::get_if<wire::Hello>(&m)) {
     p->uplink_kbps = hello->uplink_kbps;  // region / isp: not kept, no decision reads them
   } else if (const auto* map = std::get_if<wire::SegmentMap>(&m)) {
-    std::uint64_t h = map->rendition != p->rendition ? 0 : peers.have(j);
+    std::uint64_t h = map->rendition != peers.rendition(j) ? 0 : peers.have(j);
     if (map->rendition == rendition) {
       for (std::uint32_t i = 0; i < map->count; ++i) {
         const std::uint32_t idx = map->first_index + i;
@@ -120,7 +117,7 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes) {
     }
     set_have(j, h, map->rendition);
   } else if (const auto* have = std::get_if<wire::Have>(&m)) {
-    std::uint64_t h = have->rendition != p->rendition ? 0 : peers.have(j);
+    std::uint64_t h = have->rendition != peers.rendition(j) ? 0 : peers.have(j);
     if (have->rendition == rendition && in_window(have->index)) {
       h |= std::uint64_t{1} << (have->index % kWindowSegmentsMax);
     }
@@ -149,7 +146,7 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes) {
         bump_p2p(s);
         if (reject->reason == wire::RejectReason::kNotFound) {
           set_have(j, peers.have(j) & ~(std::uint64_t{1} << (t.index % kWindowSegmentsMax)),
-                   p->rendition);
+                   peers.rendition(j));
         }
       }
       if (reject->reason != wire::RejectReason::kNotFound) p->busy_until_ms = now_ms() + 1'000;

@@ -110,7 +110,7 @@ void Core::reset_window(std::uint16_t r, std::uint32_t new_base) {
   rendition = r;
   base = new_base;
   window_valid = true;
-  for (std::size_t j = 0; j < peers.size(); ++j) peers.set_have_bits(j, 0);
+  for (std::size_t j = 0; j < peers.size(); ++j) peers.set_have(j, 0, peers.rendition(j));
   holder_count = {};
   for (std::uint32_t i = 0; i < kWindowSegmentsMax; ++i) fill_slot_from_edge(base + i);
   if (upload_on()) {
@@ -138,7 +138,7 @@ void Core::rebase(std::uint32_t new_base) {
     }
     const std::uint64_t mask = ~(std::uint64_t{1} << (old_idx % kWindowSegmentsMax));
     for (std::size_t j = 0; j < peers.size(); ++j) {
-      set_have(j, peers.have(j) & mask, peers[j].rendition);
+      set_have(j, peers.have(j) & mask, peers.rendition(j));
     }
   }
   const std::uint32_t old_base = base;

@@ -141,10 +141,9 @@ std::size_t pick_peer_weighted(PlanContext& ctx, std::uint32_t index) {
   const std::uint64_t bit = std::uint64_t{1} << (index % kWindowSegmentsMax);
   for (std::size_t j = 0; j < c.peers.size() && n < cand.size(); ++j) {
     // Same test as peer(j) + peer_has(j, index), cheapest first.
-    if ((c.peers.have(j) & bit) == 0) continue;
+    if ((c.peers.have(j) & bit) == 0 || c.peers.rendition(j) != c.rendition) continue;
     const auto& p = c.peers[j];
-    if (p.rendition != c.rendition || p.downloads != 0 || p.choked ||
-        p.busy_until_ms > ctx.now_ms_) {
+    if (p.downloads != 0 || p.choked || p.busy_until_ms > ctx.now_ms_) {
       continue;
     }
     cand[n++] = j;
