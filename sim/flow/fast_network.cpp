@@ -112,17 +112,20 @@ double FastFlowNetwork::remaining_at(const Flow& f, Time now) const {
 // Settles the explicit progress at `now` and runs the flow at `rate` from there.
 void FastFlowNetwork::set_explicit(std::uint32_t i, Time now, double rate) {
   Flow& f = flows_[i];
-  if (f.finish != kNever) explicit_next_.erase({f.finish, i});
   f.remaining = std::max(0.0, remaining_at(f, now));
   f.settled = now;
   f.rate = rate;
   f.finish = flow_math::finish_time(now, f.remaining, rate);
-  if (f.finish != kNever) explicit_next_.insert({f.finish, i});
+  if (f.finish != kNever) {
+    explicit_next_.set(i, f.finish);
+  } else {
+    explicit_next_.erase(i);
+  }
 }
 
 void FastFlowNetwork::drop_explicit(std::uint32_t i) {
   Flow& f = flows_[i];
-  if (f.finish != kNever) explicit_next_.erase({f.finish, i});
+  if (f.finish != kNever) explicit_next_.erase(i);
   f.finish = kNever;
 }
 
@@ -267,11 +270,14 @@ double FastFlowNetwork::hub_probe(const Hub& h, double avail, std::uint32_t n) c
 
 void FastFlowNetwork::hub_schedule(Hub& h) {
   const std::uint32_t index = static_cast<std::uint32_t>(&h - hubs_.data());
-  if (h.next != kNever) hub_next_.erase({h.next, index});
   h.next = kNever;
   if (!h.high.empty())
     h.next = flow_math::finish_time(h.vtime_at, h.vfinish.begin()->first - h.vtime, h.level);
-  if (h.next != kNever) hub_next_.insert({h.next, index});
+  if (h.next != kNever) {
+    hub_next_.set(index, h.next);
+  } else {
+    hub_next_.erase(index);
+  }
 }
 
 // Water-fill of the hub's simple flows over `avail`: moves flows across the boundary one at a
@@ -527,27 +533,26 @@ std::uint64_t FastFlowNetwork::rate_bps(FlowId flow) const {
 
 Time FastFlowNetwork::next_completion() const {
   Time t = kNever;
-  if (!explicit_next_.empty()) t = explicit_next_.begin()->first;
-  if (!hub_next_.empty()) t = std::min(t, hub_next_.begin()->first);
+  if (!explicit_next_.empty()) t = explicit_next_.top_time();
+  if (!hub_next_.empty()) t = std::min(t, hub_next_.top_time());
   return t;
 }
 
 void FastFlowNetwork::advance_to(Time now, std::vector<FlowDone>& done) {
   check_time(now);
-  std::vector<std::uint32_t> finished;
-  std::vector<std::uint32_t> seeds;
+  std::vector<std::uint32_t>& finished = finished_;
+  std::vector<std::uint32_t>& seeds = seeds_;
   for (Time t = next_completion(); t <= now; t = next_completion()) {
     finished.clear();
     seeds.clear();
-    for (auto it = explicit_next_.begin(); it != explicit_next_.end() && it->first == t; ++it)
-      finished.push_back(it->second);
-    for (auto it = hub_next_.begin(); it != hub_next_.end() && it->first == t; ++it) {
-      const Hub& h = hubs_[it->second];
+    explicit_next_.for_each_at(t, [&](std::uint32_t i) { finished.push_back(i); });
+    hub_next_.for_each_at(t, [&](std::uint32_t hub) {
+      const Hub& h = hubs_[hub];
       for (const Key& k : h.vfinish) {
         if (flow_math::finish_time(h.vtime_at, k.first - h.vtime, h.level) > t) break;
         finished.push_back(k.second);
       }
-    }
+    });
     std::sort(finished.begin(), finished.end());
     for (std::uint32_t i : finished) {
       done.push_back({static_cast<FlowId>(i), flows_[i].tag, t});
@@ -560,9 +565,10 @@ void FastFlowNetwork::advance_to(Time now, std::vector<FlowDone>& done) {
 // Re-solves the components of the seeds; a guest pass may re-key hubs outside the component,
 // whose own components are then solved in the next round.
 void FastFlowNetwork::resolve(Time now, const std::vector<std::uint32_t>& seeds) {
-  std::vector<std::uint32_t> round = seeds;
-  std::vector<std::uint32_t> dirty;
-  for (int rounds = 0; !round.empty(); ++rounds) {
+  std::vector<std::uint32_t>& round = round_;
+  std::vector<std::uint32_t>& dirty = dirty_;
+  round.assign(seeds.begin(), seeds.end());
+  for (int rounds = 0; !round.empty() || !seed_flows_.empty(); ++rounds) {
     if (rounds > 10'000) throw std::logic_error("flow network: re-solve does not converge");
     dirty.clear();
     solve_component(now, round, dirty);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sim/flow/flow_network.hpp"
+#include "sim/flow/time_heap.hpp"
 
 namespace p2pcdn::sim {
 
@@ -152,8 +153,10 @@ class FastFlowNetwork final : public FlowNetwork {
   std::vector<Hub> hubs_;
   std::vector<Flow> flows_;
   std::vector<std::uint32_t> free_ids_;
-  std::set<std::pair<Time, std::uint32_t>> explicit_next_;  // (finish, flow)
-  std::set<std::pair<Time, std::uint32_t>> hub_next_;       // (next finish, hub)
+  TimeHeap explicit_next_;                       // explicit flows by finish
+  TimeHeap hub_next_;                            // hubs by their next finish
+  std::vector<std::uint32_t> finished_, seeds_;  // advance_to() scratch
+  std::vector<std::uint32_t> round_, dirty_;     // resolve() scratch
   std::size_t active_ = 0;
   std::uint32_t stamp_ = 0;
   std::uint32_t bind_stamp_ = 0;

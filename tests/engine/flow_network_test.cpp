@@ -2,12 +2,17 @@
 // fast solver (default hub threshold, and threshold 1 so that every shared resource is a hub).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
+#include <set>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
+#include "models/base/random_stream.hpp"
 #include "sim/flow/fast_network.hpp"
 #include "sim/flow/reference_max_min.hpp"
+#include "sim/flow/time_heap.hpp"
 
 namespace p2pcdn::sim {
 namespace {
@@ -211,6 +216,41 @@ TYPED_TEST(FlowNetworkTest, RejectsInvalidInput) {
   EXPECT_THROW(this->start(0, {r, r}, 1), std::invalid_argument);
   EXPECT_THROW(net.cancel_flow(0, FlowId{3}), std::invalid_argument);
   EXPECT_THROW((void)net.rate_bps(FlowId{0}), std::invalid_argument);
+}
+
+// The completion heap against std::set<(time, id)> on random sets, moves and erases, with many
+// equal times: same minimum after every operation and the same entries at that minimum.
+TEST(TimeHeapTest, MatchesAnOrderedSet) {
+  rng::RandomStream rs(7, 0, rng::Purpose::kTest);
+  TimeHeap heap;
+  std::set<std::pair<Time, std::uint32_t>> ref;
+  std::vector<Time> at(300, kNever);
+  for (int step = 0; step < 200'000; ++step) {
+    const auto id = static_cast<std::uint32_t>(rs.next_below(at.size()));
+    if (rs.next_below(4) == 0) {
+      heap.erase(id);
+      if (at[id] != kNever) ref.erase({at[id], id});
+      at[id] = kNever;
+    } else {
+      const auto t = static_cast<Time>(rs.next_below(50));
+      heap.set(id, t);
+      if (at[id] != kNever) ref.erase({at[id], id});
+      ref.insert({t, id});
+      at[id] = t;
+    }
+    ASSERT_EQ(heap.size(), ref.size());
+    if (ref.empty()) continue;
+    ASSERT_EQ(heap.top_time(), ref.begin()->first);
+    if (step % 97 == 0) {
+      std::vector<std::uint32_t> got;
+      heap.for_each_at(ref.begin()->first, [&](std::uint32_t i) { got.push_back(i); });
+      std::sort(got.begin(), got.end());
+      std::vector<std::uint32_t> want;
+      for (auto it = ref.begin(); it != ref.end() && it->first == ref.begin()->first; ++it)
+        want.push_back(it->second);
+      ASSERT_EQ(got, want);
+    }
+  }
 }
 
 }  // namespace

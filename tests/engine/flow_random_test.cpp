@@ -1,6 +1,7 @@
 // The fast solver against the exact reference on thousands of random small instances: random
 // resources, paths, caps, start times, sizes, cancellations and capacity changes (outages
-// included), with hub thresholds that force the hub water-fill and its component coupling.
+// included), with hub thresholds that force the hub water-fill and its component coupling, and
+// resources that keep flipping between slack (left out of the solves) and binding.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -31,6 +32,8 @@ struct Outcome {
   std::map<std::uint64_t, std::uint64_t> cancelled;  // tag -> bytes_done at cancel
   std::map<std::uint64_t, std::uint64_t> rate_at_start;
   std::size_t simple_observed = 0;
+  std::size_t transparent_observed = 0;  // resources left out of the solves, summed over ops
+  std::size_t flips_observed = 0;        // changes of that state
 };
 
 struct Instance {
@@ -94,6 +97,45 @@ Instance make_instance(std::uint64_t seed) {
   return in;
 }
 
+// Resources that flip between slack and binding, with ties: a PoP whose capacity is the sum of a
+// few downlinks' capacities (so its flows' bound sum crosses it as flows come and go, and often
+// equals it), round capacities (equal shares, bounds equal to a capacity), caps equal to
+// capacities, and PoP outages from finish_instance().
+Instance make_flip_instance(std::uint64_t seed) {
+  rng::RandomStream rs(seed, 2, rng::Purpose::kTest);
+  Instance in;
+  const std::uint64_t round_values[] = {5'000'000, 10'000'000, 20'000'000};
+  const std::size_t downlinks = 2 + rs.next_below(11);
+  const std::size_t uplinks = 1 + rs.next_below(4);
+  std::vector<std::uint64_t> down(downlinks);
+  for (auto& d : down) d = round_values[rs.next_below(3)];
+  std::uint64_t pop = 0;
+  const std::size_t summed = 1 + rs.next_below(downlinks);
+  for (std::size_t k = 0; k < summed; ++k) pop += down[k];
+  in.capacities.push_back(pop);
+  for (std::size_t u = 0; u < uplinks; ++u) in.capacities.push_back(round_values[rs.next_below(2)]);
+  for (std::uint64_t d : down) in.capacities.push_back(d);
+  const std::size_t nf = 1 + rs.next_below(40);
+  for (std::uint64_t tag = 0; tag < nf; ++tag) {
+    Op op{Op::kStart, static_cast<Time>(rs.next_below(2'000'000)), tag, {}, 0, 0, 0, 0};
+    const auto d = static_cast<ResourceId>(1 + uplinks + rs.next_below(downlinks));
+    if (rs.next_below(10) < 6) {
+      op.path = {ResourceId{0}, d};
+    } else {
+      op.path = {static_cast<ResourceId>(1 + rs.next_below(uplinks)), d};
+    }
+    in.ops.push_back(op);
+  }
+  finish_instance(rs, in);
+  for (Op& op : in.ops) {
+    if (op.kind == Op::kStart && op.cap != 0) op.cap = round_values[rs.next_below(3)];
+    if (op.kind == Op::kCapacity && op.capacity_bps != 0) {
+      op.capacity_bps = op.resource == 0 ? pop : round_values[rs.next_below(3)];
+    }
+  }
+  return in;
+}
+
 // The simulator's shape: resource 0 a PoP, 1 a TURN relay, then peer uplinks, then viewer
 // downlinks; flows PoP->downlink, uplink->downlink, sometimes uplink->relay->downlink.
 Instance make_cdn_instance(std::uint64_t seed) {
@@ -137,6 +179,7 @@ Outcome run(FlowNetwork& net, const Instance& in) {
     done.clear();
   };
   for (std::uint64_t c : in.capacities) net.add_resource(c);
+  std::vector<bool> transparent(in.capacities.size(), false);
   for (const Op& op : in.ops) {
     net.advance_to(op.at, done);
     collect();
@@ -159,8 +202,15 @@ Outcome run(FlowNetwork& net, const Instance& in) {
         net.set_capacity(op.at, ResourceId{op.resource}, op.capacity_bps);
         break;
     }
-    if (const auto* fast = dynamic_cast<const FastFlowNetwork*>(&net))
+    if (const auto* fast = dynamic_cast<const FastFlowNetwork*>(&net)) {
       out.simple_observed += fast->simple_flows();
+      for (std::uint32_t r = 0; r < transparent.size(); ++r) {
+        const bool now = fast->is_transparent(ResourceId{r});
+        out.transparent_observed += now ? 1 : 0;
+        out.flips_observed += now != transparent[r] ? 1 : 0;
+        transparent[r] = now;
+      }
+    }
   }
   for (Time t = net.next_completion(); t != kNever; t = net.next_completion()) {
     net.advance_to(t, done);
@@ -175,6 +225,8 @@ struct Comparison {
   Time worst_abs = 0;
   std::size_t compared = 0;
   std::size_t simple_observed = 0;  // how often the hub water-fill held flows
+  std::size_t transparent_observed = 0;
+  std::size_t flips_observed = 0;
 };
 
 // Runs every instance on the reference and on the fast solver (hub thresholds 1, 2, 3 and the
@@ -190,6 +242,8 @@ Comparison compare(Make make, int instances, std::uint64_t seed0) {
     const Outcome a = run(ref, in);
     const Outcome b = run(fast, in);
     c.simple_observed += b.simple_observed;
+    c.transparent_observed += b.transparent_observed;
+    c.flips_observed += b.flips_observed;
     EXPECT_EQ(a.finish.size(), b.finish.size()) << "instance " << k;
     EXPECT_EQ(a.cancelled.size(), b.cancelled.size()) << "instance " << k;
     std::map<std::uint64_t, Time> start;
@@ -236,6 +290,16 @@ TEST(FlowRandomTest, FastMatchesReferenceOnCdnShapedInstances) {
               static_cast<long long>(c.worst_abs), c.worst_relative);
   EXPECT_GT(c.compared, 30'000u);
   EXPECT_GT(c.simple_observed, 10'000u);
+}
+
+TEST(FlowRandomTest, FastMatchesReferenceWhileResourcesFlipBetweenSlackAndBinding) {
+  const Comparison c = compare(make_flip_instance, 1500, 9000);
+  std::printf("flip: %zu completions, worst |dt| %lld us, %zu slack observations, %zu flips\n",
+              c.compared, static_cast<long long>(c.worst_abs), c.transparent_observed,
+              c.flips_observed);
+  EXPECT_GT(c.compared, 15'000u);
+  EXPECT_GT(c.transparent_observed, 10'000u);
+  EXPECT_GT(c.flips_observed, 5'000u);
 }
 
 }  // namespace
