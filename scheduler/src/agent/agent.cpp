@@ -11,15 +11,20 @@ namespace p2pcdn::sched {
 namespace agent_detail {
 
 Core::Core(std::shared_ptr<const AgentConfig> cfg, const PeerTraits& self_in, std::uint64_t seed_in,
-           TimeUs now_in, std::unique_ptr<policy::Policy> pol)
+           TimeUs now_in, std::string_view policy_name)
     : config_owner(std::move(cfg)),
       config(*config_owner),
-      policy(std::move(pol)),
       now(now_in),
       created_us(now_in),
       self(self_in),
       prng(seed_in),
-      seed(seed_in) {}
+      seed(seed_in) {
+  policy = policy::make_policy_at(policy_name, config, policy_storage.data());
+}
+
+Core::~Core() {
+  if (policy != nullptr) policy->~Policy();
+}
 
 void Core::deliver_if_ready() {
   if (!have_player || delivered_valid || !window_valid) return;
@@ -141,21 +146,22 @@ Status validate(const AgentConfig& c) {
 
 Result<Agent> Agent::create(const AgentConfig& config, std::uint64_t seed, TimeUs now) {
   if (Status st = validate(config); !st.ok()) return st;
-  std::unique_ptr<policy::Policy> pol = policy::make_policy(config.policy, config);
-  if (!pol) return Status(Errc::kInvalidArgument, "unknown policy name");
   auto own = std::make_shared<AgentConfig>(config);
   own->policy = {};  // the name's storage belongs to the caller; never read it later
   const PeerTraits self{config.self_region, config.self_isp, config.self_uplink_kbps};
-  return Agent(std::make_unique<State>(std::move(own), self, seed, now, std::move(pol)));
+  auto state = std::make_unique<State>(std::move(own), self, seed, now, config.policy);
+  if (state->policy == nullptr) return Status(Errc::kInvalidArgument, "unknown policy name");
+  return Agent(std::move(state));
 }
 
 Result<Agent> Agent::create_shared(std::shared_ptr<const AgentConfig> config,
                                    const PeerTraits& self, std::uint64_t seed, TimeUs now) {
   if (!config) return Status(Errc::kInvalidArgument, "null config");
   if (Status st = validate(*config); !st.ok()) return st;
-  std::unique_ptr<policy::Policy> pol = policy::make_policy(config->policy, *config);
-  if (!pol) return Status(Errc::kInvalidArgument, "unknown policy name");
-  return Agent(std::make_unique<State>(std::move(config), self, seed, now, std::move(pol)));
+  const std::string_view name = config->policy;
+  auto state = std::make_unique<State>(std::move(config), self, seed, now, name);
+  if (state->policy == nullptr) return Status(Errc::kInvalidArgument, "unknown policy name");
+  return Agent(std::move(state));
 }
 
 Agent::Agent(std::unique_ptr<State> state) : state_(std::move(state)) {}

@@ -76,14 +76,18 @@ inline constexpr TimeUs kIntegrityWaitUs = 1'000'000;  // host must call handle_
 static_assert(kPeersMax <= 255, "holder_count holds byte counts");
 
 struct Core {
+  // Constructs the named policy in place; `policy` stays nullptr for an unknown name.
   Core(std::shared_ptr<const AgentConfig> cfg, const PeerTraits& self_in, std::uint64_t seed_in,
-       TimeUs now_in, std::unique_ptr<policy::Policy> pol);
+       TimeUs now_in, std::string_view policy_name);
+  ~Core();
+  Core(const Core&) = delete;
+  Core& operator=(const Core&) = delete;
 
   // ---- state. Hot fields first (read by nearly every input), so that an input to a cold
   // agent touches few cache lines; then the window, then what only some inputs read.
   std::shared_ptr<const AgentConfig> config_owner;  // keeps `config` alive (may be shared)
   const AgentConfig& config;                        // policy name cleared / never read again
-  std::unique_ptr<policy::Policy> policy;
+  policy::Policy* policy = nullptr;  // lives in policy_storage (no heap block, a hot line)
   TimeUs now;
   TimeUs created_us;
   [[nodiscard]] std::uint32_t now_ms() const {
@@ -101,6 +105,7 @@ struct Core {
   PeerTable peers;
   std::vector<Transfer> transfers;
   std::vector<Pending> pending;
+  alignas(8) std::array<std::byte, policy::kPolicyBytesMax> policy_storage{};
   std::size_t pending_head = 0;
   TimeUs policy_wake_us = kNever;
   TimeUs http_retry_at_us = 0;  // no new HTTP request before this (failure backoff)
@@ -112,6 +117,7 @@ struct Core {
   bool peers_asked = false;
   std::uint8_t banned_count = 0;
   std::uint8_t banned_next = 0;
+  AgentStats stats;  // decision_epochs is bumped by every epoch: keep it near the hot fields
   // Holders per window ring position: the number of peers on our rendition whose `have` has
   // that bit. Kept by set_have (and reset_window), so a decision epoch reads holder counts
   // without touching the peer table.
@@ -120,7 +126,6 @@ struct Core {
   std::array<Slot, kWindowSegmentsMax> slots{};
   std::array<Edge, 8> edges{};
 
-  AgentStats stats;
   PeerTraits self;  // what Hello announces (config.self_* or create_shared's `self`)
   util::Prng prng;
   std::uint64_t seed;

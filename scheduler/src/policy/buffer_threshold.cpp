@@ -4,6 +4,8 @@
 // peer attempt -> CDN.
 #include <array>
 
+#include <new>
+
 #include "policy/policy.hpp"
 
 namespace p2pcdn::sched::policy {
@@ -42,8 +44,9 @@ class BufferThreshold final : public Policy {
 
 }  // namespace
 
-std::unique_ptr<Policy> make_buffer_threshold(const AgentConfig& /*config*/) {
-  return std::make_unique<BufferThreshold>();
+Policy* make_buffer_threshold(const AgentConfig& /*config*/, void* storage) {
+  static_assert(sizeof(BufferThreshold) <= kPolicyBytesMax && alignof(BufferThreshold) <= 8);
+  return new (storage) BufferThreshold();
 }
 
 }  // namespace p2pcdn::sched::policy

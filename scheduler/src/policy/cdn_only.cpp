@@ -1,5 +1,7 @@
 // cdn-only: the baseline. Every segment within the high-demand window comes over HTTP, in
 // order, within the HTTP slots; the agent never requests, announces or uploads.
+#include <new>
+
 #include "policy/policy.hpp"
 
 namespace p2pcdn::sched::policy {
@@ -25,8 +27,9 @@ class CdnOnly final : public Policy {
 
 }  // namespace
 
-std::unique_ptr<Policy> make_cdn_only(const AgentConfig& /*config*/) {
-  return std::make_unique<CdnOnly>();
+Policy* make_cdn_only(const AgentConfig& /*config*/, void* storage) {
+  static_assert(sizeof(CdnOnly) <= kPolicyBytesMax && alignof(CdnOnly) <= 8);
+  return new (storage) CdnOnly();
 }
 
 }  // namespace p2pcdn::sched::policy

@@ -5,6 +5,8 @@
 // seed_wait periods after publication if no neighbour has it by then (~1 seed per neighbourhood).
 #include <cmath>
 
+#include <new>
+
 #include "policy/policy.hpp"
 
 namespace p2pcdn::sched::policy {
@@ -73,8 +75,9 @@ class DeadlineAware final : public Policy {
 
 }  // namespace
 
-std::unique_ptr<Policy> make_deadline_aware(const AgentConfig& /*config*/) {
-  return std::make_unique<DeadlineAware>();
+Policy* make_deadline_aware(const AgentConfig& /*config*/, void* storage) {
+  static_assert(sizeof(DeadlineAware) <= kPolicyBytesMax && alignof(DeadlineAware) <= 8);
+  return new (storage) DeadlineAware();
 }
 
 }  // namespace p2pcdn::sched::policy

@@ -107,10 +107,15 @@ class Policy {
   [[nodiscard]] virtual std::size_t heap_bytes() const = 0;
 };
 
-using PolicyFactory = std::unique_ptr<Policy> (*)(const AgentConfig&);
+// Every policy object fits here: the agent keeps it inside its own state (no heap block).
+inline constexpr std::size_t kPolicyBytesMax = 32;
+
+// Constructs the policy in `storage` (kPolicyBytesMax bytes, 8-aligned) and returns it; the
+// owner calls ~Policy() (never delete). Each policy's make_<id> static_asserts that it fits.
+using PolicyFactory = Policy* (*)(const AgentConfig&, void* storage);
 
 // Registry (src/policy/registry.cpp): nullptr for an unknown name.
-std::unique_ptr<Policy> make_policy(std::string_view name, const AgentConfig& config);
+Policy* make_policy_at(std::string_view name, const AgentConfig& config, void* storage);
 
 // Helpers shared by policies.
 // Index of an idle (no download in flight, not choked) peer holding `index`, chosen by

@@ -3,6 +3,8 @@
 // neighbour that has it, else from the CDN. A failed peer attempt goes to the CDN.
 #include <limits>
 
+#include <new>
+
 #include "policy/policy.hpp"
 
 namespace p2pcdn::sched::policy {
@@ -46,8 +48,9 @@ class Reference final : public Policy {
 
 }  // namespace
 
-std::unique_ptr<Policy> make_reference(const AgentConfig& /*config*/) {
-  return std::make_unique<Reference>();
+Policy* make_reference(const AgentConfig& /*config*/, void* storage) {
+  static_assert(sizeof(Reference) <= kPolicyBytesMax && alignof(Reference) <= 8);
+  return new (storage) Reference();
 }
 
 }  // namespace p2pcdn::sched::policy

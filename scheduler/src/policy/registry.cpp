@@ -13,13 +13,13 @@
 
 namespace p2pcdn::sched::policy {
 
-#define P2PCDN_DECLARE(id, name) std::unique_ptr<Policy> make_##id(const AgentConfig& config);
+#define P2PCDN_DECLARE(id, name) Policy* make_##id(const AgentConfig& config, void* storage);
 P2PCDN_POLICIES(P2PCDN_DECLARE)
 #undef P2PCDN_DECLARE
 
-std::unique_ptr<Policy> make_policy(std::string_view name, const AgentConfig& config) {
+Policy* make_policy_at(std::string_view name, const AgentConfig& config, void* storage) {
 #define P2PCDN_MATCH(id, str) \
-  if (name == (str)) return make_##id(config);
+  if (name == (str)) return make_##id(config, storage);
   P2PCDN_POLICIES(P2PCDN_MATCH)
 #undef P2PCDN_MATCH
   return nullptr;

@@ -6,6 +6,8 @@
 #include <array>
 #include <limits>
 
+#include <new>
+
 #include "policy/policy.hpp"
 
 namespace p2pcdn::sched::policy {
@@ -141,8 +143,9 @@ class Windowed final : public Policy {
 
 }  // namespace
 
-std::unique_ptr<Policy> make_windowed(const AgentConfig& /*config*/) {
-  return std::make_unique<Windowed>();
+Policy* make_windowed(const AgentConfig& /*config*/, void* storage) {
+  static_assert(sizeof(Windowed) <= kPolicyBytesMax && alignof(Windowed) <= 8);
+  return new (storage) Windowed();
 }
 
 }  // namespace p2pcdn::sched::policy
