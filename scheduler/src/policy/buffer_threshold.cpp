@@ -30,8 +30,9 @@ class BufferThreshold final : public Policy {
     const std::size_t start = n == 0 ? 0 : ctx.prng().next_below(static_cast<std::uint32_t>(n));
     for (std::size_t k = 0; k < n && k < cfg.max_contributors; ++k) {
       const std::size_t j = (start + k) % n;
+      if (!ctx.peer_has(j, q.index)) continue;  // first: it reads no peer record
       const PeerInfo p = ctx.peer(j);
-      if (p.choked || p.downloads != 0 || !ctx.peer_has(j, q.index)) continue;
+      if (p.choked || p.downloads != 0) continue;
       if (best == n || p.score > best_score) {
         best = j;
         best_score = p.score;

@@ -58,8 +58,9 @@ class DeadlineAware final : public Policy {
     std::size_t best = ctx.peer_count();
     TimeUs best_us = kNever;
     for (std::size_t j = 0; j < ctx.peer_count(); ++j) {
+      if (!ctx.peer_has(j, q.index)) continue;  // first: it reads no peer record
       const PeerInfo p = ctx.peer(j);
-      if (p.choked || p.downloads != 0 || !ctx.peer_has(j, q.index)) continue;
+      if (p.choked || p.downloads != 0) continue;
       TimeUs est = ctx.p2p_estimate_us(j, q.size_bytes);
       if (p.score < 0) est += static_cast<TimeUs>(static_cast<double>(est) * -0.5 * p.score);
       if (est < best_us) {

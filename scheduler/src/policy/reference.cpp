@@ -30,8 +30,9 @@ class Reference final : public Policy {
       unsigned best_load = ~0U;
       if (q.p2p_attempts == 0 && ctx.p2p_free() > 0) {
         for (std::size_t j = 0; j < ctx.peer_count(); ++j) {
+          if (!ctx.peer_has(j, q.index)) continue;  // first: it reads no peer record
           const PeerInfo p = ctx.peer(j);
-          if (p.choked || !ctx.peer_has(j, q.index)) continue;
+          if (p.choked) continue;
           if (p.downloads < best_load) {
             best_load = p.downloads;
             best = j;
