@@ -30,6 +30,7 @@ class ConnectionTable {
     if (slot < count_.size()) return;
     const std::size_t slots = static_cast<std::size_t>(slot) + 1;
     count_.resize(slots, 0);
+    epoch_.resize(slots, 0);
     peer_.resize(slots * stride_);
     flags_.resize(slots * stride_);
   }
@@ -46,6 +47,12 @@ class ConnectionTable {
   [[nodiscard]] ConnectionFlags flags(std::uint32_t slot, std::uint32_t i) const {
     const std::uint8_t f = flags_[base(slot) + i];
     return ConnectionFlags{(f & kRelayed) != 0, (f & kInitiated) != 0};
+  }
+
+  // Changes whenever a connection of `slot` is removed: a connection seen at some epoch is
+  // still there while the epoch has not moved (lets a receiver skip the lookup).
+  [[nodiscard]] std::uint32_t epoch(std::uint32_t slot) const {
+    return slot < epoch_.size() ? epoch_[slot] : 0;
   }
 
   // Position of `peer` in the list of `slot`, kNone if not connected.
@@ -76,17 +83,21 @@ class ConnectionTable {
     if (i == kNone) return false;
     const std::size_t b = base(slot);
     const std::uint32_t last = --count_[slot];  // i < count: no underflow
+    ++epoch_[slot];
     peer_[b + i] = peer_[b + last];
     flags_[b + i] = flags_[b + last];
     return true;
   }
 
   void clear(std::uint32_t slot) {
-    if (slot < count_.size()) count_[slot] = 0;
+    if (slot >= count_.size()) return;
+    count_[slot] = 0;
+    ++epoch_[slot];
   }
 
   [[nodiscard]] std::size_t heap_bytes() const {
-    return count_.capacity() + peer_.capacity() * sizeof(std::uint32_t) + flags_.capacity();
+    return count_.capacity() + epoch_.capacity() * sizeof(std::uint32_t) +
+           peer_.capacity() * sizeof(std::uint32_t) + flags_.capacity();
   }
 
  private:
@@ -98,6 +109,7 @@ class ConnectionTable {
 
   std::uint32_t stride_;
   std::vector<std::uint8_t> count_;  // stride <= 255
+  std::vector<std::uint32_t> epoch_;
   std::vector<std::uint32_t> peer_;
   std::vector<std::uint8_t> flags_;
 };

@@ -16,6 +16,7 @@ namespace p2pcdn::sim {
 struct MessageInFlight {
   std::uint32_t sender = 0;             // viewer slot
   std::uint32_t sender_generation = 0;  // stale if the sender left meanwhile
+  std::uint32_t receiver_epoch = 0;     // the receiver's connection epoch when sent
   std::uint16_t length = 0;
   std::array<std::byte, sched::wire::kMaxMessageBytes> bytes{};
 };
@@ -24,7 +25,7 @@ class MessagePool {
  public:
   // Copies `bytes` (truncated messages are a host bug: caller checks the length).
   std::uint32_t put(std::uint32_t sender, std::uint32_t sender_generation,
-                    std::span<const std::byte> bytes) {
+                    std::uint32_t receiver_epoch, std::span<const std::byte> bytes) {
     std::uint32_t index;
     if (!free_.empty()) {
       index = free_.back();
@@ -36,6 +37,7 @@ class MessagePool {
     MessageInFlight& m = slots_[index];
     m.sender = sender;
     m.sender_generation = sender_generation;
+    m.receiver_epoch = receiver_epoch;
     m.length = static_cast<std::uint16_t>(bytes.size());
     std::memcpy(m.bytes.data(), bytes.data(), bytes.size());
     ++in_flight_;

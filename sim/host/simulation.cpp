@@ -94,29 +94,28 @@ struct DownloadNote {  // a completed download not yet handed to the player (its
   TimeUs duration_us = 0;
 };
 
+// Fields touched by every event for the viewer (agent, timers, flags) come first: they
+// share the record's first cache line.
 struct Viewer {
   std::optional<Agent> agent;
-  models::Player player;
-  ViewerProfile profile;  // attributes drawn from the viewer's own streams
-  ResourceId downlink{}, uplink{};
-  bool resources_made = false;
+  TimeUs wake_at = kNever;
+  TimeUs tick_at = kNever;
   bool in_tracker = false;
   bool stalled = false;
   bool waiting_for_edge = false;  // the player needs a segment not yet published
   std::uint16_t swarm_rendition = 0;
-  int bitrate_rendition = -1;  // the rendition counted in the mean-bitrate sum
-  TimeUs joined_at = 0;
-  TimeUs wake_at = kNever;
-  TimeUs tick_at = kNever;
-  TimeUs last_request_peers = -1;
-  std::uint64_t bytes_cdn = 0, bytes_p2p = 0, bytes_turn = 0;
-  std::uint64_t segments_delivered = 0;
+  std::int32_t bitrate_rendition = -1;  // the rendition counted in the mean-bitrate sum
+  std::uint32_t channel_position = 0;   // index in its channel's member list
+  std::uint32_t segments_delivered = 0;
   std::vector<std::uint32_t> transfers;  // transfer slots this viewer takes part in
+  models::Player player;
+  ViewerProfile profile;  // attributes drawn from the viewer's own streams
+  TimeUs joined_at = 0;
+  std::uint64_t bytes_cdn = 0, bytes_p2p = 0, bytes_turn = 0;
   // Completed downloads awaiting delivery. Unbounded on purpose: a fixed array lost notes
   // when the agent prefetched more than it held slots for, and the player then took a
   // 0-byte throughput sample (spurious down-switches). Pruned once the playhead passes them.
   std::vector<DownloadNote> downloads;
-  std::uint32_t channel_position = 0;  // index in its channel's member list
 };
 
 class Host {
@@ -323,8 +322,8 @@ class Host {
       network_.set_capacity(now, slot_down_[slot], v.profile.down_bps);
       network_.set_capacity(now, slot_up_[slot], std::max<std::uint64_t>(1, v.profile.up_bps));
     }
-    v.downlink = slot_down_[slot];
-    v.uplink = slot_up_[slot];
+    if (slot >= slot_class_.size()) slot_class_.resize(slot + 1);
+    slot_class_[slot] = v.profile.isp_class;  // dense copy: latency lookups stay in cache
 
     auto& members = channel_members_[v.profile.channel];
     v.channel_position = static_cast<std::uint32_t>(members.size());
@@ -827,13 +826,13 @@ class Host {
       }
       path[hops++] = pop_egress_[t.pop];
     } else {
-      path[hops++] = viewer_state_[t.sender].uplink;
+      path[hops++] = slot_up_[t.sender];
       if (t.relayed) path[hops++] = turn_[turn_relay_[viewer_state_[t.sender].profile.region]];
     }
     std::uint64_t cap_bps = 0;
     Viewer& receiver = viewer_state_[t.receiver];
     if (scenario_.network.model == models::NetworkModel::kExact) {
-      path[hops++] = receiver.downlink;
+      path[hops++] = slot_down_[t.receiver];
     } else {
       // Sender-shared model: the downlink caps the transfer at its share when it starts,
       // counting the receiver's downloads already requested, not only those running: the
@@ -1098,32 +1097,37 @@ class Host {
       ++host_.messages_dropped;
       return;
     }
-    const std::uint32_t index = messages_.put(slot, viewers_.generation(slot), action.bytes);
+    const std::uint32_t index =
+        messages_.put(slot, viewers_.generation(slot), connections_.epoch(peer), action.bytes);
     engine_.schedule(engine_.now() + one_way_us(slot, peer, connections_.flags(slot, c).relayed),
                      EventKind::kMessageArrive, peer, viewers_.generation(peer), index);
   }
 
   void on_message(const Event& event) {
-    const MessageInFlight m = messages_.get(event.payload);
-    messages_.release(event.payload);
+    const MessageInFlight& m = messages_.get(event.payload);
+    // The connection existed when the message was sent; unless the receiver lost a
+    // connection since (its epoch moved), it still does: no lookup needed.
     if (!viewers_.is_current(event.target, event.generation) ||
         !viewers_.is_current(m.sender, m.sender_generation) ||
-        connections_.find(event.target, m.sender) == ConnectionTable::kNone) {
+        (connections_.epoch(event.target) != m.receiver_epoch &&
+         connections_.find(event.target, m.sender) == ConnectionTable::kNone)) {
+      messages_.release(event.payload);
       ++host_.messages_dropped;
       return;
     }
     ++host_.messages_delivered;
     Viewer& v = viewer_state_[event.target];
+    // The agent reads the bytes before returning; the slot is freed before drain() can reuse it.
     const sched::Status status = v.agent->handle_peer_message(
         engine_.now(), PeerId{m.sender}, std::span<const std::byte>(m.bytes.data(), m.length));
+    messages_.release(event.payload);
     if (!status.ok()) ++host_.malformed_messages;
     drain(event.target);
   }
 
   // One-way latency between two viewers (half the class RTT); relays add a detour.
   TimeUs one_way_us(std::uint32_t a, std::uint32_t b, bool relayed) const {
-    const TimeUs rtt = world_->topology.rtt_us(viewer_state_[a].profile.isp_class,
-                                               viewer_state_[b].profile.isp_class);
+    const TimeUs rtt = world_->topology.rtt_us(slot_class_[a], slot_class_[b]);
     TimeUs one_way = std::max<TimeUs>(1, rtt / 2);
     if (relayed) one_way += from_seconds(scenario_.nat.turn_extra_setup_s) / 10;
     return one_way;
@@ -1437,6 +1441,7 @@ class Host {
   std::vector<std::size_t> turn_relay_;  // sender region -> region whose relay carries it
   std::vector<ResourceId> slot_down_, slot_up_;
   std::vector<std::uint8_t> slot_made_;
+  std::vector<std::uint32_t> slot_class_;  // topology class of the slot's viewer
   std::vector<PeerId> exclude_, candidates_;
   std::vector<std::pair<TransferId, std::uint64_t>> progress_;
   Arrival pending_arrival_{};
