@@ -45,7 +45,7 @@ void Core::epoch() {
   if (window_valid) {
     for (std::uint32_t idx = base, end = queue_end(); idx < end; ++idx) {
       Slot& s = slot(idx);
-      if (s.phase == Phase::kNotYet && s.available_at_us <= now) s.phase = Phase::kMissing;
+      if (s.phase == Phase::kNotYet && s.available_at_us <= now) set_phase(s, Phase::kMissing);
     }
   }
   deliver_if_ready();

@@ -124,6 +124,7 @@ struct Core {
   std::array<std::uint8_t, kWindowSegmentsMax> holder_count{};
 
   std::array<Slot, kWindowSegmentsMax> slots{};
+  std::uint8_t stored_count = 0;  // slots in kStored; kept by set_phase / fill_slot_from_edge
   std::array<Edge, 8> edges{};
 
   PeerTraits self;  // what Hello announces (config.self_* or create_shared's `self`)
@@ -137,6 +138,12 @@ struct Core {
     return window_valid && index >= base && index - base < kWindowSegmentsMax;
   }
   Slot& slot(std::uint32_t index) { return slots[index % kWindowSegmentsMax]; }
+  // Every phase change goes through here (keeps stored_count).
+  void set_phase(Slot& s, Phase p) {
+    if (s.phase == Phase::kStored) --stored_count;
+    if (p == Phase::kStored) ++stored_count;
+    s.phase = p;
+  }
   [[nodiscard]] const Slot& slot(std::uint32_t index) const {
     return slots[index % kWindowSegmentsMax];
   }

@@ -38,6 +38,9 @@ Status Agent::check_invariants() const {
       if (!ok) return broken("slot phase disagrees with its transfer");
     }
   }
+  std::size_t stored = 0;
+  for (const auto& s : c.slots) stored += s.phase == policy::Phase::kStored ? 1U : 0U;
+  if (stored != c.stored_count) return broken("stored slot count stale");
   if (c.window_valid) {
     for (std::uint32_t i = 0; i < kWindowSegmentsMax; ++i) {
       if (c.holders(c.base + i) != c.holders_scan(c.base + i)) return broken("holder counts stale");

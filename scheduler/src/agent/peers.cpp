@@ -58,7 +58,7 @@ void Core::remove_peer(PeerId id) {
       ++stats.requests_failed;
       if (t.rendition == rendition && in_window(t.index)) {
         Slot& s = slot(t.index);
-        s.phase = Phase::kMissing;
+        set_phase(s, Phase::kMissing);
         bump_p2p(s);
       }
       erase_transfer(ti);
@@ -142,7 +142,7 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes) {
       ++stats.requests_rejected;
       if (t.rendition == rendition && in_window(t.index)) {
         Slot& s = slot(t.index);
-        s.phase = Phase::kMissing;
+        set_phase(s, Phase::kMissing);
         bump_p2p(s);
         if (reject->reason == wire::RejectReason::kNotFound) {
           set_have(j, peers.have(j) & ~(std::uint64_t{1} << (t.index % kWindowSegmentsMax)),

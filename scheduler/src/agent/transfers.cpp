@@ -116,7 +116,7 @@ bool Core::start_http(std::uint32_t index, bool preempt) {
   t.timeout_us = now + std::max(config.http_no_bytes_timeout_us,
                                 transfer_us(s.size_bytes, config.http_min_rate_kbps));
   add_transfer(t);
-  s.phase = Phase::kHttp;
+  set_phase(s, Phase::kHttp);
   push(Pending{ActionKind::kHttpFetch, Msg::kNone, 0, PeerId{}, TransferId{t.id},
                SegmentKey{index, rendition}, 0});
   return true;
@@ -143,7 +143,7 @@ bool Core::start_p2p(std::uint32_t index, std::size_t j) {
                                 transfer_us(s.size_bytes, config.p2p_min_rate_kbps));
   add_transfer(t);
   ++p.downloads;
-  s.phase = Phase::kP2p;
+  set_phase(s, Phase::kP2p);
   ++stats.requests_sent;
   send(t.peer, Msg::kRequest, SegmentKey{index, rendition}, t.id);
   return true;
@@ -173,13 +173,13 @@ void Core::cancel_transfer(std::size_t ti, bool tell_peer) {
   }
   if (t.kind != Kind::kUpload && t.rendition == rendition && in_window(t.index)) {
     Slot& s = slot(t.index);
-    if (s.phase == Phase::kHttp || s.phase == Phase::kP2p) s.phase = Phase::kMissing;
+    if (s.phase == Phase::kHttp || s.phase == Phase::kP2p) set_phase(s, Phase::kMissing);
   }
   erase_transfer(ti);
 }
 
 void Core::on_stored(std::uint32_t index) {
-  slot(index).phase = Phase::kStored;
+  set_phase(slot(index), Phase::kStored);
   announce_have(index);
   enforce_cache();
 }
@@ -214,7 +214,7 @@ void Core::transfer_done(std::uint32_t id, Outcome outcome) {
       }
       if (current) {
         Slot& s = slot(t.index);
-        if (s.phase == Phase::kHttp) s.phase = Phase::kMissing;
+        if (s.phase == Phase::kHttp) set_phase(s, Phase::kMissing);
         if (outcome == Outcome::kFailed) bump_http(s);
       }
       if (outcome == Outcome::kFailed) {
@@ -245,13 +245,14 @@ void Core::transfer_done(std::uint32_t id, Outcome outcome) {
         // The host calls handle_integrity at once; if it never does, refetch after a while
         // rather than wait forever on a segment we cannot deliver.
         transfers[ti].timeout_us = now + kIntegrityWaitUs;
-        if (current && slot(t.index).phase == Phase::kP2p) slot(t.index).phase = Phase::kVerifying;
+        if (current && slot(t.index).phase == Phase::kP2p)
+          set_phase(slot(t.index), Phase::kVerifying);
         return;
       }
       ++stats.requests_failed;
       if (current) {
         Slot& s = slot(t.index);
-        if (s.phase == Phase::kP2p) s.phase = Phase::kMissing;
+        if (s.phase == Phase::kP2p) set_phase(s, Phase::kMissing);
         bump_p2p(s);
       }
       const PeerId peer = t.peer;
@@ -282,7 +283,7 @@ void Core::integrity(SegmentKey key, bool passed) {
     ++stats.integrity_failures;
     if (current) {
       Slot& s = slot(t.index);
-      if (s.phase == Phase::kVerifying) s.phase = Phase::kMissing;
+      if (s.phase == Phase::kVerifying) set_phase(s, Phase::kMissing);
       bump_p2p(s);
     }
     drop_peer(t.peer);
@@ -305,7 +306,7 @@ void Core::expire_transfers() {
       erase_transfer(ti);
       if (t.rendition == rendition && in_window(t.index) &&
           slot(t.index).phase == Phase::kVerifying) {
-        slot(t.index).phase = Phase::kMissing;
+        set_phase(slot(t.index), Phase::kMissing);
       }
       continue;
     }

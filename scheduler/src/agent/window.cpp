@@ -41,6 +41,7 @@ TimeUs Core::slot_duration_us(std::uint32_t index) const {
 
 void Core::fill_slot_from_edge(std::uint32_t index) {
   Slot& s = slot(index);
+  if (s.phase == Phase::kStored) --stored_count;
   s = Slot{};
   const Edge* e = edge(rendition);
   if (e == nullptr || index > e->last_index) return;
@@ -48,7 +49,7 @@ void Core::fill_slot_from_edge(std::uint32_t index) {
   s.available_at_us = e->available_at_us - back;
   s.size_bytes = e->size_bytes;
   s.duration_ms = e->duration_ms;
-  s.phase = Phase::kNotYet;
+  set_phase(s, Phase::kNotYet);
 }
 
 void Core::publish(const SegmentInfo& info) {
@@ -172,13 +173,10 @@ void Core::enforce_cache() {
   // then the oldest held segments while over cache_segments_max.
   if (!window_valid || !have_player) return;
   TimeUs end_rel = player.buffer_end_us - player.playhead_us;  // end of segment need-1
-  std::uint32_t held = 0;
-  for (std::uint32_t i = 0; i < kWindowSegmentsMax; ++i) {
-    held += slot(base + i).phase == Phase::kStored ? 1U : 0U;
-  }
+  std::uint32_t held = stored_count;  // = slots in kStored (the whole ring is the window)
   for (std::uint32_t idx = player.next_needed.index; idx-- > base;) {
     if (end_rel < -config.cache_behind_us && slot(idx).phase == Phase::kStored) {
-      slot(idx).phase = Phase::kMissing;
+      set_phase(slot(idx), Phase::kMissing);
       --held;
       push(Pending{ActionKind::kEvictSegment, Msg::kNone, 0, PeerId{}, TransferId{},
                    SegmentKey{idx, rendition}, 0});
@@ -188,7 +186,7 @@ void Core::enforce_cache() {
   for (std::uint32_t i = 0; i < kWindowSegmentsMax && held > config.cache_segments_max; ++i) {
     Slot& s = slot(base + i);
     if (s.phase == Phase::kStored && base + i != player.next_needed.index) {
-      s.phase = Phase::kMissing;
+      set_phase(s, Phase::kMissing);
       --held;
       push(Pending{ActionKind::kEvictSegment, Msg::kNone, 0, PeerId{}, TransferId{},
                    SegmentKey{base + i, rendition}, 0});
