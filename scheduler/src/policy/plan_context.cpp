@@ -134,7 +134,8 @@ std::size_t pick_peer_weighted(PlanContext& ctx, std::uint32_t index) {
   // (<= 10 % of the best, or unmeasured) share a base weight capped at half the mass.
   constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
   const auto& c = ctx.core_;
-  std::array<std::size_t, kPeersMax> cand{};
+  static_assert(kPeersMax <= 256, "candidate indices fit a byte");
+  std::array<std::uint8_t, kPeersMax> cand{};  // peer indices (small: cheap to clear)
   std::size_t n = 0;
   double best = 0;
   if (c.holders(index) == 0) return kNone;  // no candidate: same answer, no draw
@@ -146,7 +147,7 @@ std::size_t pick_peer_weighted(PlanContext& ctx, std::uint32_t index) {
     if (p.downloads != 0 || p.choked || p.busy_until_ms > ctx.now_ms_) {
       continue;
     }
-    cand[n++] = j;
+    cand[n++] = static_cast<std::uint8_t>(j);
     best = std::max(best, static_cast<double>(p.throughput_kbps));
   }
   if (n == 0) return kNone;
