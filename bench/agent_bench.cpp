@@ -61,6 +61,31 @@ void BM_AgentDecisionEpoch(benchmark::State& state, const char* policy) {
   state.counters["heap_bytes"] = static_cast<double>(a.heap_bytes());
 }
 
+// Many agents, inputs spread over them: each agent's state is cold when its input arrives, as
+// in the simulator (one agent per viewer), so this measures cache misses per input as much as
+// instructions. Each iteration is one neighbour announcement to one agent plus its drain.
+void BM_ManyAgentsColdState(benchmark::State& state, const char* policy) {
+  constexpr std::size_t kAgents = 4096;  // ~12 MB of agent state: beyond L2
+  std::vector<Agent> agents;
+  agents.reserve(kAgents);
+  for (std::size_t k = 0; k < kAgents; ++k) agents.push_back(make_agent(policy));
+  std::array<std::byte, wire::kMaxMessageBytes> buf{};
+  TimeUs now = 0;
+  std::uint32_t i = 0;
+  std::size_t k = 0;
+  for (auto _ : state) {
+    now += 10;
+    ++i;
+    k = (k + 1597) % kAgents;  // a stride that visits every agent, not in memory order
+    const std::size_t n = wire::encode(wire::Have{0, 20 + (i % 20)}, buf);
+    benchmark::DoNotOptimize(agents[k].handle_peer_message(
+        now, PeerId{1 + (i % 20)}, std::span<const std::byte>(buf.data(), n)));
+    drain(agents[k]);
+    benchmark::DoNotOptimize(agents[k].next_timeout());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 // Steady state: a tiny host loop around one agent: HTTP fetches and peer downloads complete
 // in FIFO order, deliveries advance the player, a new segment is published every 16 inputs
 // and neighbours announce it. Reports policy decision epochs per second.
@@ -126,6 +151,9 @@ BENCHMARK_CAPTURE(BM_AgentSteadyState, windowed, "windowed");
 BENCHMARK_CAPTURE(BM_AgentSteadyState, buffer_threshold, "buffer-threshold");
 BENCHMARK_CAPTURE(BM_AgentSteadyState, deadline_aware, "deadline-aware");
 BENCHMARK_CAPTURE(BM_AgentSteadyState, reference, "reference");
+
+BENCHMARK_CAPTURE(BM_ManyAgentsColdState, windowed, "windowed");
+BENCHMARK_CAPTURE(BM_ManyAgentsColdState, deadline_aware, "deadline-aware");
 
 BENCHMARK_CAPTURE(BM_AgentDecisionEpoch, cdn_only, "cdn-only");
 BENCHMARK_CAPTURE(BM_AgentDecisionEpoch, windowed, "windowed");
