@@ -1,10 +1,12 @@
-// Every viewer's open peer connections in one flat array with a fixed stride (the agent's
-// peer cap): no heap block per viewer, and a lookup scans one short contiguous run of ids.
+// Every viewer's open peer connections in rows of a fixed stride (the agent's peer cap),
+// rows allocated 1024 slots at a time: no heap block per viewer, no doubling slack, and a
+// lookup scans one short contiguous run of ids.
 // Must keep exactly the order of an append / swap-with-last-remove list: the host walks the
 // list in that order (departures, tracker exclusions), so the outputs depend on it.
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <stdexcept>
 #include <vector>
@@ -25,14 +27,15 @@ class ConnectionTable {
     if (stride_ > 255) throw std::invalid_argument("ConnectionTable: stride above 255");
   }
 
-  // Makes `slot` addressable (amortised growth; slots are dense and reused).
+  // Makes `slot` addressable (slots are dense and reused).
   void ensure_slot(std::uint32_t slot) {
     if (slot < count_.size()) return;
     const std::size_t slots = static_cast<std::size_t>(slot) + 1;
     count_.resize(slots, 0);
     epoch_.resize(slots, 0);
-    peer_.resize(slots * stride_);
-    flags_.resize(slots * stride_);
+    while (chunks_.size() * kChunkSlots < slots) {
+      chunks_.push_back(std::make_unique<std::uint32_t[]>(kChunkSlots * row_words()));
+    }
   }
 
   [[nodiscard]] std::uint32_t stride() const { return stride_; }
@@ -42,10 +45,10 @@ class ConnectionTable {
   // The peers of `slot`, in list order.
   [[nodiscard]] std::span<const std::uint32_t> peers(std::uint32_t slot) const {
     if (slot >= count_.size()) return {};
-    return {peer_.data() + base(slot), count_[slot]};
+    return {row_peers(slot), count_[slot]};
   }
   [[nodiscard]] ConnectionFlags flags(std::uint32_t slot, std::uint32_t i) const {
-    const std::uint8_t f = flags_[base(slot) + i];
+    const std::uint8_t f = row_flags(slot)[i];
     return ConnectionFlags{(f & kRelayed) != 0, (f & kInitiated) != 0};
   }
 
@@ -59,7 +62,7 @@ class ConnectionTable {
   [[nodiscard]] std::uint32_t find(std::uint32_t slot, std::uint32_t peer) const {
     if (slot >= count_.size()) return kNone;
     const std::uint32_t n = count_[slot];
-    const std::uint32_t* p = peer_.data() + base(slot);
+    const std::uint32_t* p = row_peers(slot);
     for (std::uint32_t i = 0; i < n; ++i) {
       if (p[i] == peer) return i;
     }
@@ -71,8 +74,8 @@ class ConnectionTable {
     ensure_slot(slot);
     std::uint8_t& n = count_[slot];
     if (n >= stride_) throw std::logic_error("ConnectionTable: slot over its cap");
-    peer_[base(slot) + n] = peer;
-    flags_[base(slot) + n] =
+    row_peers(slot)[n] = peer;
+    row_flags(slot)[n] =
         static_cast<std::uint8_t>((f.relayed ? kRelayed : 0) | (f.initiated ? kInitiated : 0));
     ++n;
   }
@@ -81,11 +84,12 @@ class ConnectionTable {
   bool remove(std::uint32_t slot, std::uint32_t peer) {
     const std::uint32_t i = find(slot, peer);
     if (i == kNone) return false;
-    const std::size_t b = base(slot);
     const std::uint32_t last = --count_[slot];  // i < count: no underflow
     ++epoch_[slot];
-    peer_[b + i] = peer_[b + last];
-    flags_[b + i] = flags_[b + last];
+    std::uint32_t* p = row_peers(slot);
+    std::uint8_t* f = row_flags(slot);
+    p[i] = p[last];
+    f[i] = f[last];
     return true;
   }
 
@@ -97,21 +101,27 @@ class ConnectionTable {
 
   [[nodiscard]] std::size_t heap_bytes() const {
     return count_.capacity() + epoch_.capacity() * sizeof(std::uint32_t) +
-           peer_.capacity() * sizeof(std::uint32_t) + flags_.capacity();
+           chunks_.size() * kChunkSlots * row_words() * sizeof(std::uint32_t) +
+           chunks_.capacity() * sizeof(chunks_[0]);
   }
 
  private:
   static constexpr std::uint8_t kRelayed = 1;
   static constexpr std::uint8_t kInitiated = 2;
-  [[nodiscard]] std::size_t base(std::uint32_t slot) const {
-    return static_cast<std::size_t>(slot) * stride_;
+  static constexpr std::size_t kChunkSlots = 1024;
+  // A row: `stride` peer ids, then `stride` flag bytes rounded up to whole words.
+  [[nodiscard]] std::size_t row_words() const { return stride_ + (stride_ + 3) / 4; }
+  [[nodiscard]] std::uint32_t* row_peers(std::uint32_t slot) const {
+    return chunks_[slot / kChunkSlots].get() + (slot % kChunkSlots) * row_words();
+  }
+  [[nodiscard]] std::uint8_t* row_flags(std::uint32_t slot) const {
+    return reinterpret_cast<std::uint8_t*>(row_peers(slot) + stride_);  // byte view: allowed
   }
 
   std::uint32_t stride_;
   std::vector<std::uint8_t> count_;  // stride <= 255
   std::vector<std::uint32_t> epoch_;
-  std::vector<std::uint32_t> peer_;
-  std::vector<std::uint8_t> flags_;
+  std::vector<std::unique_ptr<std::uint32_t[]>> chunks_;  // kChunkSlots rows each
 };
 
 }  // namespace p2pcdn::sim

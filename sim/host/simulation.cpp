@@ -21,6 +21,7 @@
 #include "sim/flow/fast_network.hpp"
 #include "sim/host/agent_config.hpp"
 #include "sim/host/audience_source.hpp"
+#include "sim/host/chunked_store.hpp"
 #include "sim/host/connection_table.hpp"
 #include "sim/host/message_pool.hpp"
 #include "sim/host/slot_pool.hpp"
@@ -302,7 +303,7 @@ class Host {
   void join(const Arrival& arrival) {
     const TimeUs now = engine_.now();
     const std::uint32_t slot = viewers_.acquire();
-    if (slot >= viewer_state_.size()) viewer_state_.resize(slot + 1);
+    viewer_state_.grow_to(slot + 1);
     Viewer& v = viewer_state_[slot];
     v = Viewer{};
     pending_attempts_[slot] = 0;  // attempts of the slot's previous viewer are stale
@@ -332,15 +333,18 @@ class Host {
     metrics_.viewer_joined(now);
     host_.peak_viewers = std::max<std::uint64_t>(host_.peak_viewers, viewers_.live_count());
 
-    sched::AgentConfig config = agent_config_;
-    if (!v.profile.uploads) config.upload_disabled = true;
-    config.self_region = v.profile.region;  // announced in Hello
-    config.self_isp = v.profile.isp;
-    config.self_uplink_kbps =
-        static_cast<std::uint32_t>(std::min<std::uint64_t>(v.profile.up_bps / 1000, 0xFFFFFFFFu));
+    // Agents share one config per (p2p, uploads) kind; what Hello announces (region, ISP,
+    // uplink) is passed per viewer.
     const bool p2p = p2p_enabled_ && v.profile.can_webrtc;
-    if (!p2p) config.policy = "cdn-only";
-    auto agent = Agent::create(config, rng::mix64(seed_ ^ rng::mix64(arrival.viewer_id)), now);
+    auto& shared = shared_configs_[p2p ? 1 : 0][v.profile.uploads ? 1 : 0];
+    if (!shared) {
+      sched::AgentConfig config = agent_config_;
+      if (!v.profile.uploads) config.upload_disabled = true;
+      if (!p2p) config.policy = "cdn-only";
+      shared = std::make_shared<const sched::AgentConfig>(std::move(config));
+    }
+    auto agent = Agent::create_shared(shared, traits(v),
+                                      rng::mix64(seed_ ^ rng::mix64(arrival.viewer_id)), now);
     if (!agent.ok()) throw std::logic_error("agent config accepted once, rejected now");
     v.agent.emplace(std::move(agent).value());
 
@@ -412,6 +416,8 @@ class Host {
     v.agent.reset();
     v.transfers.clear();
     v.transfers.shrink_to_fit();
+    v.downloads.clear();  // notes left behind will never be delivered
+    v.downloads.shrink_to_fit();
     viewers_.release(slot);
   }
 
@@ -1189,20 +1195,23 @@ class Host {
     const std::size_t records = viewer_state_.capacity();
     std::uint64_t members = channel_members_.capacity() * sizeof(channel_members_[0]);
     for (const auto& list : channel_members_) members += list.capacity() * sizeof(std::uint32_t);
-    const std::uint64_t indices =
-        viewers_.heap_bytes() + members +
-        (slot_down_.capacity() + slot_up_.capacity()) * sizeof(ResourceId) + slot_made_.capacity() +
-        pending_attempts_.counts.capacity() * sizeof(std::uint32_t) +
-        notes_.capacity() * sizeof(Note) + free_notes_.capacity() * sizeof(std::uint32_t) +
-        attempts_.capacity() * sizeof(ConnectAttempt) +
-        free_attempts_.capacity() * sizeof(std::uint32_t);
+    const std::uint64_t slots = viewers_.heap_bytes() + members +
+                                (slot_down_.capacity() + slot_up_.capacity()) * sizeof(ResourceId) +
+                                slot_made_.capacity() +
+                                slot_class_.capacity() * sizeof(std::uint32_t) +
+                                pending_attempts_.counts.capacity() * sizeof(std::uint32_t);
+    const std::uint64_t notes =
+        notes_.capacity() * sizeof(Note) + free_notes_.capacity() * sizeof(std::uint32_t);
+    const std::uint64_t attempts = attempts_.capacity() * sizeof(ConnectAttempt) +
+                                   free_attempts_.capacity() * sizeof(std::uint32_t);
     const std::uint64_t tracker = tracker_->heap_bytes();
     const std::pair<const char*, std::uint64_t> items[] = {
         {"viewer: player", records * sizeof(models::Player)},
         {"viewer: profile", records * sizeof(ViewerProfile)},
         {"viewer: agent handle", records * sizeof(std::optional<Agent>)},
         {"viewer: other fields", records * (sizeof(Viewer) - sizeof(models::Player) -
-                                            sizeof(ViewerProfile) - sizeof(std::optional<Agent>))},
+                                            sizeof(ViewerProfile) - sizeof(std::optional<Agent>)) +
+                                     (viewer_state_.heap_bytes() - records * sizeof(Viewer))},
         {"agent heap", agent_heap},
         {"connections", connections_.heap_bytes()},
         {"transfer lists", transfer_lists},
@@ -1211,7 +1220,9 @@ class Host {
         {"messages in flight", messages_.heap_bytes()},
         {"event queue", engine_.heap_bytes()},
         {"tracker", tracker},
-        {"slots, ids, notes", indices},
+        {"slots, links, members", slots},
+        {"notes in flight", notes},
+        {"connect attempts", attempts},
     };
     std::uint64_t measured = 0;
     for (const auto& [name, bytes] : items) {
@@ -1412,13 +1423,14 @@ class Host {
   FastFlowNetwork network_;
   Engine<FastFlowNetwork> engine_;
   sched::AgentConfig agent_config_;
+  std::shared_ptr<const sched::AgentConfig> shared_configs_[2][2];  // [p2p][uploads]
   bool p2p_enabled_;
   analysis::MetricsCollector metrics_;
   std::optional<sched::Tracker> tracker_;
   TimeUs end_us_;
 
   SlotPool viewers_;
-  std::vector<Viewer> viewer_state_;
+  ChunkedStore<Viewer> viewer_state_;
   SlotPool transfers_;
   std::vector<Transfer> transfer_state_;
   MessagePool messages_;
