@@ -113,7 +113,17 @@ TEST(StudyReplications, ResultsDoNotDependOnThreadCount) {
   ASSERT_EQ(two.runs.size(), 3u);
   for (std::size_t i = 0; i < 3; ++i) {
     EXPECT_EQ(one.runs[i].seed, 7 + i);
-    EXPECT_EQ(one.runs[i].metrics, two.runs[i].metrics) << "replication " << i;
+    // Identical, NaN included (a metric with no data is NaN in every run: NaN != NaN).
+    const auto& a = one.runs[i].metrics;
+    const auto& b = two.runs[i].metrics;
+    ASSERT_EQ(a.size(), b.size()) << "replication " << i;
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      EXPECT_EQ(a[k].first, b[k].first) << "replication " << i;
+      const bool same =
+          a[k].second == b[k].second || (std::isnan(a[k].second) && std::isnan(b[k].second));
+      EXPECT_TRUE(same) << a[k].first << ": " << a[k].second << " vs " << b[k].second
+                        << " (replication " << i << ")";
+    }
   }
   // Different seeds give different runs.
   EXPECT_NE(metric_value(one.runs[0].metrics, "events"),
