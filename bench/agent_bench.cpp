@@ -63,8 +63,9 @@ void BM_AgentDecisionEpoch(benchmark::State& state, const char* policy) {
 
 // Many agents, inputs spread over them: each agent's state is cold when its input arrives, as
 // in the simulator (one agent per viewer), so this measures cache misses per input as much as
-// instructions. Each iteration is one neighbour announcement to one agent plus its drain.
-void BM_ManyAgentsColdState(benchmark::State& state, const char* policy) {
+// instructions. Each iteration is one neighbour announcement to one agent plus its drain;
+// the _prefetch variant calls Agent::prefetch() on the next agent first, as a host can.
+void BM_ManyAgentsColdState(benchmark::State& state, const char* policy, bool prefetch) {
   constexpr std::size_t kAgents = 4096;  // ~12 MB of agent state: beyond L2
   std::vector<Agent> agents;
   agents.reserve(kAgents);
@@ -77,6 +78,7 @@ void BM_ManyAgentsColdState(benchmark::State& state, const char* policy) {
     now += 10;
     ++i;
     k = (k + 1597) % kAgents;  // a stride that visits every agent, not in memory order
+    if (prefetch) agents[(k + 1597) % kAgents].prefetch();  // the next one, as a host could
     const std::size_t n = wire::encode(wire::Have{0, 20 + (i % 20)}, buf);
     benchmark::DoNotOptimize(agents[k].handle_peer_message(
         now, PeerId{1 + (i % 20)}, std::span<const std::byte>(buf.data(), n)));
@@ -152,8 +154,9 @@ BENCHMARK_CAPTURE(BM_AgentSteadyState, buffer_threshold, "buffer-threshold");
 BENCHMARK_CAPTURE(BM_AgentSteadyState, deadline_aware, "deadline-aware");
 BENCHMARK_CAPTURE(BM_AgentSteadyState, reference, "reference");
 
-BENCHMARK_CAPTURE(BM_ManyAgentsColdState, windowed, "windowed");
-BENCHMARK_CAPTURE(BM_ManyAgentsColdState, deadline_aware, "deadline-aware");
+BENCHMARK_CAPTURE(BM_ManyAgentsColdState, windowed, "windowed", false);
+BENCHMARK_CAPTURE(BM_ManyAgentsColdState, deadline_aware, "deadline-aware", false);
+BENCHMARK_CAPTURE(BM_ManyAgentsColdState, windowed_prefetch, "windowed", true);
 
 BENCHMARK_CAPTURE(BM_AgentDecisionEpoch, cdn_only, "cdn-only");
 BENCHMARK_CAPTURE(BM_AgentDecisionEpoch, windowed, "windowed");

@@ -93,6 +93,18 @@ TEST(AgentGolden, ReplayDigestsUnchanged) {
   }
 }
 
+// prefetch() is a pure hint: calling it changes nothing.
+TEST(AgentPrefetch, IsAHintOnly) {
+  auto r = Agent::create(AgentConfig{}, 5, 0);
+  ASSERT_TRUE(r.ok());
+  Agent a = std::move(r).value();
+  a.prefetch();
+  a.handle_segment_published(0, SegmentInfo{SegmentKey{0, 0}, 1000, 4'000'000, 0});
+  a.prefetch();
+  EXPECT_TRUE(a.check_invariants().ok());
+  EXPECT_EQ(a.stats().decision_epochs, 1U);
+}
+
 // The agent's outbox is smaller than wire::kMaxMessageBytes: every message it builds must fit.
 TEST(AgentOutbox, LargestOwnMessagesFit) {
   std::array<std::byte, agent_detail::kOutboxBytes> out{};

@@ -123,7 +123,7 @@ struct Core {
   // without touching the peer table.
   std::array<std::uint8_t, kWindowSegmentsMax> holder_count{};
 
-  std::array<Slot, kWindowSegmentsMax> slots{};
+  std::array<Slot, kWindowSegmentsMax> slots{};  // the fields above are the hot part
   std::uint8_t stored_count = 0;  // slots in kStored; kept by set_phase / fill_slot_from_edge
   std::array<Edge, 8> edges{};
 

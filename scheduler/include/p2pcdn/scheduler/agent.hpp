@@ -164,6 +164,11 @@ class Agent {
   [[nodiscard]] std::optional<Action> poll_action();  // call until empty after every input
   [[nodiscard]] TimeUs next_timeout() const;          // absolute; kNever when nothing pending
 
+  // Performance hint, no effect on behaviour: starts loading the agent's hot state into the
+  // CPU cache. A host driving many agents can call it on the agent it will call next (e.g.
+  // the next queued event's) so that load overlaps the current agent's work.
+  void prefetch() const;
+
   [[nodiscard]] const AgentStats& stats() const;
   // Heap bytes owned by this agent (state, peer table, policy, queues): with sizeof(Agent)
   // the whole memory cost of one viewer.
