@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstddef>
+#include <memory>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -16,10 +17,12 @@ namespace {
 
 using namespace p2pcdn::sched;
 
-Agent make_agent(const char* policy) {
+// shared: the config is shared by all agents made with it (Agent::create_shared), as a host
+// running many viewers does; else each agent owns a copy (Agent::create).
+Agent make_agent(const char* policy, const std::shared_ptr<const AgentConfig>& shared = nullptr) {
   AgentConfig cfg;
   cfg.policy = policy;
-  auto r = Agent::create(cfg, 42, 0);
+  auto r = shared ? Agent::create_shared(shared, PeerTraits{}, 42, 0) : Agent::create(cfg, 42, 0);
   if (!r.ok()) std::abort();
   Agent a = std::move(r).value();
   for (std::uint32_t k = 0; k < 40; ++k) {
@@ -64,12 +67,20 @@ void BM_AgentDecisionEpoch(benchmark::State& state, const char* policy) {
 // Many agents, inputs spread over them: each agent's state is cold when its input arrives, as
 // in the simulator (one agent per viewer), so this measures cache misses per input as much as
 // instructions. Each iteration is one neighbour announcement to one agent plus its drain;
-// the _prefetch variant calls Agent::prefetch() on the next agent first, as a host can.
-void BM_ManyAgentsColdState(benchmark::State& state, const char* policy, bool prefetch) {
+// _shared: one config for all agents (create_shared); _prefetch: Agent::prefetch() on the next
+// agent first, as a host can.
+void BM_ManyAgentsColdState(benchmark::State& state, const char* policy, bool shared,
+                            bool prefetch) {
   constexpr std::size_t kAgents = 4096;  // ~12 MB of agent state: beyond L2
+  std::shared_ptr<const AgentConfig> config;
+  if (shared) {
+    AgentConfig c;
+    c.policy = policy;
+    config = std::make_shared<const AgentConfig>(c);
+  }
   std::vector<Agent> agents;
   agents.reserve(kAgents);
-  for (std::size_t k = 0; k < kAgents; ++k) agents.push_back(make_agent(policy));
+  for (std::size_t k = 0; k < kAgents; ++k) agents.push_back(make_agent(policy, config));
   std::array<std::byte, wire::kMaxMessageBytes> buf{};
   TimeUs now = 0;
   std::uint32_t i = 0;
@@ -154,9 +165,11 @@ BENCHMARK_CAPTURE(BM_AgentSteadyState, buffer_threshold, "buffer-threshold");
 BENCHMARK_CAPTURE(BM_AgentSteadyState, deadline_aware, "deadline-aware");
 BENCHMARK_CAPTURE(BM_AgentSteadyState, reference, "reference");
 
-BENCHMARK_CAPTURE(BM_ManyAgentsColdState, windowed, "windowed", false);
-BENCHMARK_CAPTURE(BM_ManyAgentsColdState, deadline_aware, "deadline-aware", false);
-BENCHMARK_CAPTURE(BM_ManyAgentsColdState, windowed_prefetch, "windowed", true);
+BENCHMARK_CAPTURE(BM_ManyAgentsColdState, windowed, "windowed", false, false);
+BENCHMARK_CAPTURE(BM_ManyAgentsColdState, deadline_aware, "deadline-aware", false, false);
+BENCHMARK_CAPTURE(BM_ManyAgentsColdState, windowed_shared, "windowed", true, false);
+BENCHMARK_CAPTURE(BM_ManyAgentsColdState, deadline_aware_shared, "deadline-aware", true, false);
+BENCHMARK_CAPTURE(BM_ManyAgentsColdState, windowed_shared_prefetch, "windowed", true, true);
 
 BENCHMARK_CAPTURE(BM_AgentDecisionEpoch, cdn_only, "cdn-only");
 BENCHMARK_CAPTURE(BM_AgentDecisionEpoch, windowed, "windowed");
