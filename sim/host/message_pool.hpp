@@ -1,6 +1,8 @@
-// Peer messages in flight between two agents: the bytes are copied out of the
-// sender's outbox (which is only borrowed until its next call) into a slot that
-// lives until delivery. Fixed-size slots, no allocation per message.
+// Peer messages in flight between agents: the bytes are copied out of the sender's outbox
+// (only borrowed until its next call) into a slot that lives until delivery. One slot can
+// carry the same message to several receivers that get it at the same instant (a multicast:
+// one event instead of one per receiver). Slots and their receiver lists are recycled: no
+// allocation per message in steady state. Must not decide delivery (the host does).
 #pragma once
 #include <array>
 #include <cstddef>
@@ -13,19 +15,28 @@
 
 namespace p2pcdn::sim {
 
+struct MessageReceiver {
+  std::uint32_t peer = 0;        // viewer slot
+  std::uint32_t generation = 0;  // stale if the receiver left meanwhile
+  std::uint32_t epoch = 0;       // the receiver's connection epoch when sent
+};
+
 struct MessageInFlight {
   std::uint32_t sender = 0;             // viewer slot
   std::uint32_t sender_generation = 0;  // stale if the sender left meanwhile
-  std::uint32_t receiver_epoch = 0;     // the receiver's connection epoch when sent
   std::uint16_t length = 0;
   std::array<std::byte, sched::wire::kMaxMessageBytes> bytes{};
+  std::vector<MessageReceiver> receivers;  // delivery order
+
+  [[nodiscard]] std::span<const std::byte> message() const { return {bytes.data(), length}; }
 };
 
 class MessagePool {
  public:
-  // Copies `bytes` (truncated messages are a host bug: caller checks the length).
+  // Copies `bytes` (longer than kMaxMessageBytes is a host bug: the caller checks); the
+  // receiver list starts empty.
   std::uint32_t put(std::uint32_t sender, std::uint32_t sender_generation,
-                    std::uint32_t receiver_epoch, std::span<const std::byte> bytes) {
+                    std::span<const std::byte> bytes) {
     std::uint32_t index;
     if (!free_.empty()) {
       index = free_.back();
@@ -37,12 +48,16 @@ class MessagePool {
     MessageInFlight& m = slots_[index];
     m.sender = sender;
     m.sender_generation = sender_generation;
-    m.receiver_epoch = receiver_epoch;
     m.length = static_cast<std::uint16_t>(bytes.size());
     std::memcpy(m.bytes.data(), bytes.data(), bytes.size());
+    m.receivers.clear();  // keeps its capacity
     ++in_flight_;
     return index;
   }
+  void add_receiver(std::uint32_t index, const MessageReceiver& r) {
+    slots_[index].receivers.push_back(r);
+  }
+  // Valid until the next put() (which may grow the pool).
   [[nodiscard]] const MessageInFlight& get(std::uint32_t index) const { return slots_[index]; }
   void release(std::uint32_t index) {
     free_.push_back(index);
@@ -50,7 +65,11 @@ class MessagePool {
   }
   [[nodiscard]] std::size_t in_flight() const { return in_flight_; }
   [[nodiscard]] std::size_t heap_bytes() const {
-    return slots_.capacity() * sizeof(MessageInFlight) + free_.capacity() * sizeof(std::uint32_t);
+    std::size_t bytes =
+        slots_.capacity() * sizeof(MessageInFlight) + free_.capacity() * sizeof(std::uint32_t);
+    for (const MessageInFlight& m : slots_)
+      bytes += m.receivers.capacity() * sizeof(MessageReceiver);
+    return bytes;
   }
 
  private:

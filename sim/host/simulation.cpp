@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <stdexcept>
 
@@ -646,10 +647,16 @@ class Host {
     for (int round = 0; round < 64; ++round) {
       bool delivered = false;
       Viewer& v = viewer_state_[slot];
+      send_run_.clear();
       while (auto action = v.agent->poll_action()) {
+        if (action->kind != ActionKind::kSendMessage) send_run_.clear();
         if (perform(slot, *action)) delivered = true;
-        if (!viewers_.is_live(slot)) return;
+        if (!viewers_.is_live(slot)) {
+          send_run_.clear();
+          return;
+        }
       }
+      send_run_.clear();
       if (!delivered) break;
       tell_player(slot);
       update_player_timer(slot);
@@ -1103,32 +1110,55 @@ class Host {
       ++host_.messages_dropped;
       return;
     }
-    const std::uint32_t index =
-        messages_.put(slot, viewers_.generation(slot), connections_.epoch(peer), action.bytes);
-    engine_.schedule(engine_.now() + one_way_us(slot, peer, connections_.flags(slot, c).relayed),
-                     EventKind::kMessageArrive, peer, viewers_.generation(peer), index);
+    const TimeUs at = engine_.now() + one_way_us(slot, peer, connections_.flags(slot, c).relayed);
+    const MessageReceiver receiver{peer, viewers_.generation(peer), connections_.epoch(peer)};
+    // The same message to several neighbours in a row (an announcement): receivers it reaches
+    // at the same instant share one event, delivered in the order they were sent to, which
+    // is the order their own events would have had (consecutive seq numbers, same time).
+    const auto bytes = action.bytes;
+    if (!send_run_.groups.empty()) {
+      const MessageInFlight& first = messages_.get(send_run_.groups.front().second);
+      if (first.sender == slot && first.length == bytes.size() &&
+          std::memcmp(first.bytes.data(), bytes.data(), bytes.size()) == 0) {
+        for (const auto& [group_at, index] : send_run_.groups) {
+          if (group_at == at) {
+            messages_.add_receiver(index, receiver);
+            return;
+          }
+        }
+      } else {
+        send_run_.clear();
+      }
+    }
+    const std::uint32_t index = messages_.put(slot, viewers_.generation(slot), bytes);
+    messages_.add_receiver(index, receiver);
+    send_run_.groups.emplace_back(at, index);
+    engine_.schedule(at, EventKind::kMessageArrive, peer, receiver.generation, index);
   }
 
   void on_message(const Event& event) {
-    const MessageInFlight& m = messages_.get(event.payload);
-    // The connection existed when the message was sent; unless the receiver lost a
-    // connection since (its epoch moved), it still does: no lookup needed.
-    if (!viewers_.is_current(event.target, event.generation) ||
-        !viewers_.is_current(m.sender, m.sender_generation) ||
-        (connections_.epoch(event.target) != m.receiver_epoch &&
-         connections_.find(event.target, m.sender) == ConnectionTable::kNone)) {
-      messages_.release(event.payload);
-      ++host_.messages_dropped;
-      return;
+    const std::uint32_t index = event.payload;
+    const std::size_t receivers = messages_.get(index).receivers.size();
+    for (std::size_t i = 0; i < receivers; ++i) {
+      // Re-read each time: a drain may send messages, and put() may move the pool.
+      const MessageInFlight& m = messages_.get(index);
+      const MessageReceiver r = m.receivers[i];
+      // The connection existed when the message was sent; unless the receiver lost a
+      // connection since (its epoch moved), it still does: no lookup needed.
+      if (!viewers_.is_current(r.peer, r.generation) ||
+          !viewers_.is_current(m.sender, m.sender_generation) ||
+          (connections_.epoch(r.peer) != r.epoch &&
+           connections_.find(r.peer, m.sender) == ConnectionTable::kNone)) {
+        ++host_.messages_dropped;
+        continue;
+      }
+      ++host_.messages_delivered;
+      const sched::Status status = viewer_state_[r.peer].agent->handle_peer_message(
+          engine_.now(), PeerId{m.sender}, m.message());
+      if (!status.ok()) ++host_.malformed_messages;
+      drain(r.peer);
     }
-    ++host_.messages_delivered;
-    Viewer& v = viewer_state_[event.target];
-    // The agent reads the bytes before returning; the slot is freed before drain() can reuse it.
-    const sched::Status status = v.agent->handle_peer_message(
-        engine_.now(), PeerId{m.sender}, std::span<const std::byte>(m.bytes.data(), m.length));
-    messages_.release(event.payload);
-    if (!status.ok()) ++host_.malformed_messages;
-    drain(event.target);
+    messages_.release(index);  // only now: the drains above must not reuse the slot
   }
 
   // One-way latency between two viewers (half the class RTT); relays add a detour.
@@ -1434,6 +1464,11 @@ class Host {
   SlotPool transfers_;
   std::vector<Transfer> transfer_state_;
   MessagePool messages_;
+  // The messages of the sends in a row of the agent being drained, by arrival time.
+  struct SendRun {
+    std::vector<std::pair<TimeUs, std::uint32_t>> groups;  // (arrival, message slot)
+    void clear() { groups.clear(); }
+  } send_run_;
   std::vector<Note> notes_;
   std::vector<std::uint32_t> free_notes_;
   std::vector<ConnectAttempt> attempts_;

@@ -1,5 +1,6 @@
-// The per-viewer memory breakdown: measured at the busiest sample, items add up, and the
-// components every viewer has (player, agent heap, connections) are present and non-zero.
+// Host bookkeeping figures: the per-viewer memory breakdown (measured at the busiest sample,
+// items add up, the components every viewer has are non-zero) and the message multicast
+// (fewer events than messages).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -29,6 +30,22 @@ TEST(MemoryBreakdown, IsMeasuredAtTheBusiestSampleAndAddsUp) {
   EXPECT_TRUE(agent);
   EXPECT_TRUE(connections);
   EXPECT_DOUBLE_EQ(r.result.host.bytes_per_viewer, m.measured_bytes_per_viewer);
+}
+
+}  // namespace
+}  // namespace p2pcdn::sim
+
+namespace p2pcdn::sim {
+namespace {
+
+// Announcements to several neighbours at the same latency share one event: the run delivers
+// far more messages than it dispatches events (each message was one event before).
+TEST(Multicast, OneEventCarriesAnAnnouncementToSeveralNeighbours) {
+  const auto scenario = testing::load("smoke.yaml", testing::small());
+  const testing::Run r = testing::run(scenario, 3);
+  EXPECT_TRUE(r.result.violations.empty()) << testing::violations_text(r.result);
+  EXPECT_GT(r.result.host.messages_delivered, 0u);
+  EXPECT_LT(r.result.host.events, r.result.host.messages_delivered);
 }
 
 }  // namespace
