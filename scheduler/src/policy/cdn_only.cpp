@@ -2,6 +2,7 @@
 // order, within the HTTP slots; the agent never requests, announces or uploads.
 #include <new>
 
+#include "policy/plan_context_inl.hpp"
 #include "policy/policy.hpp"
 
 namespace p2pcdn::sched::policy {

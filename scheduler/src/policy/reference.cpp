@@ -5,6 +5,7 @@
 
 #include <new>
 
+#include "policy/plan_context_inl.hpp"
 #include "policy/policy.hpp"
 
 namespace p2pcdn::sched::policy {
