@@ -20,6 +20,11 @@ Core::Core(std::shared_ptr<const AgentConfig> cfg, const PeerTraits& self_in, st
       prng(seed_in),
       seed(seed_in) {
   policy = policy::make_policy_at(policy_name, config, policy_storage.data());
+  if (policy != nullptr) {
+    p2p_on_ = !config.p2p_disabled && policy->uses_peers();
+    upload_on_ = p2p_on_ && !config.upload_disabled;
+    deadline_fallback_ = policy->deadline_fallback();
+  }
 }
 
 Core::~Core() {
@@ -50,7 +55,7 @@ void Core::epoch() {
   }
   deliver_if_ready();
   if (have_player && window_valid) {
-    if (policy->deadline_fallback()) {
+    if (deadline_fallback()) {
       // Core safety net: a peer download whose deadline HTTP can barely still meet goes HTTP.
       for (std::size_t ti = 0; ti < transfers.size(); ++ti) {
         const Transfer& t = transfers[ti];
@@ -81,7 +86,7 @@ TimeUs Core::next_timeout() const {
   };
   for (const auto& tr : transfers) {
     consider(tr.timeout_us);
-    if (tr.kind == Kind::kP2p && !tr.verifying && policy->deadline_fallback()) {
+    if (tr.kind == Kind::kP2p && !tr.verifying && deadline_fallback()) {
       consider(fallback_at(tr));
     }
   }

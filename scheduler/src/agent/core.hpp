@@ -106,7 +106,12 @@ struct Core {
   std::vector<Transfer> transfers;
   std::vector<Pending> pending;
   alignas(8) std::array<std::byte, policy::kPolicyBytesMax> policy_storage{};
-  std::size_t pending_head = 0;
+  std::uint32_t pending_head = 0;  // < pending.size() <= kPendingActionsMax + a few
+  // Fixed at construction (config and policy traits never change): !config.p2p_disabled &&
+  // policy->uses_peers(); that && !config.upload_disabled; policy->deadline_fallback().
+  bool p2p_on_ = false;
+  bool upload_on_ = false;
+  bool deadline_fallback_ = false;
   TimeUs policy_wake_us = kNever;
   TimeUs http_retry_at_us = 0;  // no new HTTP request before this (failure backoff)
   TimeUs peers_asked_at_us = 0;
@@ -156,7 +161,13 @@ struct Core {
   void fill_slot_from_edge(std::uint32_t index);
   void enforce_cache();
   [[nodiscard]] std::uint32_t behind_slots() const;
-  [[nodiscard]] TimeUs slot_duration_us(std::uint32_t index) const;
+  [[nodiscard]] TimeUs slot_duration_us(std::uint32_t index) const {
+    if (in_window(index) && slot(index).duration_ms != 0) {
+      return TimeUs{slot(index).duration_ms} * 1000;
+    }
+    return edge_duration_us();
+  }
+  [[nodiscard]] TimeUs edge_duration_us() const;  // the current rendition's, else 4 s
   [[nodiscard]] std::uint32_t queue_end() const;  // one past the last known index queued
 
   // ---- peers (peers.cpp)
@@ -213,8 +224,9 @@ struct Core {
             std::uint8_t reason = 0);
   void announce_have(std::uint32_t index);
   std::optional<Action> poll();
-  [[nodiscard]] bool p2p_on() const { return !config.p2p_disabled && policy->uses_peers(); }
-  [[nodiscard]] bool upload_on() const { return p2p_on() && !config.upload_disabled; }
+  [[nodiscard]] bool p2p_on() const { return p2p_on_; }
+  [[nodiscard]] bool upload_on() const { return upload_on_; }
+  [[nodiscard]] bool deadline_fallback() const { return deadline_fallback_; }
   [[nodiscard]] std::size_t heap_bytes() const;
 };
 

@@ -32,9 +32,7 @@ std::uint32_t Core::behind_slots() const {
   return static_cast<std::uint32_t>(std::min<TimeUs>(n, kWindowSegmentsMax / 2));
 }
 
-TimeUs Core::slot_duration_us(std::uint32_t index) const {
-  if (in_window(index) && slot(index).duration_ms != 0)
-    return TimeUs{slot(index).duration_ms} * 1000;
+TimeUs Core::edge_duration_us() const {
   const Edge* e = edge(rendition);
   return e != nullptr ? TimeUs{e->duration_ms} * 1000 : 4'000'000;
 }

@@ -99,6 +99,7 @@ class Policy {
   virtual ~Policy() = default;
   // One decision epoch.
   virtual void plan(PlanContext& ctx) = 0;
+  // The traits below are read once, when the agent is created: they must be constants.
   // False: the agent neither announces, uploads nor requests from peers (cdn-only).
   [[nodiscard]] virtual bool uses_peers() const { return true; }
   // The core's generic safety net (abort a P2P download when HTTP barely still makes the
