@@ -48,9 +48,9 @@ void Core::epoch() {
   ++stats.decision_epochs;
   expire_transfers();
   if (window_valid) {
-    for (std::uint32_t idx = base, end = queue_end(); idx < end; ++idx) {
-      Slot& s = slot(idx);
-      if (s.phase == Phase::kNotYet && s.available_at_us <= now) set_phase(s, Phase::kMissing);
+    for (std::uint64_t m = notyet_in(base, queue_end()); m != 0; m &= m - 1) {
+      Slot& s = slot(base + static_cast<std::uint32_t>(std::countr_zero(m)));  // kNotYet
+      if (s.available_at_us <= now) set_phase(s, Phase::kMissing);
     }
   }
   deliver_if_ready();
@@ -93,10 +93,10 @@ TimeUs Core::next_timeout() const {
   consider(policy_wake_us);
   consider(http_retry_at_us);
   if (window_valid && have_player) {
-    for (std::uint32_t idx = std::max(base, player.next_needed.index), end = queue_end(); idx < end;
-         ++idx) {
-      const Slot& s = slot(idx);
-      if (s.phase == Phase::kNotYet && s.available_at_us != kNever) {
+    const std::uint32_t from = std::max(base, player.next_needed.index);
+    for (std::uint64_t m = notyet_in(from, queue_end()); m != 0; m &= m - 1) {
+      const Slot& s = slot(from + static_cast<std::uint32_t>(std::countr_zero(m)));  // kNotYet
+      if (s.available_at_us != kNever) {
         consider(s.available_at_us);
         break;
       }

@@ -3,6 +3,7 @@
 // reads a clock or draws randomness except from prng (seeded by the host).
 #pragma once
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -129,7 +130,10 @@ struct Core {
   std::array<std::uint8_t, kWindowSegmentsMax> holder_count{};
 
   std::array<Slot, kWindowSegmentsMax> slots{};  // the fields above are the hot part
-  std::uint8_t stored_count = 0;  // slots in kStored; kept by set_phase / fill_slot_from_edge
+  std::uint8_t stored_count = 0;                 // slots in kStored; kept by set_phase
+  // Ring positions whose slot is kNotYet (all of them at first); kept by set_phase, so the
+  // scans for segments becoming available read only those slots.
+  std::uint64_t notyet_mask = ~std::uint64_t{0};
   std::array<Edge, 8> edges{};
 
   PeerTraits self;  // what Hello announces (config.self_* or create_shared's `self`)
@@ -145,9 +149,20 @@ struct Core {
   Slot& slot(std::uint32_t index) { return slots[index % kWindowSegmentsMax]; }
   // Every phase change goes through here (keeps stored_count).
   void set_phase(Slot& s, Phase p) {
+    const std::uint64_t bit = std::uint64_t{1} << static_cast<std::size_t>(&s - slots.data());
     if (s.phase == Phase::kStored) --stored_count;
     if (p == Phase::kStored) ++stored_count;
+    notyet_mask = p == Phase::kNotYet ? notyet_mask | bit : notyet_mask & ~bit;
     s.phase = p;
+  }
+  // kNotYet slots among indices [from, to) (to - from <= kWindowSegmentsMax): bit k set when
+  // index from + k is kNotYet.
+  [[nodiscard]] std::uint64_t notyet_in(std::uint32_t from, std::uint32_t to) const {
+    if (to <= from) return 0;
+    const std::uint32_t n = to - from;
+    const std::uint64_t rotated =
+        std::rotr(notyet_mask, static_cast<int>(from % kWindowSegmentsMax));
+    return n >= 64 ? rotated : rotated & ((std::uint64_t{1} << n) - 1);
   }
   [[nodiscard]] const Slot& slot(std::uint32_t index) const {
     return slots[index % kWindowSegmentsMax];

@@ -39,7 +39,7 @@ TimeUs Core::edge_duration_us() const {
 
 void Core::fill_slot_from_edge(std::uint32_t index) {
   Slot& s = slot(index);
-  if (s.phase == Phase::kStored) --stored_count;
+  set_phase(s, Phase::kNotYet);  // (keeps the counters) then a blank, unpublished slot
   s = Slot{};
   const Edge* e = edge(rendition);
   if (e == nullptr || index > e->last_index) return;
