@@ -130,10 +130,13 @@ struct Core {
   std::array<std::uint8_t, kWindowSegmentsMax> holder_count{};
 
   std::array<Slot, kWindowSegmentsMax> slots{};  // the fields above are the hot part
-  std::uint8_t stored_count = 0;                 // slots in kStored; kept by set_phase
   // Ring positions whose slot is kNotYet (all of them at first); kept by set_phase, so the
   // scans for segments becoming available read only those slots.
   std::uint64_t notyet_mask = ~std::uint64_t{0};
+  // Copy of edge(rendition)->last_index (edge_known: that edge exists), for queue_end().
+  std::uint32_t edge_last_index = 0;
+  std::uint8_t stored_count = 0;  // slots in kStored; kept by set_phase
+  bool edge_known = false;
   std::array<Edge, 8> edges{};
 
   PeerTraits self;  // what Hello announces (config.self_* or create_shared's `self`)
@@ -182,8 +185,14 @@ struct Core {
     }
     return edge_duration_us();
   }
-  [[nodiscard]] TimeUs edge_duration_us() const;  // the current rendition's, else 4 s
-  [[nodiscard]] std::uint32_t queue_end() const;  // one past the last known index queued
+  [[nodiscard]] TimeUs edge_duration_us() const;   // the current rendition's, else 4 s
+  [[nodiscard]] std::uint32_t queue_end() const {  // one past the last known index queued
+    if (!window_valid || !edge_known) return base;
+    const std::uint64_t last = std::min<std::uint64_t>(std::uint64_t{edge_last_index} + 1,
+                                                       std::uint64_t{base} + kWindowSegmentsMax);
+    return static_cast<std::uint32_t>(last);
+  }
+  void refresh_edge_cache();  // after any change of edges or rendition
 
   // ---- peers (peers.cpp)
   [[nodiscard]] std::size_t find_peer(PeerId id) const { return peers.find(id); }  // kNoPeer

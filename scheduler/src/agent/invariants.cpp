@@ -46,6 +46,10 @@ Status Agent::check_invariants() const {
     if (c.slots[i].phase == policy::Phase::kNotYet) notyet |= std::uint64_t{1} << i;
   }
   if (notyet != c.notyet_mask) return broken("not-yet slot mask stale");
+  const auto* e = c.edge(c.rendition);
+  if (c.edge_known != (e != nullptr) || (e != nullptr && e->last_index != c.edge_last_index)) {
+    return broken("live edge cache stale");
+  }
   if (c.window_valid) {
     for (std::uint32_t i = 0; i < kWindowSegmentsMax; ++i) {
       if (c.holders(c.base + i) != c.holders_scan(c.base + i)) return broken("holder counts stale");

@@ -74,6 +74,7 @@ void Core::publish(const SegmentInfo& info) {
     e->size_bytes = info.size_bytes;
     e->duration_ms = to_ms(info.duration_us);
   }
+  refresh_edge_cache();  // this edge may be ours, or have replaced ours
   if (!window_valid) {
     // No player yet: open a window on the first rendition we hear of, so announcements from
     // early neighbours are kept; the first handle_player() re-centres it.
@@ -107,6 +108,7 @@ void Core::reset_window(std::uint16_t r, std::uint32_t new_base) {
     }
   }
   rendition = r;
+  refresh_edge_cache();
   base = new_base;
   window_valid = true;
   for (std::size_t j = 0; j < peers.size(); ++j) peers.set_have(j, 0, peers.rendition(j));
@@ -192,12 +194,10 @@ void Core::enforce_cache() {
   }
 }
 
-std::uint32_t Core::queue_end() const {
+void Core::refresh_edge_cache() {
   const Edge* e = edge(rendition);
-  if (!window_valid || e == nullptr) return base;
-  const std::uint64_t last = std::min<std::uint64_t>(std::uint64_t{e->last_index} + 1,
-                                                     std::uint64_t{base} + kWindowSegmentsMax);
-  return static_cast<std::uint32_t>(last);
+  edge_known = e != nullptr;
+  edge_last_index = e != nullptr ? e->last_index : 0;
 }
 
 }  // namespace p2pcdn::sched::agent_detail
