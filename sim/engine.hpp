@@ -5,6 +5,7 @@
 #include <atomic>
 #include <concepts>
 #include <cstdint>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -119,6 +120,12 @@ class Engine {
       // loop would spin forever. Fail loudly instead of hanging.
       throw std::logic_error("Engine: network made no progress at t=" + std::to_string(at) +
                              " us (next_completion() did not move past advance_to())");
+    }
+    // Every flow of the batch has already left the network (its id may be reused by a flow
+    // started while dispatching): a dispatcher that can act on another flow while handling one
+    // completion learns about the whole batch first.
+    if constexpr (requires { dispatch.completions_reported(std::span<const Done>(done_)); }) {
+      dispatch.completions_reported(std::span<const Done>(done_));
     }
     // Index loop: dispatch may call into the network, but never into done_.
     for (std::size_t i = 0; i < done_.size(); ++i) {

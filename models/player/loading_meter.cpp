@@ -28,8 +28,7 @@ void LoadingMeter::stop_loading(TimeUs now) {
   if (--loading_ == 0) idle_since_us_ = now;
 }
 
-void LoadingMeter::add_download(TimeUs loading_start, TimeUs wall_start, TimeUs now,
-                                std::uint64_t bytes, bool http) {
+void LoadingMeter::add_download(TimeUs loading_start, TimeUs now, std::uint64_t bytes, bool http) {
   Entry e;
   const TimeUs loading_end = loading_clock(now);
   e.loading_end_ms = static_cast<std::uint32_t>(
@@ -38,10 +37,8 @@ void LoadingMeter::add_download(TimeUs loading_start, TimeUs wall_start, TimeUs 
       e.loading_end_ms, static_cast<std::uint32_t>(std::clamp<TimeUs>(
                             loading_start / 1000, 0, std::numeric_limits<std::uint32_t>::max())));
   e.wall_end_ms = to_ms(now);
-  e.wall_begin_ms = std::min(e.wall_end_ms, to_ms(wall_start));
-  e.bytes = static_cast<std::uint32_t>(
-      std::min<std::uint64_t>(bytes, std::numeric_limits<std::uint32_t>::max()));
-  e.http = http;
+  e.bytes = static_cast<std::uint32_t>(std::min<std::uint64_t>(bytes, 0x7FFF'FFFFu));
+  e.http = http ? 1U : 0U;
   entries_[next_] = e;
   next_ = static_cast<std::uint8_t>((next_ + 1) % kEntries);
   count_ = static_cast<std::uint8_t>(std::min<std::size_t>(count_ + 1U, kEntries));
@@ -76,7 +73,7 @@ double LoadingMeter::loading_only_bps(TimeUs window_us, bool http_only) const {
   double last = 0;
   for (std::size_t i = 0; i < count_; ++i) {
     const Entry& e = entry(i);
-    if (http_only && !e.http) continue;
+    if (http_only && e.http == 0) continue;
     last = std::max(last, static_cast<double>(e.loading_end_ms));
     any = true;
   }
@@ -86,7 +83,7 @@ double LoadingMeter::loading_only_bps(TimeUs window_us, bool http_only) const {
   double bytes = 0;
   for (std::size_t i = 0; i < count_; ++i) {
     const Entry& e = entry(i);
-    if (http_only && !e.http) continue;
+    if (http_only && e.http == 0) continue;
     bytes += bytes_within(e.loading_begin_ms, e.loading_end_ms, e.bytes, lo, last, earliest);
   }
   return rate_bps(bytes, last - earliest);
@@ -106,7 +103,7 @@ double LoadingMeter::wall_bps(TimeUs now, TimeUs window_us) const {
   for (std::size_t i = 0; i < count_; ++i) {
     const Entry& e = entry(i);
     if (static_cast<double>(e.loading_end_ms) < last_loading - forget_ms) continue;  // stale
-    bytes += bytes_within(e.wall_begin_ms, e.wall_end_ms, e.bytes, lo, now_ms, earliest);
+    bytes += bytes_within(e.wall_begin_ms(), e.wall_end_ms, e.bytes, lo, now_ms, earliest);
   }
   return rate_bps(bytes, now_ms - earliest);
 }

@@ -23,7 +23,8 @@ class LoadingMeter {
   static constexpr TimeUs kReportedLatencyUs = 10'000;  // DEFAULT_DOWNLOAD_LATENCY = 10 ms
 
   // `origin`: the viewer's join time; times are kept in ms from it (49 days of range).
-  explicit LoadingMeter(TimeUs origin = 0) : origin_(origin) {}
+  LoadingMeter() = default;
+  explicit LoadingMeter(TimeUs origin) : origin_(origin), idle_since_us_(origin) {}
 
   // A download of this viewer began / ended (completed, failed or cancelled): the loading
   // clock runs while at least one is in progress. start_loading returns the loading-clock
@@ -31,9 +32,8 @@ class LoadingMeter {
   TimeUs start_loading(TimeUs now);
   void stop_loading(TimeUs now);
   // A completed download (call before its stop_loading): `bytes` arrived uniformly over
-  // [wall_start, now], i.e. over loading time [loading_start, loading clock now].
-  void add_download(TimeUs loading_start, TimeUs wall_start, TimeUs now, std::uint64_t bytes,
-                    bool http);
+  // loading time [loading_start, loading clock now] (wall time: the same span ending now).
+  void add_download(TimeUs loading_start, TimeUs now, std::uint64_t bytes, bool http);
   // The player switched level at `now` (hlsLevelSwitching: levelChangedTimestamp).
   void level_changed(TimeUs now) { level_changed_ms_ = to_ms(now); }
 
@@ -56,12 +56,19 @@ class LoadingMeter {
   [[nodiscard]] std::size_t size() const { return count_; }
 
  private:
+  // 16 B: the loading clock runs at wall speed while a download is in progress, so a
+  // download's wall-clock span is [wall_end - (loading_end - loading_begin), wall_end].
   struct Entry {
     std::uint32_t loading_begin_ms = 0, loading_end_ms = 0;  // loading clock
-    std::uint32_t wall_begin_ms = 0, wall_end_ms = 0;        // ms since origin
-    std::uint32_t bytes = 0;
-    bool http = false;
+    std::uint32_t wall_end_ms = 0;                           // ms since origin
+    std::uint32_t bytes : 31 = 0;
+    std::uint32_t http : 1 = 0;
+    [[nodiscard]] std::uint32_t wall_begin_ms() const {
+      const std::uint32_t span = loading_end_ms - loading_begin_ms;
+      return wall_end_ms > span ? wall_end_ms - span : 0;
+    }
   };
+  static_assert(sizeof(Entry) == 16);
   [[nodiscard]] std::uint32_t to_ms(TimeUs t) const;
   [[nodiscard]] TimeUs loading_clock(TimeUs now) const;
   [[nodiscard]] const Entry& entry(std::size_t i) const {  // i = 0: oldest

@@ -29,6 +29,14 @@ struct PlayerParams {
   // default Infinity = never: §5.4 [HLSJS] V). Off by default.
   bool live_skip_ahead_enabled = false;
   double live_max_latency_s = 60.0;
+  // What a viewer running p2p-media-loader tells its ABR a segment's download took. false:
+  // the transfer's own time (request to last byte), as a plain player measures. true: the
+  // core's aggregate bandwidth estimate (HybridLoader.getBandwidth: all downloads, HTTP and
+  // P2P in parallel, over loading time), which the hls.js integration reports for every
+  // segment it loads (models/player/loading_meter.hpp). Off by default until it is validated:
+  // it lowers bitrate switches with P2P (smoke: 3.5 -> 2.0 per viewer) but doubles rebuffering
+  // when the CDN is undersized (tests/sim/sanity_test.cpp), which is not understood yet (U).
+  bool report_core_bandwidth = false;
 };
 
 // Which ABR rule a player runs (per scenario).

@@ -370,6 +370,7 @@ void decode_player(Ctx& ctx, const Node* n, PlayerParams& p, AbrParams& a) {
   m.number("live_delay_s", p.live_delay_s, non_negative());
   m.number("rebuffer_resume_s", p.rebuffer_resume_s, positive());
   m.boolean("live_skip_ahead_enabled", p.live_skip_ahead_enabled);
+  m.boolean("report_core_bandwidth", p.report_core_bandwidth);
   m.number("live_max_latency_s", p.live_max_latency_s, positive());
   decode_abr(ctx, m.take("abr"), a);
 }

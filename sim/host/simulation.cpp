@@ -16,6 +16,7 @@
 #include "analysis/metrics/collector.hpp"
 #include "models/base/random_stream.hpp"
 #include "models/network/nat.hpp"
+#include "models/player/loading_meter.hpp"
 #include "p2pcdn/scheduler/agent.hpp"
 #include "p2pcdn/scheduler/tracker.hpp"
 #include "sim/engine.hpp"
@@ -30,6 +31,25 @@
 
 namespace p2pcdn::sim {
 namespace {
+
+analysis::SchedulerTotals scheduler_totals(const sched::AgentStats& a) {
+  analysis::SchedulerTotals t;
+  t.http_segments = a.http_segments;
+  t.p2p_segments = a.p2p_segments;
+  t.http_failures = a.http_failures;
+  t.requests_sent = a.requests_sent;
+  t.requests_rejected = a.requests_rejected;
+  t.requests_timed_out = a.requests_timed_out;
+  t.requests_failed = a.requests_failed;
+  t.p2p_to_http_fallbacks = a.p2p_to_http_fallbacks;
+  t.uploads_served = a.uploads_served;
+  t.uploads_rejected = a.uploads_rejected;
+  t.integrity_failures = a.integrity_failures;
+  t.peers_banned = a.peers_banned;
+  t.malformed_messages = a.malformed_messages;
+  t.decision_epochs = a.decision_epochs;
+  return t;
+}
 
 using sched::Action;
 using sched::ActionKind;
@@ -58,6 +78,9 @@ enum class NoteKind : std::uint8_t { kTransferDone, kPeerDisconnected };
 struct Transfer {
   TransferKind kind = TransferKind::kHttp;
   bool started = false;  // flow running in the network (else waiting for its latency)
+  // Its flow completed in the network batch being dispatched now: the flow id is gone (and
+  // may be reused), every byte arrived, its completion is still to be dispatched.
+  bool finished = false;
   bool relayed = false;
   std::uint32_t receiver = 0, receiver_generation = 0;
   std::uint32_t sender = kNoSlot, sender_generation = 0;  // peer uploads only
@@ -68,6 +91,7 @@ struct Transfer {
   std::uint64_t size_bytes = 0;
   FlowId flow{};
   TimeUs requested_at = 0, started_at = 0;
+  TimeUs loading_stamp = 0;          // the receiver's loading clock when it was requested
   std::uint64_t reported_bytes = 0;  // last bytes_done told to the receiving agent
   // Bytes already counted in the metrics, up to accounted_at: running transfers are settled
   // at every interval boundary so each interval gets the bytes the network really carried in
@@ -118,6 +142,10 @@ struct Viewer {
   // when the agent prefetched more than it held slots for, and the player then took a
   // 0-byte throughput sample (spurious down-switches). Pruned once the playhead passes them.
   std::vector<DownloadNote> downloads;
+  // p2p-media-loader's aggregate bandwidth estimate, which it reports to the player for every
+  // segment it loads (viewers that run it: P2P on, WebRTC); others report transfer times.
+  models::LoadingMeter meter;
+  bool reports_core_bandwidth = false;
 };
 
 class Host {
@@ -219,6 +247,7 @@ class Host {
     Host& host;
     void operator()(const Event& event) { host.on_event(event); }
     void operator()(const FlowDone& done) { host.on_flow_done(done); }
+    void completions_reported(std::span<const FlowDone> batch) { host.on_flows_finished(batch); }
   };
 
   analysis::MetricsConfig metrics_config() const {
@@ -348,6 +377,8 @@ class Host {
                                       rng::mix64(seed_ ^ rng::mix64(arrival.viewer_id)), now);
     if (!agent.ok()) throw std::logic_error("agent config accepted once, rejected now");
     v.agent.emplace(std::move(agent).value());
+    v.meter = models::LoadingMeter(now);
+    v.reports_core_bandwidth = p2p && scenario_.player.report_core_bandwidth;
 
     const models::PlayerConfig& pc = player_config(v);
     v.player.join(now, pc, v.profile.max_rendition);
@@ -414,6 +445,7 @@ class Host {
     viewer_state_[last].channel_position = v.channel_position;
     members.pop_back();
 
+    metrics_.add_scheduler(scheduler_totals(v.agent->stats()));
     v.agent.reset();
     v.transfers.clear();
     v.transfers.shrink_to_fit();
@@ -543,7 +575,14 @@ class Host {
       return;
     }
     const std::uint64_t bytes = note->bytes;
-    const TimeUs duration = note->duration_us;
+    TimeUs duration = note->duration_us;
+    if (v.reports_core_bandwidth) {
+      const double level_bps = v.bitrate_rendition >= 0
+                                   ? world_->streams[v.profile.channel].bitrate_bps(
+                                         static_cast<std::size_t>(v.bitrate_rendition))
+                                   : 0.0;
+      duration = v.meter.reported_download_us(now, level_bps, bytes, duration);
+    }
     v.downloads.erase(note);
     const bool appended = v.player.on_segment_delivered(now, to_model_index(segment.index),
                                                         segment.rendition, bytes, duration, pc);
@@ -597,6 +636,7 @@ class Host {
   void set_bitrate_rendition(std::uint32_t slot, int rendition) {
     Viewer& v = viewer_state_[slot];
     if (v.bitrate_rendition == rendition) return;
+    v.meter.level_changed(engine_.now());
     const models::Stream& stream = world_->streams[v.profile.channel];
     if (v.bitrate_rendition >= 0) {
       bitrate_sum_kbps_ -= stream.bitrate_bps(static_cast<std::size_t>(v.bitrate_rendition)) / 1e3;
@@ -630,7 +670,7 @@ class Host {
     for (std::uint32_t index : viewer_state_[slot].transfers) {
       Transfer& t = transfer_state_[index];
       if (t.receiver != slot || !t.started) continue;
-      const std::uint64_t bytes = network_.bytes_done(now, t.flow);
+      const std::uint64_t bytes = bytes_done(t, now);
       if (bytes <= t.reported_bytes) continue;
       t.reported_bytes = bytes;
       progress_.emplace_back(t.receiver_id, bytes);
@@ -780,6 +820,7 @@ class Host {
     t.size_bytes =
         stream.segment_size_bytes(action.segment.rendition, to_model_index(action.segment.index));
     t.requested_at = now;
+    t.loading_stamp = v.meter.start_loading(now);
     t.pop = world_->cdn.route(v.profile.region, now);
     const std::uint32_t index = new_transfer(t);
     v.transfers.push_back(index);
@@ -813,6 +854,7 @@ class Host {
     t.size_bytes =
         stream.segment_size_bytes(action.segment.rendition, to_model_index(action.segment.index));
     t.requested_at = now;
+    t.loading_stamp = viewer_state_[requester].meter.start_loading(now);
     const std::uint32_t index = new_transfer(t);
     uploader.transfers.push_back(index);
     viewer_state_[requester].transfers.push_back(index);
@@ -859,17 +901,43 @@ class Host {
       cap_bps = std::max<std::uint64_t>(1, receiver.profile.down_bps / downloads);
     }
     t.flow = network_.start_flow(now, std::span<const ResourceId>(path.data(), hops), t.size_bytes,
-                                 cap_bps, event.target);
+                                 cap_bps, flow_tag(event.target, event.generation));
     t.started = true;
     t.started_at = now;
     t.accounted_at = now;
   }
 
+  // Flow tags carry the transfer's slot and generation, so the completion of a transfer that
+  // was aborted earlier in the same batch (its slot possibly reused since) is recognised.
+  static std::uint64_t flow_tag(std::uint32_t index, std::uint32_t generation) {
+    return (std::uint64_t{generation} << 32) | index;
+  }
+
+  std::uint64_t bytes_done(const Transfer& t, TimeUs now) const {
+    return t.finished ? t.size_bytes : network_.bytes_done(now, t.flow);
+  }
+
+  void on_flows_finished(std::span<const FlowDone> batch) {
+    for (const FlowDone& done : batch) {
+      const auto index = static_cast<std::uint32_t>(done.tag);
+      if (transfers_.is_current(index, static_cast<std::uint32_t>(done.tag >> 32)))
+        transfer_state_[index].finished = true;
+    }
+  }
+
   void on_flow_done(const FlowDone& done) {
     const auto index = static_cast<std::uint32_t>(done.tag);
+    if (!transfers_.is_current(index, static_cast<std::uint32_t>(done.tag >> 32))) {
+      ++host_.completions_after_abort;  // aborted by a handler earlier in this batch
+      return;
+    }
     Transfer t = transfer_state_[index];
     const TimeUs now = engine_.now();
     account_bytes(t, t.size_bytes, now);
+    if (viewers_.is_current(t.receiver, t.receiver_generation)) {
+      viewer_state_[t.receiver].meter.add_download(t.loading_stamp, now, t.size_bytes,
+                                                   t.kind == TransferKind::kHttp);
+    }
     release_transfer(index);
     ++host_.flow_completions;
     Viewer& receiver = viewer_state_[t.receiver];
@@ -928,8 +996,10 @@ class Host {
         list.pop_back();
       }
     };
-    if (viewers_.is_current(t.receiver, t.receiver_generation))
+    if (viewers_.is_current(t.receiver, t.receiver_generation)) {
       erase(viewer_state_[t.receiver].transfers);
+      viewer_state_[t.receiver].meter.stop_loading(engine_.now());
+    }
     if (t.sender != kNoSlot && viewers_.is_current(t.sender, t.sender_generation))
       erase(viewer_state_[t.sender].transfers);
     transfers_.release(index);
@@ -941,8 +1011,12 @@ class Host {
     const TimeUs now = engine_.now();
     Transfer t = transfer_state_[index];
     if (t.started) {
-      account_bytes(t, network_.bytes_done(now, t.flow), now);
-      network_.cancel_flow(now, t.flow);
+      if (t.finished) {
+        account_bytes(t, t.size_bytes, now);  // every byte arrived at this instant
+      } else {
+        account_bytes(t, network_.bytes_done(now, t.flow), now);
+        network_.cancel_flow(now, t.flow);
+      }
     }
     release_transfer(index);
     ++host_.transfers_cancelled;
@@ -1198,7 +1272,7 @@ class Host {
     for (std::uint32_t index = 0; index < transfer_state_.size(); ++index) {
       if (!transfers_.is_live(index)) continue;
       Transfer& t = transfer_state_[index];
-      if (t.started) account_bytes(t, network_.bytes_done(now, t.flow), now);
+      if (t.started) account_bytes(t, bytes_done(t, now), now);
     }
     metrics_.sample(
         now, metrics_.stalling(),
@@ -1328,7 +1402,7 @@ class Host {
         result.violations.push_back(
             {"upload " + std::to_string(index) + " is held by a viewer that left"});
       }
-      if (t.started) account_bytes(t, network_.bytes_done(end, t.flow), end);
+      if (t.started) account_bytes(t, bytes_done(t, end), end);
     }
     for (std::uint32_t s = 0; s < viewer_state_.size(); ++s) {
       if (!viewers_.is_live(s)) continue;
@@ -1338,6 +1412,7 @@ class Host {
       const std::uint64_t played = v.player.media_appended_us() > 0 ? v.segments_delivered : 0;
       (void)played;
       record_outcome(s, end);
+      metrics_.add_scheduler(scheduler_totals(v.agent->stats()));
     }
     for (int source = 0; source < 3; ++source) {
       if (sent_[source] != received_[source]) {

@@ -48,7 +48,10 @@ struct HostStats {
   std::uint64_t transfers_cancelled = 0;
   std::uint64_t segments_delivered = 0;
   std::uint64_t deliveries_without_download = 0;  // invariant: must stay 0
-  double bytes_per_viewer = 0;                    // host memory per concurrent viewer at the peak
+  // Completions of flows whose transfer a handler aborted earlier in the same network batch
+  // (several flows ending at one instant); ignored, their bytes counted at the abort.
+  std::uint64_t completions_after_abort = 0;
+  double bytes_per_viewer = 0;  // host memory per concurrent viewer at the peak
 };
 
 // One swarm (channel, rendition) at one sample instant: what the theoretical offload bounds

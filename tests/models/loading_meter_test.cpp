@@ -8,17 +8,10 @@ namespace {
 
 constexpr TimeUs kS = 1'000'000;
 
-// One download of `bytes` from `from` to `to` (seconds), alone or overlapping others.
-struct Download {
-  TimeUs from, to;
-  std::uint64_t bytes;
-  bool http;
-};
-
 TEST(LoadingMeter, OneDownloadIsItsOwnRate) {
   LoadingMeter m;
   const TimeUs stamp = m.start_loading(2 * kS);
-  m.add_download(stamp, 2 * kS, 3 * kS, 1'000'000, true);
+  m.add_download(stamp, 3 * kS, 1'000'000, true);
   m.stop_loading(3 * kS);
   EXPECT_NEAR(m.loading_only_bps(1 * kS, false), 8e6, 1);
   EXPECT_NEAR(m.loading_only_bps(5 * kS, false), 8e6, 1);  // span is where data exists
@@ -32,7 +25,7 @@ TEST(LoadingMeter, ParallelDownloadsAddUpUnlikeEachTransfersOwnRate) {
   LoadingMeter m;
   TimeUs stamps[3];
   for (auto& s : stamps) s = m.start_loading(10 * kS);
-  for (const TimeUs s : stamps) m.add_download(s, 10 * kS, 11 * kS, 1'000'000, false);
+  for (const TimeUs s : stamps) m.add_download(s, 11 * kS, 1'000'000, false);
   for (int i = 0; i < 3; ++i) m.stop_loading(11 * kS);
   EXPECT_NEAR(m.loading_only_bps(1 * kS, false), 24e6, 1);
   EXPECT_EQ(m.loading_only_bps(1 * kS, true), 0.0);  // no HTTP download
@@ -41,11 +34,11 @@ TEST(LoadingMeter, ParallelDownloadsAddUpUnlikeEachTransfersOwnRate) {
 TEST(LoadingMeter, IdleTimeIsExcludedFromLoadingOnlyButNotFromWallClock) {
   LoadingMeter m;
   TimeUs s = m.start_loading(0);
-  m.add_download(s, 0, 1 * kS, 1'000'000, true);
+  m.add_download(s, 1 * kS, 1'000'000, true);
   m.stop_loading(1 * kS);
   s = m.start_loading(11 * kS);  // 10 s idle
   EXPECT_EQ(s, 1 * kS);          // the loading clock stood still while idle
-  m.add_download(s, 11 * kS, 12 * kS, 1'000'000, true);
+  m.add_download(s, 12 * kS, 1'000'000, true);
   m.stop_loading(12 * kS);
   // Loading-only over 3 s: the two downloads are adjacent in loading time: 2 MB in 2 s.
   EXPECT_NEAR(m.loading_only_bps(3 * kS, false), 8e6, 1);
@@ -58,7 +51,7 @@ TEST(LoadingMeter, IdleTimeIsExcludedFromLoadingOnlyButNotFromWallClock) {
 TEST(LoadingMeter, PartialOverlapIsProRata) {
   LoadingMeter m;
   const TimeUs s = m.start_loading(0);
-  m.add_download(s, 0, 4 * kS, 4'000'000, false);  // 8 Mbit/s for 4 s
+  m.add_download(s, 4 * kS, 4'000'000, false);  // 8 Mbit/s for 4 s
   m.stop_loading(4 * kS);
   // Last 1 s of loading: a quarter of the bytes in 1 s.
   EXPECT_NEAR(m.loading_only_bps(1 * kS, false), 8e6, 1);
@@ -69,10 +62,10 @@ TEST(LoadingMeter, BandwidthFollowsTheHybridLoaderBranches) {
   LoadingMeter m;
   // HTTP 1 MB in 0.5 s (16 Mbit/s), then P2P 1 MB in 4 s (2 Mbit/s) at t = 20-24 s.
   TimeUs s = m.start_loading(0);
-  m.add_download(s, 0, kS / 2, 1'000'000, true);
+  m.add_download(s, kS / 2, 1'000'000, true);
   m.stop_loading(kS / 2);
   s = m.start_loading(20 * kS);
-  m.add_download(s, 20 * kS, 24 * kS, 1'000'000, false);
+  m.add_download(s, 24 * kS, 1'000'000, false);
   m.stop_loading(24 * kS);
   const double wall = std::max(
       {m.wall_bps(24 * kS, 30 * kS), m.wall_bps(24 * kS, 60 * kS), m.wall_bps(24 * kS, 90 * kS)});
@@ -90,12 +83,12 @@ TEST(LoadingMeter, BandwidthFollowsTheHybridLoaderBranches) {
 TEST(LoadingMeter, LevelChangeHidesOlderDataFromWallClock) {
   LoadingMeter m;
   TimeUs s = m.start_loading(0);
-  m.add_download(s, 0, 1 * kS, 1'000'000, true);
+  m.add_download(s, 1 * kS, 1'000'000, true);
   m.stop_loading(1 * kS);
   m.level_changed(5 * kS);
   EXPECT_EQ(m.wall_bps(6 * kS, 30 * kS), 0.0);
   s = m.start_loading(6 * kS);
-  m.add_download(s, 6 * kS, 7 * kS, 1'000'000, true);
+  m.add_download(s, 7 * kS, 1'000'000, true);
   m.stop_loading(7 * kS);
   EXPECT_NEAR(m.wall_bps(7 * kS, 30 * kS), 8e6, 1);
 }
@@ -104,7 +97,7 @@ TEST(LoadingMeter, ReportedTimeIsBytesAtTheEstimatePlusTenMs) {
   LoadingMeter m;
   EXPECT_EQ(m.reported_download_us(0, 1e6, 500'000, 123'456), 123'456);  // no estimate yet
   const TimeUs s = m.start_loading(0);
-  m.add_download(s, 0, 1 * kS, 1'000'000, true);
+  m.add_download(s, 1 * kS, 1'000'000, true);
   m.stop_loading(1 * kS);
   // 8 Mbit/s: 500 kB take 0.5 s, plus 10 ms.
   EXPECT_EQ(m.reported_download_us(1 * kS, 0, 500'000, 1), kS / 2 + 10'000);
@@ -115,7 +108,7 @@ TEST(LoadingMeter, MemoryIsBoundedAndOldDataForgotten) {
   for (int i = 0; i < 50; ++i) {
     const TimeUs t = i * kS;
     const TimeUs s = m.start_loading(t);
-    m.add_download(s, t, t + kS / 2, 500'000, true);
+    m.add_download(s, t + kS / 2, 500'000, true);
     m.stop_loading(t + kS / 2);
   }
   EXPECT_EQ(m.size(), LoadingMeter::kEntries);
