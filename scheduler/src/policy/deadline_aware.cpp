@@ -1,8 +1,11 @@
-// deadline-aware (ours): works in deadline order; a segment goes HTTP only when its slack (time
-// left after an HTTP fetch plus margin) is gone, or when this agent is its designated seed;
-// otherwise it waits for, and takes from, the neighbour with the earliest expected delivery.
+// deadline-aware (ours): works in deadline order; a segment goes HTTP when it is inside the
+// high-demand window (as p2p-media-loader: waiting there for slack to run out left viewers
+// stalled), when its slack (time left after an HTTP fetch plus margin) is gone, or when this
+// agent is its designated seed; otherwise it waits for, and takes from, the neighbour with the
+// earliest expected delivery.
 // Seeding is deliberate: rank = hash(seed, segment)*(N+1)/scale; rank r self-seeds floor(r)
 // seed_wait periods after publication if no neighbour has it by then (~1 seed per neighbourhood).
+#include <algorithm>
 #include <cmath>
 
 #include <new>
@@ -26,14 +29,21 @@ class DeadlineAware final : public Policy {
       const TimeUs http_us = ctx.http_estimate_us(q.size_bytes);
       const TimeUs latest_http =
           q.deadline_us == kNever ? kNever : q.deadline_us - http_us - cfg.fallback_margin_us;
-      if (latest_http <= now || (peers == 0 && q.ahead_us < cfg.high_demand_window_us)) {
+      if (latest_http <= now || q.ahead_us < cfg.high_demand_window_us) {
         ctx.fetch_http(q.index, /*preempt=*/true);
         continue;
       }
-      if (peers == 0 || q.ahead_us >= cfg.p2p_download_window_us) break;
+      // When it goes HTTP at the latest: entering the high-demand window or out of slack.
+      const TimeUs http_at = q.deadline_us == kNever
+                                 ? kNever
+                                 : std::min(latest_http, q.deadline_us - cfg.high_demand_window_us);
+      if (peers == 0 || q.ahead_us >= cfg.p2p_download_window_us) {
+        ctx.wake_at(http_at);
+        break;
+      }
       if (q.holders > 0) {
         if (ctx.p2p_free() > 0 && try_peer(ctx, q, latest_http)) continue;
-        ctx.wake_at(latest_http);  // a holder may free up; else HTTP when slack runs out
+        ctx.wake_at(http_at);  // a holder may free up; else HTTP
         continue;
       }
       // Nobody around has it: self-seed at our rank's turn, else wait for a neighbour.
@@ -47,7 +57,7 @@ class DeadlineAware final : public Policy {
         ctx.fetch_http(q.index);
         continue;
       }
-      ctx.wake_at(std::min(seed_at, latest_http));
+      ctx.wake_at(std::min(seed_at, http_at));
     }
   }
   [[nodiscard]] std::size_t heap_bytes() const override { return sizeof(*this); }
