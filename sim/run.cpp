@@ -61,6 +61,12 @@ RunOutcome run_once(const models::Scenario& scenario, const RunRequest& request)
   char host[256] = {};
   if (gethostname(host, sizeof host - 1) == 0) info.run.host = host;
   info.run.version = version_string();
+  const MemoryBreakdown& memory = outcome.result.memory;
+  info.run.memory_viewers = memory.viewers;
+  info.run.memory_t_s = memory.t_s;
+  info.run.memory_bytes_per_viewer = memory.measured_bytes_per_viewer;
+  for (const MemoryItem& item : memory.items)
+    info.run.memory_items.emplace_back(item.name, item.bytes_per_viewer);
   return outcome;
 }
 

@@ -4,6 +4,8 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace p2pcdn::analysis {
 
@@ -12,6 +14,12 @@ struct RunStats {
   std::uint64_t peak_rss_bytes = 0;
   std::string host;     // machine name
   std::string version;  // p2pcdn-sim version / git describe
+  // Memory per live viewer by component, measured by the host at its busiest sample
+  // (memory_viewers == 0: not measured).
+  std::uint64_t memory_viewers = 0;
+  double memory_t_s = 0;
+  double memory_bytes_per_viewer = 0;                        // sum of the attributed items
+  std::vector<std::pair<std::string, double>> memory_items;  // (component, bytes per viewer)
 };
 
 struct RunInfo {

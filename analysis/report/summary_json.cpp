@@ -196,6 +196,16 @@ io::Json summary_to_json(const Summary& s, const RunInfo& info, const SummaryExt
   run.set("peak_rss_bytes", info.run.peak_rss_bytes);
   run.set("host", info.run.host);
   run.set("version", info.run.version);
+  if (info.run.memory_viewers > 0) {
+    Json memory = Json::object();
+    memory.set("viewers", info.run.memory_viewers);
+    memory.set("t_s", info.run.memory_t_s);
+    memory.set("bytes_per_viewer", info.run.memory_bytes_per_viewer);
+    Json items = Json::object();
+    for (const auto& [name, per_viewer] : info.run.memory_items) items.set(name, per_viewer);
+    memory.set("items", std::move(items));
+    run.set("memory", std::move(memory));
+  }
   root.set("run", std::move(run));
   return root;
 }

@@ -57,6 +57,13 @@ void print_key_figures(const sim::RunOutcome& outcome) {
               outcome.info.run.wall_time_s,
               static_cast<double>(outcome.info.run.peak_rss_bytes) / 1e6,
               static_cast<unsigned long long>(outcome.info.events_processed));
+  if (outcome.info.run.memory_viewers > 0) {
+    std::printf(
+        "  memory             %.0f B per live viewer (at %llu viewers; by component in "
+        "summary.json run.memory)\n",
+        outcome.info.run.memory_bytes_per_viewer,
+        static_cast<unsigned long long>(outcome.info.run.memory_viewers));
+  }
 }
 
 }  // namespace
