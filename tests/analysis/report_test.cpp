@@ -206,7 +206,11 @@ TEST(SummaryJson, HasDocumentedKeysAndPassesCheck) {
 TEST(SummaryJson, OnlyRunDiffersBetweenIdenticalRuns) {
   RunInfo a = sample_info();
   RunInfo b = sample_info();
-  b.run = {99.0, 1, "host-b", "0.1.0-dirty"};
+  b.run.wall_time_s = 99.0;
+  b.run.peak_rss_bytes = 1;
+  b.run.host = "host-b";
+  b.run.version = "0.1.0-dirty";
+  b.run.memory_bytes_per_viewer = 1234;
   io::Json ja = summary_to_json(sample_summary(), a);
   io::Json jb = summary_to_json(sample_summary(), b);
   EXPECT_NE(io::dump(ja), io::dump(jb));
