@@ -37,10 +37,44 @@ bool FastFlowNetwork::is_transparent(ResourceId resource) const {
 
 // Slack: the flows' bounds sum below the capacity by a relative margin far above the solvers'
 // 1e-12 freezing tolerance, so neither solver can ever freeze a flow at this resource.
-bool FastFlowNetwork::slack(std::uint32_t r) const {
+bool FastFlowNetwork::bound_slack(std::uint32_t r) const {
   const Resource& res = resources_[r];
   const std::uint64_t c = res.capacity_bps;
   return res.unbounded == 0 && res.bound_bps.hi == 0 && res.bound_bps.lo < c - (c >> 20);
+}
+
+bool FastFlowNetwork::slack(std::uint32_t r) const {
+  if (bound_slack(r)) return true;
+  const Resource& res = resources_[r];
+  if (res.hub == kNone) return false;
+  // A hub may also be slack by its flows' current rates (solved without it): then that
+  // allocation fits under it, so it is the max-min one (unique) and the hub binds nobody.
+  const Hub& h = hubs_[static_cast<std::size_t>(res.hub)];
+  const std::uint64_t high = h.high.empty() ? 0 : h.high.size() * load_of(h.level);
+  const double cap = std::floor(res.capacity * kLoadScale);
+  if (!(cap < static_cast<double>(kMaxLoad))) return false;
+  const auto c_load = static_cast<std::uint64_t>(cap);
+  return h.low_load + h.complex_load + high < c_load - (c_load >> 20);
+}
+
+// Fixed-point rate, rounded up, so that a sum of loads bounds the sum of rates from above.
+std::uint64_t FastFlowNetwork::load_of(double rate) {
+  if (!(rate < static_cast<double>(kMaxLoad) / kLoadScale)) return kMaxLoad;
+  return static_cast<std::uint64_t>(std::ceil(std::max(0.0, rate) * kLoadScale));
+}
+
+// A complex flow's rate enters the load of every hub on its path.
+void FastFlowNetwork::set_load(std::uint32_t i, double rate) {
+  Flow& f = flows_[i];
+  const std::uint64_t load = load_of(rate);
+  if (load == f.load) return;
+  for (std::uint32_t r : f.path) {
+    if (resources_[r].hub == kNone) continue;
+    Hub& h = hubs_[static_cast<std::size_t>(resources_[r].hub)];
+    h.complex_load += load;
+    h.complex_load -= f.load;
+  }
+  f.load = load;
 }
 
 bool FastFlowNetwork::see_through(std::uint32_t r) const {
@@ -106,6 +140,9 @@ double FastFlowNetwork::remaining_at(const Flow& f, Time now) const {
     if (now <= h.vtime_at) return f.vfinish - h.vtime;
     return f.vfinish - (h.vtime + h.level * static_cast<double>(now - h.vtime_at));
   }
+  // No elapsed time, no progress: a rate set and replaced within one instant may be transient
+  // (even infinite: a flow solved while every resource of its path was left out).
+  if (now == f.settled) return f.remaining;
   return f.remaining - f.rate * static_cast<double>(now - f.settled);
 }
 
@@ -115,6 +152,7 @@ void FastFlowNetwork::set_explicit(std::uint32_t i, Time now, double rate) {
   f.remaining = std::max(0.0, remaining_at(f, now));
   f.settled = now;
   f.rate = rate;
+  if (f.hub == kNone) set_load(i, rate);
   f.finish = flow_math::finish_time(now, f.remaining, rate);
   if (f.finish != kNever) {
     explicit_next_.set(i, f.finish);
@@ -188,6 +226,7 @@ void FastFlowNetwork::hub_insert(std::uint32_t i, Time now) {
     f.rate = 0.0;
     h.low.insert({f.e, i});
     h.low_sum += f.e;
+    h.low_load += load_of(f.e);
     set_explicit(i, now, f.e);
   }
 }
@@ -210,11 +249,13 @@ void FastFlowNetwork::hub_erase(std::uint32_t i, Time now) {
     drop_explicit(i);
     h.low.erase({f.e, i});
     h.low_sum -= f.e;
+    h.low_load -= load_of(f.e);
     if (h.low.empty()) h.low_sum = 0.0;  // no drift when empty
   }
 }
 
 void FastFlowNetwork::make_simple(std::uint32_t i, std::int32_t hub, Time now) {
+  set_load(i, 0.0);  // its rate now counts in the hub's water-fill
   Flow& f = flows_[i];
   Resource& hr = resources_[hubs_[static_cast<std::size_t>(hub)].resource];
   hr.flows.erase(std::find(hr.flows.begin(), hr.flows.end(), i));
@@ -296,6 +337,7 @@ void FastFlowNetwork::hub_rebalance(std::uint32_t hub, Time now, double avail) {
         drop_explicit(i);
         h.low.erase(std::prev(h.low.end()));
         h.low_sum -= f.e;
+        h.low_load -= load_of(f.e);
         f.high = true;
         f.vfinish = h.vtime + f.remaining;
         h.high.insert({f.e, i});
@@ -319,6 +361,7 @@ void FastFlowNetwork::hub_rebalance(std::uint32_t hub, Time now, double avail) {
       f.high = false;
       h.low.insert({f.e, i});
       h.low_sum += f.e;
+      h.low_load += load_of(f.e);
       set_explicit(i, now, f.e);
       continue;
     }
@@ -329,6 +372,7 @@ void FastFlowNetwork::hub_rebalance(std::uint32_t hub, Time now, double avail) {
       drop_explicit(i);
       h.low.erase(std::prev(h.low.end()));
       h.low_sum -= f.e;
+      h.low_load -= load_of(f.e);
       f.high = true;
       f.vfinish = h.vtime + f.remaining;
       h.high.insert({f.e, i});
@@ -352,6 +396,8 @@ void FastFlowNetwork::promote(std::uint32_t r, Time now, std::vector<std::uint32
   // All its flows start complex (explicit); the ones now eligible move to the water-fill.
   const std::vector<std::uint32_t> members = res.flows;
   res.transparent = false;  // walked once as a hub
+  for (std::uint32_t i : members)
+    if (flows_[i].hub == kNone) hubs_.back().complex_load += flows_[i].load;
   for (std::uint32_t i : members) {
     if (flows_[i].hub != kNone) {  // simple elsewhere, now crossing a second hub
       seeds.push_back(hubs_[static_cast<std::size_t>(flows_[i].hub)].resource);
@@ -482,6 +528,7 @@ void FastFlowNetwork::remove_flow(std::uint32_t i, Time now, std::vector<std::ui
     f.finish = kNever;
   } else {
     drop_explicit(i);
+    set_load(i, 0.0);
     for (std::uint32_t r : f.path) {
       if (resources_[r].hub == kNone) continue;
       auto& list = resources_[r].flows;
@@ -633,14 +680,18 @@ void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>
     for (std::uint32_t i : seed_flows_)
       if (flows_[i].active) visit(i, now, dirty);
     for (std::size_t q = 0; q < comp_res_.size(); ++q) {
-      if (see_through(comp_res_[q])) continue;  // cannot bind: couples nothing
+      // Decided once per walk (a re-key in visit() may move a hub's load meanwhile).
+      Resource& walked = resources_[comp_res_[q]];
+      walked.skip = see_through(comp_res_[q]);
+      if (walked.skip) continue;   // cannot bind: couples nothing
+      walked.transparent = false;  // until a clean round finds it slack
       for (std::uint32_t i : resources_[comp_res_[q]].flows) visit(i, now, dirty);
     }
     // A guest needs its hub's level fixed; if the hub is being solved too, it turns complex.
     bool converted = false;
     for (std::uint32_t i : guests_) {
       const std::uint32_t hub_resource = hubs_[static_cast<std::size_t>(flows_[i].hub)].resource;
-      if (resources_[hub_resource].stamp == stamp_ && !see_through(hub_resource)) {
+      if (resources_[hub_resource].stamp == stamp_ && !resources_[hub_resource].skip) {
         make_complex(i, now);
         converted = true;
       }
@@ -656,7 +707,6 @@ void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>
   for (std::uint32_t r : comp_res_) {
     resources_[r].frozen = 0.0;
     resources_[r].unfrozen = 0;
-    resources_[r].skip = see_through(r);
   }
   caps_.clear();
   for (std::uint32_t i : comp_flows_) {
@@ -758,20 +808,32 @@ void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>
     if (f.hub == kNone && (f.new_rate != f.rate || f.finish == kNever))
       set_explicit(i, now, f.new_rate);
   }
+  bool overflow = false;
   for (std::uint32_t r : comp_res_) {
-    const Resource& res = resources_[r];
+    Resource& res = resources_[r];
     if (res.hub == kNone) continue;
     // A slack hub binds nobody: every simple flow runs at its own limit.
     double avail = kInf;
-    if (!slack(r)) {
+    if (res.skip) {
+      // Solved without it, and its flows' new rates no longer fit: this round is void.
+      if (!slack(r)) {
+        res.transparent = false;
+        overflow = true;
+        continue;
+      }
+    } else if (!bound_slack(r)) {
       avail = res.capacity;
       for (std::uint32_t i : res.flows) avail -= flows_[i].rate;
     }
     hub_rebalance(static_cast<std::uint32_t>(res.hub), now, avail);
   }
-  // Every resource of the component was walked (or already see-through): while it stays slack,
-  // later walks may leave it out.
-  for (std::uint32_t r : comp_res_) resources_[r].transparent = slack(r);
+  if (overflow) {
+    // Solve it again with the hubs that overflowed walked (the rates set here are overwritten
+    // at this same instant).
+    for (std::uint32_t r : comp_res_)
+      if (!resources_[r].skip || !resources_[r].transparent) dirty.push_back(r);
+  }
+  bool coupled_any = false;
   for (std::uint32_t i : guests_) {
     Flow& f = flows_[i];
     double e = f.cap > 0.0 ? f.cap : kInf;
@@ -801,6 +863,7 @@ void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>
     }
     const std::uint32_t hub_resource = hubs_[static_cast<std::size_t>(f.hub)].resource;
     if (coupled) {
+      coupled_any = true;
       make_complex(i, now);
       // Its hub may be see-through (never walked): reach it through its own path too.
       dirty.insert(dirty.end(), f.path.begin(), f.path.end());
@@ -814,6 +877,10 @@ void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>
     }
     f.unbalanced = false;
   }
+  // Only a clean round (no overflow, no guest turned complex: both leave provisional rates
+  // that the next round corrects) may mark its slack resources see-through.
+  if (!overflow && !coupled_any)
+    for (std::uint32_t r : comp_res_) resources_[r].transparent = slack(r);
 }
 
 }  // namespace p2pcdn::sim

@@ -96,6 +96,9 @@ class FastFlowNetwork final : public FlowNetwork {
     double vtime = 0.0;
     Time vtime_at = 0;
     Time next = kNever;
+    // Fixed-point sums (load_of) of the low flows' limits and of the complex flows' rates.
+    std::uint64_t low_load = 0;
+    std::uint64_t complex_load = 0;
   };
   struct Flow {
     bool active = false;
@@ -113,6 +116,7 @@ class FastFlowNetwork final : public FlowNetwork {
     Time settled = 0;
     double rate = 0.0;  // explicit rate
     Time finish = kNever;
+    std::uint64_t load = 0;  // complex: load_of(rate), counted in every hub of its path
     std::uint32_t stamp = 0;
     double new_rate = 0.0;  // progressive-filling scratch
     double solve_cap = 0.0;
@@ -142,6 +146,11 @@ class FastFlowNetwork final : public FlowNetwork {
   void solve_component(Time now, const std::vector<std::uint32_t>& seeds,
                        std::vector<std::uint32_t>& dirty);
   void check_time(Time now);
+  static constexpr double kLoadScale = 1048576.0;  // load units per byte/µs
+  static constexpr std::uint64_t kMaxLoad = std::uint64_t{1} << 40;
+  static std::uint64_t load_of(double rate);
+  void set_load(std::uint32_t f, double rate);
+  bool bound_slack(std::uint32_t resource) const;
   bool slack(std::uint32_t resource) const;
   bool see_through(std::uint32_t resource) const;
   void count_bound(std::uint32_t resource, std::uint32_t f, bool add);

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <utility>
 #include <vector>
 
 #include "models/base/random_stream.hpp"
@@ -31,6 +32,9 @@ struct Outcome {
   std::map<std::uint64_t, Time> finish;              // tag -> completion
   std::map<std::uint64_t, std::uint64_t> cancelled;  // tag -> bytes_done at cancel
   std::map<std::uint64_t, std::uint64_t> rate_at_start;
+  // After every operation, (tag, rate) of every live flow: a rate left stale between two
+  // completions shows here even when it does not move a completion by a whole µs.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> rates;
   std::size_t simple_observed = 0;
   std::size_t transparent_observed = 0;  // resources left out of the solves, summed over ops
   std::size_t flips_observed = 0;        // changes of that state
@@ -202,6 +206,7 @@ Outcome run(FlowNetwork& net, const Instance& in) {
         net.set_capacity(op.at, ResourceId{op.resource}, op.capacity_bps);
         break;
     }
+    for (const auto& [tag, id] : live) out.rates.emplace_back(tag, net.rate_bps(id));
     if (const auto* fast = dynamic_cast<const FastFlowNetwork*>(&net)) {
       out.simple_observed += fast->simple_flows();
       for (std::uint32_t r = 0; r < transparent.size(); ++r) {
@@ -267,6 +272,12 @@ Comparison compare(Make make, int instances, std::uint64_t seed0) {
       const std::uint64_t other = b.cancelled.count(tag) ? b.cancelled.at(tag) : 0;
       EXPECT_LE(bytes > other ? bytes - other : other - bytes, 1u) << "instance " << k;
     }
+    EXPECT_EQ(a.rates.size(), b.rates.size()) << "instance " << k;
+    for (std::size_t q = 0; q < std::min(a.rates.size(), b.rates.size()); ++q) {
+      const auto [rate, other] = std::pair{a.rates[q].second, b.rates[q].second};
+      EXPECT_EQ(a.rates[q].first, b.rates[q].first) << "instance " << k;
+      EXPECT_LE(rate > other ? rate - other : other - rate, 1u) << "instance " << k << " op " << q;
+    }
     for (const auto& [tag, rate] : a.rate_at_start) {
       const std::uint64_t other = b.rate_at_start.at(tag);
       EXPECT_LE(rate > other ? rate - other : other - rate, 1u) << "instance " << k;
@@ -285,7 +296,7 @@ TEST(FlowRandomTest, FastMatchesReferenceOnRandomTopologies) {
 }
 
 TEST(FlowRandomTest, FastMatchesReferenceOnCdnShapedInstances) {
-  const Comparison c = compare(make_cdn_instance, 1500, 5000);
+  const Comparison c = compare(make_cdn_instance, 3000, 5000);
   std::printf("cdn: %zu completions, worst |dt| %lld us, worst relative %.3g\n", c.compared,
               static_cast<long long>(c.worst_abs), c.worst_relative);
   EXPECT_GT(c.compared, 30'000u);
@@ -300,6 +311,14 @@ TEST(FlowRandomTest, FastMatchesReferenceWhileResourcesFlipBetweenSlackAndBindin
   EXPECT_GT(c.compared, 15'000u);
   EXPECT_GT(c.transparent_observed, 10'000u);
   EXPECT_GT(c.flips_observed, 5'000u);
+}
+
+// Found by a longer run: a guest turned complex on a downlink that the same round found slack;
+// marking it see-through then left its other flow at the guest-shared rate (18 instead of 20
+// Mbit/s). Instance seed 60858 runs with hub threshold 3 (k = 2 below).
+TEST(FlowRandomTest, GuestTurnedComplexDoesNotLeaveItsDownlinkSeeThrough) {
+  const Comparison c = compare(make_cdn_instance, 4, 60856);
+  EXPECT_GT(c.compared, 20u);
 }
 
 }  // namespace
