@@ -4,9 +4,10 @@
 // an O(log n) water-fill with processor-sharing virtual time; the rest ("complex" flows) is
 // re-solved per touched component. A resource whose flows' other limits (caps, other
 // capacities) sum below its capacity cannot bind: it is left out of the components (exact
-// integer bound, so no drift), which cuts them at never-full PoPs and downlinks. Known cost: while
-// a hub may bind and has complex flows, every event at that hub re-solves all of them (O(#complex)
-// per event); it never scans simple flows.
+// integer bound, so no drift), which cuts them at never-full PoPs and downlinks; a hub is also
+// left out while its flows' current rates (fixed-point, rounded up) fit under it. Known cost:
+// while a hub may bind and has complex flows, every event at that hub re-solves all of them
+// (O(#complex) per event); it never scans simple flows.
 #pragma once
 #include <cstdint>
 #include <set>
