@@ -3,6 +3,7 @@
 // ideal swarm; P2P rescuing an undersized CDN). Each also checks the invariants held.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -136,27 +137,45 @@ TEST(Sanity, OpenSwarmWithAmpleUploadHasHighOffloadAndNoStalls) {
 }
 
 // A CDN too small for the audience: 300 desktops (all WebRTC uploaders, default NAT mix) on
-// one 0.05 Gbit/s PoP, below even 300 x the lowest rung (0.11 Gbit/s). Without P2P every
-// viewer rebuffers (measured, seed 42: mean rebuffering ratio 0.37, 97 % stalled); with P2P
-// (windowed) the peers carry ~59 % of the bytes and the ratio is 0.056 (6.7x less).
-// Asserted: at least 4x less, and fewer viewers stalled.
+// one 0.05 Gbit/s PoP, below even 300 x the lowest rung (0.11 Gbit/s). Without P2P nearly every
+// viewer rebuffers; with P2P (windowed) the peers carry most bytes and rebuffering falls. The
+// regime is chaotic (one seed is no evidence: seed 42 alone once showed 6.7x less), so it is
+// asserted over 8 seeds, on the means. Measured (seeds 1-8): rebuffering ratio 0.310 -> 0.145
+// (2.1x less; per seed from 1.0x to 80x), viewers stalled 93 % -> 63 %, offload 0.43-0.62.
+// Asserted: at least 1.5x less rebuffering and 15 points fewer viewers stalled, on the means.
 TEST(Sanity, UndersizedCdnStallsMuchLessWithP2p) {
   const std::vector<std::string> base = {"population.devices=" + kAllDesktop,
                                          "cdn.pops[0].egress_gbps=0.05"};
-  std::vector<std::string> cdn_only = base;
-  cdn_only.push_back("p2p.enabled=false");
-  const testing::Run without = run_small(cdn_only);
-  const testing::Run with = run_small(base);
-  const analysis::Summary& a = without.result.summary;
-  const analysis::Summary& b = with.result.summary;
-  EXPECT_GT(a.rebuffering_ratio.mean, 0.2);
-  EXPECT_GT(a.stalled_share, 0.8);
-  EXPECT_GT(b.offload, 0.4);
-  EXPECT_LT(b.rebuffering_ratio.mean * 4, a.rebuffering_ratio.mean);
-  EXPECT_LT(b.stalled_share, a.stalled_share);
-  // The PoP is the bottleneck in both runs: it never sends above its capacity.
-  EXPECT_LE(a.cdn.peak_gbps, 0.05 * 1.0001);
-  EXPECT_LE(b.cdn.peak_gbps, 0.05 * 1.0001);
+  std::vector<std::string> cdn_only_overrides = base;
+  cdn_only_overrides.push_back("p2p.enabled=false");
+  const models::Scenario cdn_only = load("smoke.yaml", small(cdn_only_overrides));
+  const models::Scenario hybrid = load("smoke.yaml", small(base));
+  constexpr int kSeeds = 8;
+  double rebuffering_without = 0, rebuffering_with = 0, stalled_without = 0, stalled_with = 0;
+  for (std::uint64_t seed = 1; seed <= kSeeds; ++seed) {
+    const testing::Run without = run(cdn_only, seed);
+    const testing::Run with = run(hybrid, seed);
+    const analysis::Summary& a = without.result.summary;
+    const analysis::Summary& b = with.result.summary;
+    EXPECT_TRUE(without.result.violations.empty()) << violations_text(without.result);
+    EXPECT_TRUE(with.result.violations.empty()) << violations_text(with.result);
+    // Per seed: the PoP is the bottleneck (never above its capacity), everybody stalls without
+    // peers, and the peers carry a large share with them.
+    EXPECT_GT(a.rebuffering_ratio.mean, 0.2) << "seed " << seed;
+    EXPECT_GT(a.stalled_share, 0.8) << "seed " << seed;
+    EXPECT_GT(b.offload, 0.4) << "seed " << seed;
+    EXPECT_LE(a.cdn.peak_gbps, 0.05 * 1.0001) << "seed " << seed;
+    EXPECT_LE(b.cdn.peak_gbps, 0.05 * 1.0001) << "seed " << seed;
+    std::printf("seed %llu: rebuffering %.3f -> %.3f, stalled %.2f -> %.2f, offload %.2f\n",
+                static_cast<unsigned long long>(seed), a.rebuffering_ratio.mean,
+                b.rebuffering_ratio.mean, a.stalled_share, b.stalled_share, b.offload);
+    rebuffering_without += a.rebuffering_ratio.mean / kSeeds;
+    rebuffering_with += b.rebuffering_ratio.mean / kSeeds;
+    stalled_without += a.stalled_share / kSeeds;
+    stalled_with += b.stalled_share / kSeeds;
+  }
+  EXPECT_LT(rebuffering_with * 1.5, rebuffering_without);
+  EXPECT_LT(stalled_with + 0.15, stalled_without);
 }
 
 }  // namespace
