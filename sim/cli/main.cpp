@@ -2,12 +2,19 @@
 // runs verbs; every user error is one clear message and exit status 1 or 2.
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
+#include <fstream>
+#include <iterator>
+#include <string>
 
 #include "sim/cli/args.hpp"
 #include "sim/cli/verbs.hpp"
+#include "sim/huge_pages.hpp"
 
 namespace {
 
@@ -18,10 +25,36 @@ extern "C" void on_interrupt(int) {
   if (g_stop.exchange(true)) std::_Exit(130);
 }
 
+// Restarts this process once with glibc's huge-page malloc tunable when the kernel backs
+// madvised memory with 2 MB pages (why: sim/huge_pages.hpp). Results are identical either way;
+// if anything fails, the run simply goes on with 4 KB pages.
+void restart_with_huge_pages(char** argv) {
+#ifdef __linux__
+  std::ifstream file("/sys/kernel/mm/transparent_hugepage/enabled");
+  const std::string thp((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const auto value = p2pcdn::sim::huge_page_tunables(thp, std::getenv("GLIBC_TUNABLES"),
+                                                     std::getenv(p2pcdn::sim::kHugePagesEnv));
+  if (!value) return;
+  const char* before = std::getenv("GLIBC_TUNABLES");
+  const std::string saved = before != nullptr ? before : "";
+  if (setenv("GLIBC_TUNABLES", value->c_str(), 1) != 0) return;
+  execv("/proc/self/exe", argv);
+  // exec failed: carry on as we are
+  if (before != nullptr) {
+    setenv("GLIBC_TUNABLES", saved.c_str(), 1);
+  } else {
+    unsetenv("GLIBC_TUNABLES");
+  }
+#else
+  (void)argv;
+#endif
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace p2pcdn::cli;
+  restart_with_huge_pages(argv);
   const ParseResult parsed = parse_args(argc, argv);
   if (!parsed.error.empty()) {
     std::fprintf(stderr, "p2pcdn-sim: %s\n", parsed.error.c_str());
