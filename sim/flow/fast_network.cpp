@@ -25,6 +25,22 @@ ResourceId FastFlowNetwork::add_resource(std::uint64_t capacity_bps) {
   return static_cast<ResourceId>(resources_.size() - 1);
 }
 
+std::size_t FastFlowNetwork::heap_bytes() const {
+  std::size_t bytes = resources_.capacity() * sizeof(Resource) + hubs_.capacity() * sizeof(Hub) +
+                      flows_.capacity() * sizeof(Flow);
+  for (const Resource& r : resources_) bytes += r.flows.capacity() * sizeof(std::uint32_t);
+  // A std::set node holds the key plus the tree links (colour, parent, left, right).
+  constexpr std::size_t kSetNode = sizeof(Key) + 4 * sizeof(void*);
+  for (const Hub& h : hubs_) bytes += (h.low.size() + h.high.size() + h.vfinish.size()) * kSetNode;
+  for (const Flow& f : flows_) bytes += f.path.capacity() * sizeof(std::uint32_t);
+  const std::vector<std::uint32_t>* scratch[] = {&free_ids_,   &finished_, &seeds_,      &round_,
+                                                 &dirty_,      &comp_res_, &comp_flows_, &guests_,
+                                                 &seed_flows_, &caps_,     &binds_,      &touched_};
+  for (const auto* v : scratch) bytes += v->capacity() * sizeof(std::uint32_t);
+  return bytes + heap_.capacity() * sizeof(LevelEntry) + explicit_next_.heap_bytes() +
+         hub_next_.heap_bytes();
+}
+
 bool FastFlowNetwork::is_hub(ResourceId resource) const {
   const auto r = static_cast<std::size_t>(resource);
   return r < resources_.size() && resources_[r].hub != kNone;

@@ -40,6 +40,9 @@ class FastFlowNetwork final : public FlowNetwork {
   [[nodiscard]] std::size_t simple_flows() const;  // flows handled by a hub's water-fill
   // A resource left out of the component solves: its flows' other limits sum below its capacity.
   [[nodiscard]] bool is_transparent(ResourceId resource) const;
+  // Heap bytes held: the resource, hub and flow records (capacities, not sizes), their lists
+  // and paths, the completion heaps and the solver's scratch. Not malloc's own overhead.
+  [[nodiscard]] std::size_t heap_bytes() const;
 
  private:
   using Key = std::pair<double, std::uint32_t>;  // (value, flow index)

@@ -18,6 +18,11 @@ class TimeHeap {
   [[nodiscard]] std::size_t size() const { return heap_.size(); }
   [[nodiscard]] Time top_time() const { return heap_.front().at; }
   [[nodiscard]] bool contains(std::uint32_t id) const { return id < pos_.size() && pos_[id] != 0; }
+  // Heap bytes held (capacities, not sizes).
+  [[nodiscard]] std::size_t heap_bytes() const {
+    return heap_.capacity() * sizeof(Entry) + pos_.capacity() * sizeof(std::uint32_t) +
+           stack_.capacity() * sizeof(std::size_t);
+  }
 
   // Inserts id at `at`, or moves it there if present.
   void set(std::uint32_t id, Time at) {

@@ -23,6 +23,7 @@
 #include "sim/flow/fast_network.hpp"
 #include "sim/host/agent_config.hpp"
 #include "sim/host/audience_source.hpp"
+#include "sim/host/chunk_pool.hpp"
 #include "sim/host/chunked_store.hpp"
 #include "sim/host/connection_table.hpp"
 #include "sim/host/message_pool.hpp"
@@ -766,21 +767,12 @@ class Host {
   }
 
   void post_note(const Note& note) {
-    std::uint32_t index;
-    if (!free_notes_.empty()) {
-      index = free_notes_.back();
-      free_notes_.pop_back();
-      notes_[index] = note;
-    } else {
-      index = static_cast<std::uint32_t>(notes_.size());
-      notes_.push_back(note);
-    }
-    engine_.schedule(engine_.now(), EventKind::kUser, index);
+    engine_.schedule(engine_.now(), EventKind::kUser, notes_.put(note));
   }
 
   void on_note(std::uint32_t index) {
     const Note note = notes_[index];
-    free_notes_.push_back(index);
+    notes_.release(index);
     if (!viewers_.is_current(note.viewer, note.generation)) return;
     Viewer& v = viewer_state_[note.viewer];
     if (note.kind == NoteKind::kTransferDone) {
@@ -1089,16 +1081,8 @@ class Host {
     const auto result =
         models::attempt_connection(static_cast<models::NatType>(va.profile.nat),
                                    static_cast<models::NatType>(vb.profile.nat), scenario_.nat, rs);
-    ConnectAttempt attempt{a, viewers_.generation(a), b, viewers_.generation(b), result.outcome};
-    std::uint32_t index;
-    if (!free_attempts_.empty()) {
-      index = free_attempts_.back();
-      free_attempts_.pop_back();
-      attempts_[index] = attempt;
-    } else {
-      index = static_cast<std::uint32_t>(attempts_.size());
-      attempts_.push_back(attempt);
-    }
+    const std::uint32_t index = attempts_.put(
+        ConnectAttempt{a, viewers_.generation(a), b, viewers_.generation(b), result.outcome});
     ++pending_attempts_[a];
     ++host_.connection_attempts;
     // Signalling goes through the tracker: the ICE set-up time includes it.
@@ -1108,7 +1092,7 @@ class Host {
 
   void on_connect_result(std::uint32_t index) {
     const ConnectAttempt attempt = attempts_[index];
-    free_attempts_.push_back(index);
+    attempts_.release(index);
     const bool a_alive = viewers_.is_current(attempt.a, attempt.a_generation);
     const bool b_alive = viewers_.is_current(attempt.b, attempt.b_generation);
     if (a_alive) --pending_attempts_[attempt.a];
@@ -1310,10 +1294,8 @@ class Host {
                                 slot_made_.capacity() +
                                 slot_class_.capacity() * sizeof(std::uint32_t) +
                                 pending_attempts_.counts.capacity() * sizeof(std::uint32_t);
-    const std::uint64_t notes =
-        notes_.capacity() * sizeof(Note) + free_notes_.capacity() * sizeof(std::uint32_t);
-    const std::uint64_t attempts = attempts_.capacity() * sizeof(ConnectAttempt) +
-                                   free_attempts_.capacity() * sizeof(std::uint32_t);
+    const std::uint64_t notes = notes_.heap_bytes();
+    const std::uint64_t attempts = attempts_.heap_bytes();
     const std::uint64_t tracker = tracker_->heap_bytes();
     const std::pair<const char*, std::uint64_t> items[] = {
         {"viewer: player", records * sizeof(models::Player)},
@@ -1329,6 +1311,7 @@ class Host {
         {"transfers", transfer_state_.capacity() * sizeof(Transfer) + transfers_.heap_bytes()},
         {"messages in flight", messages_.heap_bytes()},
         {"event queue", engine_.heap_bytes()},
+        {"flow network", network_.heap_bytes()},
         {"tracker", tracker},
         {"slots, links, members", slots},
         {"notes in flight", notes},
@@ -1489,15 +1472,11 @@ class Host {
         if (connections_.flags(s, i).initiated && viewers_.is_live(peers[i])) ++expected[peers[i]];
       }
     }
-    std::vector<std::uint8_t> free(attempts_.size(), 0);
-    for (std::uint32_t index : free_attempts_) free[index] = 1;
     std::vector<std::uint32_t> pending(viewer_state_.size(), 0);
-    for (std::uint32_t index = 0; index < attempts_.size(); ++index) {
-      const ConnectAttempt& a = attempts_[index];
-      if (free[index] != 0) continue;
+    attempts_.for_each([&](std::uint32_t, const ConnectAttempt& a) {
       if (viewers_.is_current(a.b, a.b_generation)) ++expected[a.b];
       if (viewers_.is_current(a.a, a.a_generation)) ++pending[a.a];
-    }
+    });
     // And each viewer's count of its own attempts in flight (it limits the neighbours asked for).
     std::uint64_t wrong_pending = 0;
     for (std::uint32_t s = 0; s < viewer_state_.size(); ++s) {
@@ -1550,10 +1529,8 @@ class Host {
     std::vector<std::pair<TimeUs, std::uint32_t>> groups;  // (arrival, message slot)
     void clear() { groups.clear(); }
   } send_run_;
-  std::vector<Note> notes_;
-  std::vector<std::uint32_t> free_notes_;
-  std::vector<ConnectAttempt> attempts_;
-  std::vector<std::uint32_t> free_attempts_;
+  ChunkPool<Note> notes_;               // notifications waiting for their zero-delay event
+  ChunkPool<ConnectAttempt> attempts_;  // connection attempts in flight
   struct PendingCount {
     std::vector<std::uint32_t> counts;
     std::uint32_t& operator[](std::uint32_t slot) {
