@@ -183,7 +183,9 @@ theoretical offload bounds (fluid and max-flow) and the cost (CDN per GB, 95th p
                        first replication (seed N)
   --baseline           also run the CDN-only baseline (same scenario and seed, p2p.enabled=false)
                        for the cost saving; without it the saving is against the counterfactual
-                       "all delivered bytes from the CDN" (labelled so)
+                       "all delivered bytes from the CDN" (labelled so). It runs on a second
+                       core alongside the main run unless --threads 1 (same results; the peak
+                       memory reported then counts both)
   --quiet              no progress output
   --trace-viewer ID    print every scheduler action and player change of viewer ID to stderr
 

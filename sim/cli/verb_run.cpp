@@ -2,10 +2,15 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <future>
+#include <optional>
 #include <stdexcept>
+#include <thread>
 
 #include "analysis/io/atomic_file.hpp"
 #include "analysis/report/study_report.hpp"
@@ -83,9 +88,10 @@ void print_bounds_and_cost(const analysis::BoundsFigures& b, const analysis::Cos
               c.baseline_p95_5min_gbps);
 }
 
-// The CDN-only run of the same audience (--baseline): same scenario, seed, p2p off.
-analysis::Summary baseline_summary(const Args& args, std::uint64_t seed,
-                                   const std::atomic<bool>& stop) {
+// The CDN-only run of the same audience (--baseline): same scenario, seed, p2p off. Nothing
+// (nullopt) if it was stopped before the end: a partial baseline would make a wrong saving.
+std::optional<analysis::Summary> baseline_summary(const Args& args, std::uint64_t seed,
+                                                  const std::atomic<bool>& stop) {
   std::vector<std::string> sets = args.sets;
   sets.push_back("p2p.enabled=false");
   const LoadedScenario loaded = load_or_explain(args.positional[0], sets);
@@ -94,8 +100,46 @@ analysis::Summary baseline_summary(const Args& args, std::uint64_t seed,
   request.seed = seed;
   request.stop = &stop;
   if (!args.quiet) std::fprintf(stderr, "baseline: CDN-only run (p2p.enabled=false)...\n");
-  return sim::run_once(loaded.scenario, request).result.summary;
+  sim::RunOutcome outcome = sim::run_once(loaded.scenario, request);
+  if (outcome.result.partial) return std::nullopt;
+  return std::move(outcome.result.summary);
 }
+
+// The baseline of a single run, on a second core while the main run goes on (the two runs share
+// nothing, so each result is what it would be alone). Its stop flag follows the user's (relayed
+// from the main run's progress callback and while waiting) and is raised when the main run ends
+// early or fails, so that nobody waits for a baseline that will not be used.
+class ConcurrentBaseline {
+ public:
+  ConcurrentBaseline(const Args& args, std::uint64_t seed, const std::atomic<bool>& user_stop)
+      : user_stop_(user_stop) {
+    result_ = std::async(std::launch::async,
+                         [&args, seed, this] { return baseline_summary(args, seed, stop_); });
+  }
+  ConcurrentBaseline(const ConcurrentBaseline&) = delete;
+  ConcurrentBaseline& operator=(const ConcurrentBaseline&) = delete;
+  ~ConcurrentBaseline() {
+    if (result_.valid()) {
+      stop_.store(true);
+      result_.wait();
+    }
+  }
+  void relay_stop() {
+    if (user_stop_.load(std::memory_order_relaxed)) stop_.store(true, std::memory_order_relaxed);
+  }
+  void abandon() { stop_.store(true); }
+  std::optional<analysis::Summary> get() {
+    while (result_.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
+      relay_stop();
+    }
+    return result_.get();
+  }
+
+ private:
+  const std::atomic<bool>& user_stop_;
+  std::atomic<bool> stop_{false};
+  std::future<std::optional<analysis::Summary>> result_;
+};
 
 // Outputs of one run with the bounds and cost: the usual three files, then summary.json again
 // with the "bounds" and "cost" objects (sim::write_run_outputs writes it without them).
@@ -131,8 +175,8 @@ int run_replicated(const Args& args, const LoadedScenario& loaded, std::uint64_t
 
   analysis::CostFigures cost = set.runs.front().cost;
   if (args.baseline) {
-    const analysis::Summary base = baseline_summary(args, seed, stop);
-    cost = study::compute_cost(first.result.summary, &base);
+    const std::optional<analysis::Summary> base = baseline_summary(args, seed, stop);
+    if (base) cost = study::compute_cost(first.result.summary, &*base);
   }
   write_outputs_with_extras(out, loaded.scenario, first, set.runs.front().bounds, cost);
   analysis::io::write_file_atomic(out / "replications.json",
@@ -178,20 +222,36 @@ int verb_run(const Args& args, const std::atomic<bool>& stop) {
     throw std::invalid_argument("--target only applies with --replications auto");
 
   Progress progress(loaded.scenario.name, loaded.scenario.run.duration_s, !args.quiet);
+  // --baseline runs on another core at the same time unless told to use one thread.
+  const bool concurrent_baseline =
+      args.baseline && args.threads != 1 && std::thread::hardware_concurrency() > 1;
+  std::optional<ConcurrentBaseline> concurrent;
+  if (concurrent_baseline) concurrent.emplace(args, seed, stop);
   sim::RunRequest request;
   request.scenario_path = args.positional[0];
   request.seed = seed;
   request.stop = &stop;
   request.trace_viewer = args.trace_viewer;
-  request.progress = [&progress](double t, std::uint64_t events, std::uint64_t viewers) {
+  request.progress = [&progress, &concurrent](double t, std::uint64_t events,
+                                              std::uint64_t viewers) {
     progress.update(t, events, viewers);
+    if (concurrent) concurrent->relay_stop();
   };
   const sim::RunOutcome outcome = sim::run_once(loaded.scenario, request);
   progress.finish(outcome.result.simulated_s, outcome.info.events_processed,
                   outcome.result.partial);
+  if (concurrent && outcome.result.partial) concurrent->abandon();
   const analysis::BoundsFigures bounds = study::compute_bounds(outcome.result).figures;
   std::optional<analysis::Summary> base;
-  if (args.baseline && !outcome.result.partial) base = baseline_summary(args, seed, stop);
+  if (concurrent) {
+    base = concurrent->get();
+  } else if (args.baseline && !outcome.result.partial) {
+    base = baseline_summary(args, seed, stop);
+  }
+  if (outcome.result.partial) base.reset();
+  if (args.baseline && !outcome.result.partial && !base) {
+    std::fprintf(stderr, "baseline: stopped before its end; saving against the counterfactual\n");
+  }
   const analysis::CostFigures cost =
       study::compute_cost(outcome.result.summary, base ? &*base : nullptr);
   write_outputs_with_extras(out, loaded.scenario, outcome, bounds, cost);
