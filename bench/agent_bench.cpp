@@ -3,6 +3,7 @@
 // timer) and drains the actions, i.e. one full decision epoch of the chosen policy.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <memory>
@@ -62,6 +63,9 @@ void BM_AgentDecisionEpoch(benchmark::State& state, const char* policy) {
   }
   state.SetItemsProcessed(state.iterations());
   state.counters["heap_bytes"] = static_cast<double>(a.heap_bytes());
+  state.counters["skipped_frac"] =
+      static_cast<double>(a.stats().epochs_skipped) /
+      static_cast<double>(a.stats().epochs_skipped + a.stats().decision_epochs);
 }
 
 // Many agents, inputs spread over them: each agent's state is cold when its input arrives, as
@@ -158,6 +162,105 @@ void BM_AgentSteadyState(benchmark::State& state, const char* policy) {
   state.counters["p2p_segs"] = static_cast<double>(a.stats().p2p_segments);
   state.counters["http_segs"] = static_cast<double>(a.stats().http_segments);
 }
+
+// The simulator's pattern: a segment every 4 s on the live edge, announced by each of 20
+// neighbours (a Have every 100 ms for 2 s), downloads that complete 300 ms after they start,
+// a player 6 s behind the edge. Most inputs are Haves for a segment the agent already holds
+// or fetches. skip: AgentConfig::skip_idle_epochs (false = an epoch after every input).
+// Each iteration is one input plus its drain; reports epochs run per input.
+void BM_LiveHaves(benchmark::State& state, const char* policy, bool skip) {
+  AgentConfig cfg;
+  cfg.policy = policy;
+  cfg.skip_idle_epochs = skip;
+  auto r = Agent::create(cfg, 42, 0);
+  if (!r.ok()) std::abort();
+  Agent a = std::move(r).value();
+  std::array<std::byte, wire::kMaxMessageBytes> buf{};
+  constexpr TimeUs kSegUs = 4'000'000;
+  constexpr int kNeighbours = 20;
+  std::vector<std::pair<TimeUs, std::pair<TransferId, SegmentKey>>> done;  // completion times
+  std::uint32_t edge = 0;
+  TimeUs now = 0;
+  int phase = 0;  // 0: publish, 1..20: Have from neighbour `phase`
+  bool started = false;
+  auto drain_host = [&] {
+    while (auto act = a.poll_action()) {
+      if (act->kind == ActionKind::kHttpFetch) {
+        done.push_back({now + 300'000, {act->transfer, act->segment}});
+      } else if (act->kind == ActionKind::kSendMessage && act->bytes.size() > 2 &&
+                 act->bytes[1] == std::byte{4}) {  // a Request: the peer serves it
+        auto m = wire::decode(act->bytes);
+        if (m.ok()) {
+          const auto& q = std::get<wire::Request>(m.value());
+          done.push_back({now + 300'000, {TransferId{q.request_id}, {q.index, q.rendition}}});
+        }
+      } else if (act->kind == ActionKind::kDeliverSegment) {
+        PlayerView v;
+        v.next_needed = SegmentKey{act->segment.index + 1, 0};
+        v.next_deadline_us = now + 6'000'000;
+        a.handle_player(now, v);
+      }
+    }
+  };
+  for (std::uint32_t p = 1; p <= kNeighbours; ++p) a.handle_peer_connected(0, PeerId{p}, {});
+  drain_host();
+  const AgentStats before = a.stats();
+  std::uint64_t inputs = 0;
+  for (auto _ : state) {
+    // The next scheduled input: a completion or timer due first, else the stream's next one.
+    const TimeUs stream_at = TimeUs{edge} * kSegUs + phase * 100'000;
+    auto first = std::min_element(done.begin(), done.end(),
+                                  [](const auto& x, const auto& y) { return x.first < y.first; });
+    const TimeUs timer = a.next_timeout();
+    ++inputs;
+    if (first != done.end() && first->first <= stream_at && first->first <= timer) {
+      now = std::max(now, first->first);
+      const auto [t, seg] = first->second;
+      done.erase(first);
+      a.handle_transfer_done(now, t, Outcome::kCompleted);
+      a.handle_integrity(now, seg, true);
+    } else if (timer <= stream_at) {
+      now = std::max(now, timer);
+      a.handle_timeout(now);
+    } else if (phase == 0) {
+      now = stream_at;
+      a.handle_segment_published(now, SegmentInfo{SegmentKey{edge, 0}, 1'000'000, kSegUs, now});
+      if (!started && edge == 2) {
+        started = true;
+        PlayerView v;
+        v.next_needed = SegmentKey{1, 0};
+        v.next_deadline_us = now + 6'000'000;
+        a.handle_player(now, v);
+      }
+      phase = 1;
+    } else {
+      now = stream_at;
+      // Neighbours announce the segment published last period (they fetched it meanwhile).
+      const std::uint32_t seg = edge == 0 ? 0 : edge - 1;
+      const std::size_t n = wire::encode(wire::Have{0, seg}, buf);
+      benchmark::DoNotOptimize(a.handle_peer_message(now, PeerId{static_cast<std::uint32_t>(phase)},
+                                                     std::span<const std::byte>(buf.data(), n)));
+      if (++phase > kNeighbours) {
+        phase = 0;
+        ++edge;
+      }
+    }
+    drain_host();
+  }
+  state.SetItemsProcessed(state.iterations());
+  const AgentStats& s = a.stats();
+  state.counters["epochs_per_input"] =
+      static_cast<double>(s.decision_epochs - before.decision_epochs) / static_cast<double>(inputs);
+  state.counters["delivered"] = static_cast<double>(s.segments_delivered);
+  state.counters["p2p_segs"] = static_cast<double>(s.p2p_segments);
+}
+
+BENCHMARK_CAPTURE(BM_LiveHaves, windowed_noskip, "windowed", false);
+BENCHMARK_CAPTURE(BM_LiveHaves, windowed, "windowed", true);
+BENCHMARK_CAPTURE(BM_LiveHaves, deadline_aware_noskip, "deadline-aware", false);
+BENCHMARK_CAPTURE(BM_LiveHaves, deadline_aware, "deadline-aware", true);
+BENCHMARK_CAPTURE(BM_LiveHaves, reference_noskip, "reference", false);
+BENCHMARK_CAPTURE(BM_LiveHaves, reference, "reference", true);
 
 BENCHMARK_CAPTURE(BM_AgentSteadyState, cdn_only, "cdn-only");
 BENCHMARK_CAPTURE(BM_AgentSteadyState, windowed, "windowed");

@@ -101,6 +101,7 @@ bool set_knob(AgentConfig& c, std::string_view k, double v) {
   P2PCDN_KNOB(seed_fraction_scale)
   P2PCDN_KNOB(seed_wait_us)
   P2PCDN_KNOB(reference_wait_max_us)
+  P2PCDN_KNOB(skip_idle_epochs)
 #undef P2PCDN_KNOB
   return false;
 }
@@ -226,7 +227,7 @@ void p2pcdn_agent_get_stats(const p2pcdn_agent* agent, p2pcdn_agent_stats* out) 
       s.p2p_segments,       s.http_failures,      s.requests_sent,         s.requests_rejected,
       s.requests_timed_out, s.requests_failed,    s.p2p_to_http_fallbacks, s.uploads_served,
       s.uploads_rejected,   s.integrity_failures, s.peers_banned,          s.malformed_messages,
-      s.segments_delivered, s.decision_epochs,    s.peer_requests_asked};
+      s.segments_delivered, s.decision_epochs,    s.peer_requests_asked,   s.epochs_skipped};
 }
 
 size_t p2pcdn_agent_heap_bytes(const p2pcdn_agent* agent) {

@@ -4,6 +4,7 @@
 // Update only for a deliberate behaviour change (run with P2PCDN_GOLDEN_PRINT=1 to print).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
@@ -20,6 +21,13 @@ struct Golden {
   const char* policy;
   std::uint64_t digest;
   std::uint64_t actions;
+  std::uint64_t epochs_run = 0;
+  std::uint64_t epochs_skipped = 0;
+};
+
+// How run_all builds its swarms beyond the policy (defaults: the production config).
+struct Variant {
+  bool skip_idle_epochs = true;
 };
 
 // Recorded at commit 3c4642a (before the scheduler's per-call cost and size work);
@@ -38,10 +46,13 @@ std::uint64_t combine(std::uint64_t h, std::uint64_t v) {
 }
 
 // A spread of swarms: churn, HTTP/upload failures, corruption, slow uplinks, rendition switches.
-Golden run_all(const char* policy) {
+Golden run_all(const char* policy, const Variant& variant = {}) {
   Golden g{policy, 0, 0};
-  auto add = [&](const SwarmParams& p) {
+  auto add = [&](SwarmParams p) {
+    p.skip_idle_epochs = variant.skip_idle_epochs;
     const SwarmResult r = run_swarm(p);
+    g.epochs_run += r.epochs_run;
+    g.epochs_skipped += r.epochs_skipped;
     g.digest = combine(g.digest, r.digest);
     g.digest = combine(g.digest, r.deliveries);
     g.digest = combine(g.digest, r.http_bytes);
@@ -92,6 +103,27 @@ TEST(AgentGolden, ReplayDigestsUnchanged) {
     }
     EXPECT_EQ(got.digest, want.digest) << want.policy;
     EXPECT_EQ(got.actions, want.actions) << want.policy;
+  }
+}
+
+// Idle-epoch skipping is decision-preserving: with it off (an epoch after every input) the
+// digests are the same, every skipped epoch is an epoch the other run ran, and it does skip.
+TEST(AgentGolden, IdleEpochSkippingChangesNoDecision) {
+  for (const Golden& want : kGolden) {
+    const Golden on = run_all(want.policy);
+    const Golden off = run_all(want.policy, Variant{.skip_idle_epochs = false});
+    EXPECT_EQ(off.digest, want.digest) << want.policy;
+    EXPECT_EQ(off.actions, want.actions) << want.policy;
+    EXPECT_EQ(on.digest, off.digest) << want.policy;
+    EXPECT_EQ(off.epochs_skipped, 0U) << want.policy;
+    EXPECT_EQ(on.epochs_run + on.epochs_skipped, off.epochs_run) << want.policy;
+    // cdn-only hears no peer messages: only early timers could be skipped, and it has none.
+    if (std::string(want.policy) != "cdn-only") EXPECT_GT(on.epochs_skipped, 0U) << want.policy;
+    std::cout << want.policy << ": " << off.epochs_run << " epochs without skipping, "
+              << on.epochs_run << " with (" << on.epochs_skipped << " skipped, "
+              << 100.0 * static_cast<double>(on.epochs_skipped) /
+                     static_cast<double>(std::max<std::uint64_t>(off.epochs_run, 1))
+              << " %)\n";
   }
 }
 

@@ -76,6 +76,7 @@ typedef struct p2pcdn_agent_stats {
   uint32_t p2p_to_http_fallbacks, uploads_served, uploads_rejected, integrity_failures;
   uint32_t peers_banned, malformed_messages, segments_delivered, decision_epochs;
   uint32_t peer_requests_asked;
+  uint32_t epochs_skipped; /* inputs whose decision epoch was provably idle and skipped */
 } p2pcdn_agent_stats;
 
 typedef struct p2pcdn_config p2pcdn_config;

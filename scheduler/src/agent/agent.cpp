@@ -3,6 +3,7 @@
 #include "p2pcdn/scheduler/agent.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "agent/core.hpp"
@@ -25,6 +26,7 @@ Core::Core(std::shared_ptr<const AgentConfig> cfg, const PeerTraits& self_in, st
     upload_on_ = p2p_on_ && !config.upload_disabled;
     deadline_fallback_ = policy->deadline_fallback();
   }
+  skip_on_ = config.skip_idle_epochs;
 }
 
 Core::~Core() {
@@ -46,6 +48,8 @@ void Core::deliver_if_ready() {
 
 void Core::epoch() {
   ++stats.decision_epochs;
+  const std::uint32_t mutations_before = mutations;
+  bool policy_changed = false;
   expire_transfers();
   if (window_valid) {
     for (std::uint64_t m = notyet_in(base, queue_end()); m != 0; m &= m - 1) {
@@ -66,8 +70,18 @@ void Core::epoch() {
       }
     }
     policy_wake_us = kNever;
+    plan_read_mask = 0;
+    plan_horizon_us = kNever;
+    // The policy's own fields (timers, ...) are state too: an epoch that changes them acted.
+    std::array<std::uint64_t, policy::kPolicyBytesMax / 8> policy_before;
+    std::memcpy(policy_before.data(), policy_storage.data(), policy::kPolicyBytesMax);
     policy::PlanContext ctx(*this);
     policy->plan(ctx);
+    if (skip_on_ && mutations == mutations_before) {
+      std::array<std::uint64_t, policy::kPolicyBytesMax / 8> policy_after;
+      std::memcpy(policy_after.data(), policy_storage.data(), policy::kPolicyBytesMax);
+      policy_changed = policy_after != policy_before;
+    }
   }
   if (p2p_on() && peers.size() < config.peers_min &&
       (!peers_asked || now - peers_asked_at_us >= config.request_peers_interval_us)) {
@@ -77,6 +91,51 @@ void Core::epoch() {
     push(
         Pending{ActionKind::kRequestPeers, Msg::kNone, 0, PeerId{}, TransferId{}, SegmentKey{}, 0});
   }
+  // An epoch that changed nothing is a fixed point: rerun on the same state (plus quiet
+  // inputs) before the next time trigger, it does exactly the same nothing.
+  quiet_until_us =
+      skip_on_ && mutations == mutations_before && !policy_changed ? quiet_horizon() : kNoQuiet;
+}
+
+void Core::epoch_unless_idle(bool quiet_input) {
+  if (quiet_input && now < quiet_until_us) {
+    ++stats.epochs_skipped;
+    return;
+  }
+  epoch();
+}
+
+TimeUs Core::quiet_horizon() const {
+  // Every comparison an epoch makes with `now`, outside the policy (which reports its own
+  // through plan_horizon_us and wake_at): the earliest time one of them may flip.
+  const bool stalled = have_player && player.next_deadline_us <= now;
+  if (stalled) return now + 1;  // deadlines move with now: only same-instant inputs are quiet
+  TimeUs t = plan_horizon_us;
+  auto consider = [&](TimeUs when) {
+    if (when > now && when < t) t = when;  // at or before now: already flipped, stays so
+  };
+  for (const auto& tr : transfers) {
+    consider(tr.timeout_us);  // expire_transfers
+    if (tr.kind == Kind::kP2p && !tr.verifying && deadline_fallback()) {
+      consider(fallback_at(tr));  // the deadline safety net
+    }
+  }
+  consider(policy_wake_us);
+  consider(http_retry_at_us);  // start_http's backoff
+  if (window_valid) {          // kNotYet slots becoming available (all of them, not the first)
+    for (std::uint64_t m = notyet_in(base, queue_end()); m != 0; m &= m - 1) {
+      consider(slot(base + static_cast<std::uint32_t>(std::countr_zero(m))).available_at_us);
+    }
+  }
+  if (have_player && player.next_deadline_us != kNever) {
+    // Deadlines are max(next_deadline, now) + durations: constant until the buffer runs dry,
+    // moving with now after that.
+    consider(player.next_deadline_us + 1);
+  }
+  if (p2p_on() && peers.size() < config.peers_min && peers_asked) {
+    consider(peers_asked_at_us + config.request_peers_interval_us);
+  }
+  return t;
 }
 
 TimeUs Core::next_timeout() const {
@@ -204,8 +263,9 @@ void Agent::handle_peer_disconnected(TimeUs now, PeerId peer) {
 
 Status Agent::handle_peer_message(TimeUs now, PeerId peer, std::span<const std::byte> bytes) {
   advance(*state_, now);
-  const Status st = state_->on_message(peer, bytes);
-  state_->epoch();
+  bool quiet = false;
+  const Status st = state_->on_message(peer, bytes, quiet);
+  state_->epoch_unless_idle(quiet);
   return st;
 }
 
@@ -218,6 +278,8 @@ void Agent::handle_transfer_progress(TimeUs now, TransferId transfer, std::uint6
                                 ? state_->config.http_no_bytes_timeout_us
                                 : state_->config.p2p_no_bytes_timeout_us;
     t->timeout_us = now + no_bytes;  // bytes arrived: restart the no-bytes timer
+    // (it may now expire earlier than the horizon of the last idle epoch assumed)
+    state_->quiet_until_us = std::min(state_->quiet_until_us, t->timeout_us);
   }
 }
 
@@ -235,7 +297,7 @@ void Agent::handle_integrity(TimeUs now, SegmentKey segment, bool passed) {
 
 void Agent::handle_timeout(TimeUs now) {
   advance(*state_, now);
-  state_->epoch();
+  state_->epoch_unless_idle(/*quiet_input=*/true);  // an early timer changes no state
 }
 
 void Agent::prefetch() const {

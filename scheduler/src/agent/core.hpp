@@ -6,6 +6,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -71,6 +72,7 @@ struct Pending {
 // 2, first index 4, count 2, one bit per window segment): the outbox needs no more.
 inline constexpr std::size_t kOutboxBytes = 2 + 2 + 4 + 2 + kWindowSegmentsMax / 8 + 6;
 static_assert(kOutboxBytes <= wire::kMaxMessageBytes);
+inline constexpr TimeUs kNoQuiet = std::numeric_limits<TimeUs>::min();
 inline constexpr std::size_t kBannedMax = 8;           // recently banned peers refused on reconnect
 inline constexpr TimeUs kIntegrityWaitUs = 1'000'000;  // host must call handle_integrity sooner
 
@@ -124,6 +126,17 @@ struct Core {
   std::uint8_t banned_count = 0;
   std::uint8_t banned_next = 0;
   AgentStats stats;  // decision_epochs is bumped by every epoch: keep it near the hot fields
+  // ---- idle-epoch skipping (AgentConfig::skip_idle_epochs). After an epoch that changed
+  // nothing (`mutations`, the prng and the policy's bytes unchanged), the next epoch is
+  // provably idle as long as (a) now < quiet_until_us: no time trigger (timeout, availability,
+  // fallback, retry, peer request, stall, policy wake or comparison flip) has passed, and
+  // (b) the inputs since only changed holder bits outside plan_read_mask. Any other input runs
+  // the epoch, which recomputes both.
+  TimeUs quiet_until_us = kNoQuiet;  // kNoQuiet: the last epoch acted (or skipping is off)
+  std::uint64_t plan_read_mask = 0;  // ring positions whose holders the last plan read
+  TimeUs plan_horizon_us = kNever;   // earliest time a comparison in the last plan flips
+  std::uint32_t mutations = 0;       // bumped by push, set_phase, erase_transfer, prng use
+  bool skip_on_ = false;             // config.skip_idle_epochs
   // Holders per window ring position: the number of peers on our rendition whose `have` has
   // that bit. Kept by set_have (and reset_window), so a decision epoch reads holder counts
   // without touching the peer table.
@@ -152,6 +165,7 @@ struct Core {
   Slot& slot(std::uint32_t index) { return slots[index % kWindowSegmentsMax]; }
   // Every phase change goes through here (keeps stored_count).
   void set_phase(Slot& s, Phase p) {
+    ++mutations;
     const std::uint64_t bit = std::uint64_t{1} << static_cast<std::size_t>(&s - slots.data());
     if (s.phase == Phase::kStored) --stored_count;
     if (p == Phase::kStored) ++stored_count;
@@ -205,12 +219,15 @@ struct Core {
            ((peers.have(j) >> (index % kWindowSegmentsMax)) & 1U) != 0;
   }
   // The only writer of a peer's have bits / rendition once it is in the table.
-  void set_have(std::size_t j, std::uint64_t have, std::uint16_t r);
+  // Returns the ring positions whose holder status (peer_has) changed.
+  std::uint64_t set_have(std::size_t j, std::uint64_t have, std::uint16_t r);
   [[nodiscard]] std::uint32_t holders(std::uint32_t index) const {  // peers with peer_has
     return in_window(index) ? holder_count[index % kWindowSegmentsMax] : 0U;
   }
   [[nodiscard]] std::uint32_t holders_scan(std::uint32_t index) const;  // reference for tests
-  Status on_message(PeerId from, std::span<const std::byte> bytes);
+  // quiet: set to whether the message only changed holder bits outside plan_read_mask (or
+  // nothing at all), i.e. cannot make the next epoch act if the last one did not.
+  Status on_message(PeerId from, std::span<const std::byte> bytes, bool& quiet);
   void on_request(std::size_t j, const wire::Request& req);
   void peer_failure(std::size_t j);
 
@@ -241,6 +258,19 @@ struct Core {
   void epoch();
   void deliver_if_ready();
   [[nodiscard]] TimeUs next_timeout() const;
+  // Runs the epoch unless it is provably idle (see quiet_until_us); `quiet_input`: the input
+  // since the last epoch was quiet (on_message's verdict; true for a timeout).
+  void epoch_unless_idle(bool quiet_input);
+  // Earliest time after now at which an epoch on the current state may differ from one now.
+  [[nodiscard]] TimeUs quiet_horizon() const;
+  // Plan bookkeeping for idle-epoch skipping: the plan read holder info of `index`; a
+  // comparison it made with the time may flip at `when`.
+  void mark_read(std::uint32_t index) {
+    plan_read_mask |= std::uint64_t{1} << (index % kWindowSegmentsMax);
+  }
+  void horizon(TimeUs when) {
+    if (when > now && when < plan_horizon_us) plan_horizon_us = when;
+  }
 
   // ---- outbox (outbox.cpp)
   void push(const Pending& p);

@@ -7,6 +7,7 @@
 namespace p2pcdn::sched::agent_detail {
 
 void Core::push(const Pending& p) {
+  ++mutations;  // even if dropped below: the caller changed state with it
   if (pending_head == pending.size()) {
     pending.clear();
     pending_head = 0;

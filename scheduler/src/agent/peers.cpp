@@ -15,13 +15,14 @@ bool Core::is_banned(PeerId id) const {
   return false;
 }
 
-void Core::set_have(std::size_t j, std::uint64_t have, std::uint16_t r) {
+std::uint64_t Core::set_have(std::size_t j, std::uint64_t have, std::uint16_t r) {
   const std::uint64_t before = peers.rendition(j) == rendition ? peers.have(j) : 0;
   const std::uint64_t after = r == rendition ? have : 0;
   peers.set_have(j, have, r);
   // +1 at positions gained, -1 at positions lost (usually one bit: a Have).
   for (std::uint64_t m = after & ~before; m != 0; m &= m - 1) ++holder_count[std::countr_zero(m)];
   for (std::uint64_t m = before & ~after; m != 0; m &= m - 1) --holder_count[std::countr_zero(m)];
+  return before ^ after;
 }
 
 std::uint32_t Core::holders_scan(std::uint32_t index) const {
@@ -89,7 +90,10 @@ void Core::peer_failure(std::size_t j) {
   if (++p.strikes >= config.p2p_error_retries) drop_peer(peers.id(j));
 }
 
-Status Core::on_message(PeerId from, std::span<const std::byte> bytes) {
+Status Core::on_message(PeerId from, std::span<const std::byte> bytes, bool& quiet) {
+  // Ignored input changes nothing (but a counter): quiet. Have / SegmentMap: quiet unless a
+  // holder bit the last plan read changed. Everything else runs an epoch.
+  quiet = true;
   const std::size_t j = find_peer(from);
   if (j == kNoPeer) return Status(Errc::kUnknownPeer, "message from unknown peer");
   Peer* p = &peers[j];
@@ -98,6 +102,7 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes) {
     ++stats.malformed_messages;
     return decoded.status();
   }
+  quiet = false;
   const wire::Message& m = decoded.value();
   if (const auto* hello = std::get_if<wire::Hello>(&m)) {
     p->uplink_kbps = hello->uplink_kbps;  // region / isp: not kept, no decision reads them
@@ -115,13 +120,13 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes) {
         }
       }
     }
-    set_have(j, h, map->rendition);
+    quiet = (set_have(j, h, map->rendition) & plan_read_mask) == 0;
   } else if (const auto* have = std::get_if<wire::Have>(&m)) {
     std::uint64_t h = have->rendition != peers.rendition(j) ? 0 : peers.have(j);
     if (have->rendition == rendition && in_window(have->index)) {
       h |= std::uint64_t{1} << (have->index % kWindowSegmentsMax);
     }
-    set_have(j, h, have->rendition);
+    quiet = (set_have(j, h, have->rendition) & plan_read_mask) == 0;
   } else if (const auto* req = std::get_if<wire::Request>(&m)) {
     on_request(j, *req);
   } else if (const auto* cancel = std::get_if<wire::Cancel>(&m)) {

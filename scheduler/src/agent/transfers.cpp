@@ -75,6 +75,7 @@ TimeUs Core::fallback_at(const Transfer& t) const {
 }
 
 void Core::erase_transfer(std::size_t ti) {
+  ++mutations;
   const Transfer t = transfers[ti];
   if (const std::size_t j = t.kind == Kind::kHttp ? kNoPeer : find_peer(t.peer); j != kNoPeer) {
     Peer* p = &peers[j];

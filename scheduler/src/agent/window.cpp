@@ -42,12 +42,20 @@ void Core::fill_slot_from_edge(std::uint32_t index) {
   set_phase(s, Phase::kNotYet);  // (keeps the counters) then a blank, unpublished slot
   s = Slot{};
   const Edge* e = edge(rendition);
-  if (e == nullptr || index > e->last_index) return;
-  const TimeUs back = TimeUs{e->last_index - index} * TimeUs{e->duration_ms} * 1000;
-  s.available_at_us = e->available_at_us - back;
-  s.size_bytes = e->size_bytes;
-  s.duration_ms = e->duration_ms;
-  set_phase(s, Phase::kNotYet);
+  if (e != nullptr && index <= e->last_index) {
+    const TimeUs back = TimeUs{e->last_index - index} * TimeUs{e->duration_ms} * 1000;
+    s.available_at_us = e->available_at_us - back;
+    s.size_bytes = e->size_bytes;
+    s.duration_ms = e->duration_ms;
+    set_phase(s, Phase::kNotYet);
+  }
+  // A peer download of this segment still waiting for its integrity verdict (left behind by
+  // a rendition switch or a seek and back within kIntegrityWaitUs) keeps the slot verifying.
+  for (const auto& t : transfers) {
+    if (t.verifying && t.kind == Kind::kP2p && t.index == index && t.rendition == rendition) {
+      set_phase(s, Phase::kVerifying);
+    }
+  }
 }
 
 void Core::publish(const SegmentInfo& info) {

@@ -19,7 +19,7 @@ class BufferThreshold final : public Policy {
     const QueueItem q = ctx.queue(0);
     if (q.phase != Phase::kMissing) return;
     const AgentConfig& cfg = ctx.config();
-    if (ctx.buffer_us() < cfg.low_buffer_us || q.p2p_attempts > 0 || ctx.p2p_free() == 0) {
+    if (ctx.buffer_below(cfg.low_buffer_us) || q.p2p_attempts > 0 || ctx.p2p_free() == 0) {
       ctx.fetch_http(q.index, /*preempt=*/true);
       return;
     }

@@ -14,7 +14,7 @@ class CdnOnly final : public Policy {
     const TimeUs window = ctx.config().high_demand_window_us;
     for (std::size_t i = 0, n = ctx.queue_size(); i < n && ctx.http_free() > 0; ++i) {
       const QueueItem q = ctx.queue(i);
-      if (i > 0 && q.ahead_us >= window) {  // the next segment is always wanted
+      if (i > 0 && !ctx.ahead_below(q, window)) {  // the next segment is always wanted
         if (q.deadline_us != kNever) ctx.wake_at(q.deadline_us - window);
         break;
       }

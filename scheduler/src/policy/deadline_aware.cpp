@@ -29,7 +29,9 @@ class DeadlineAware final : public Policy {
       const TimeUs http_us = ctx.http_estimate_us(q.size_bytes);
       const TimeUs latest_http =
           q.deadline_us == kNever ? kNever : q.deadline_us - http_us - cfg.fallback_margin_us;
-      if (latest_http <= now || q.ahead_us < cfg.high_demand_window_us) {
+      const bool out_of_slack = latest_http <= now;
+      if (!out_of_slack) ctx.horizon(latest_http);
+      if (out_of_slack || ctx.ahead_below(q, cfg.high_demand_window_us)) {
         ctx.fetch_http(q.index, /*preempt=*/true);
         continue;
       }
@@ -37,11 +39,11 @@ class DeadlineAware final : public Policy {
       const TimeUs http_at = q.deadline_us == kNever
                                  ? kNever
                                  : std::min(latest_http, q.deadline_us - cfg.high_demand_window_us);
-      if (peers == 0 || q.ahead_us >= cfg.p2p_download_window_us) {
+      if (peers == 0 || !ctx.ahead_below(q, cfg.p2p_download_window_us)) {
         ctx.wake_at(http_at);
         break;
       }
-      if (q.holders > 0) {
+      if (ctx.holders(q.index) > 0) {
         if (ctx.p2p_free() > 0 && try_peer(ctx, q, latest_http)) continue;
         ctx.wake_at(http_at);  // a holder may free up; else HTTP
         continue;
@@ -52,8 +54,9 @@ class DeadlineAware final : public Policy {
       const double turns = std::floor(std::min(rank, 1e6));
       const TimeUs seed_at =
           q.available_at_us + static_cast<TimeUs>(turns * static_cast<double>(cfg.seed_wait_us));
-      if (seed_at <= now && q.ahead_us < cfg.http_download_window_us && ctx.http_free() > 0 &&
-          q.http_attempts < cfg.http_error_retries) {
+      if (seed_at > now) ctx.horizon(seed_at);
+      if (seed_at <= now && ctx.ahead_below(q, cfg.http_download_window_us) &&
+          ctx.http_free() > 0 && q.http_attempts < cfg.http_error_retries) {
         ctx.fetch_http(q.index);
         continue;
       }
@@ -80,7 +83,10 @@ class DeadlineAware final : public Policy {
       }
     }
     if (best == ctx.peer_count()) return false;
-    if (latest_http != kNever && ctx.now() + best_us > latest_http) return false;
+    if (latest_http != kNever) {
+      if (ctx.now() + best_us > latest_http) return false;
+      ctx.horizon(latest_http - best_us + 1);  // from then on too late for this holder
+    }
     return ctx.fetch_peer(q.index, best);
   }
 };

@@ -15,17 +15,19 @@ std::size_t pick_peer_weighted(PlanContext& ctx, std::uint32_t index) {
   // p2p-media-loader 2.3 (#520): weighted random by measured throughput; unproven peers
   // (<= 10 % of the best, or unmeasured) share a base weight capped at half the mass.
   constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
-  const auto& c = ctx.core_;
+  auto& c = ctx.core_;  // non-const: records what it reads (idle-epoch skipping)
   static_assert(kPeersMax <= 256, "candidate indices fit a byte");
   std::array<std::uint8_t, kPeersMax> cand{};  // peer indices (small: cheap to clear)
   std::size_t n = 0;
   double best = 0;
+  c.mark_read(index);
   if (c.holders(index) == 0) return kNone;  // no candidate: same answer, no draw
   const std::uint64_t bit = std::uint64_t{1} << (index % kWindowSegmentsMax);
   for (std::size_t j = 0; j < c.peers.size() && n < cand.size(); ++j) {
     // Same test as peer(j) + peer_has(j, index), cheapest first.
     if ((c.peers.have(j) & bit) == 0 || c.peers.rendition(j) != c.rendition) continue;
     const auto& p = c.peers[j];
+    if (p.busy_until_ms > ctx.now_ms_) c.horizon(c.created_us + TimeUs{p.busy_until_ms} * 1000);
     if (p.downloads != 0 || p.choked || p.busy_until_ms > ctx.now_ms_) {
       continue;
     }

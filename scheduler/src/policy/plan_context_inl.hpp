@@ -12,7 +12,25 @@ namespace p2pcdn::sched::policy {
 inline TimeUs PlanContext::now() const { return core_.now; }
 inline const AgentConfig& PlanContext::config() const { return core_.config; }
 inline std::uint64_t PlanContext::seed() const { return core_.seed; }
-inline util::Prng& PlanContext::prng() { return core_.prng; }
+inline util::Prng& PlanContext::prng() {
+  ++core_.mutations;  // a draw changes the state: this epoch is not idle
+  return core_.prng;
+}
+
+inline void PlanContext::horizon(TimeUs when) const { core_.horizon(when); }
+
+inline bool PlanContext::ahead_below(const QueueItem& q, TimeUs x) const {
+  // ahead = deadline - now (deadline fixed while the buffer lasts: the core bounds that), so
+  // "ahead < x" becomes true at deadline - x + 1 and stays true; constant without a deadline.
+  if (q.ahead_us < x) return true;
+  if (q.deadline_us != kNever) core_.horizon(q.deadline_us - x + 1);
+  return false;
+}
+
+inline std::uint32_t PlanContext::holders(std::uint32_t index) const {
+  core_.mark_read(index);
+  return core_.holders(index);
+}
 
 inline std::size_t PlanContext::queue_size() const {
   const auto& c = core_;
@@ -27,6 +45,13 @@ inline TimeUs PlanContext::buffer_us() const {
   const auto& v = core_.player;
   if (v.next_deadline_us == kNever) return std::max<TimeUs>(v.buffer_end_us - v.playhead_us, 0);
   return std::max<TimeUs>(v.next_deadline_us - core_.now, 0);
+}
+
+inline bool PlanContext::buffer_below(TimeUs x) const {
+  if (buffer_us() < x) return true;
+  const TimeUs nd = core_.player.next_deadline_us;  // buffer = nd - now: below x from nd - x + 1
+  if (nd != kNever) core_.horizon(nd - x + 1);
+  return false;
 }
 
 inline QueueItem PlanContext::queue(std::size_t i) const {
@@ -64,7 +89,6 @@ inline QueueItem PlanContext::queue(std::size_t i) const {
   q.phase = s.phase;
   q.http_attempts = agent_detail::http_attempts(s);
   q.p2p_attempts = agent_detail::p2p_attempts(s);
-  q.holders = static_cast<std::uint8_t>(c.holders(index));  // <= kPeersMax < 255
   return q;
 }
 
@@ -79,10 +103,12 @@ inline PeerInfo PlanContext::peer(std::size_t j) const {
   info.uplink_kbps_hint = p.uplink_kbps;
   info.downloads = p.downloads;
   info.choked = p.choked || p.busy_until_ms > now_ms_;
+  if (p.busy_until_ms > now_ms_) core_.horizon(core_.created_us + TimeUs{p.busy_until_ms} * 1000);
   return info;
 }
 
 inline bool PlanContext::peer_has(std::size_t j, std::uint32_t index) const {
+  core_.mark_read(index);
   return j < core_.peers.size() && core_.peer_has(j, index);
 }
 
@@ -114,8 +140,10 @@ inline bool PlanContext::fetch_http(std::uint32_t index, bool preempt) {
 }
 
 inline bool PlanContext::fetch_peer(std::uint32_t index, std::size_t j) {
+  core_.mark_read(index);  // start_p2p reads the holder bit
   if (j >= core_.peers.size()) return false;
   const auto& p = core_.peers[j];
+  if (p.busy_until_ms > now_ms_) core_.horizon(core_.created_us + TimeUs{p.busy_until_ms} * 1000);
   if (p.choked || p.busy_until_ms > now_ms_) return false;
   return core_.start_p2p(index, j);
 }
@@ -124,6 +152,7 @@ inline bool PlanContext::switch_to_http(std::uint32_t index) { return core_.swit
 
 inline void PlanContext::wake_at(TimeUs when) {
   if (when > core_.now) core_.policy_wake_us = std::min(core_.policy_wake_us, when);
+  core_.horizon(when);
 }
 
 }  // namespace p2pcdn::sched::policy

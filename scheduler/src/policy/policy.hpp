@@ -38,7 +38,7 @@ struct QueueItem {
   Phase phase = Phase::kNotYet;
   std::uint8_t http_attempts = 0;
   std::uint8_t p2p_attempts = 0;
-  std::uint8_t holders = 0;  // connected peers announcing it
+  // (holders: ctx.holders(index), read only where needed: see below)
 };
 
 struct PeerInfo {
@@ -52,6 +52,13 @@ struct PeerInfo {
 
 // Read-only planning view plus the decision sink. Built by the agent core per epoch; decisions
 // take effect immediately (queue(i).phase changes), so a policy may re-read after deciding.
+// Idle-epoch skipping (AgentConfig::skip_idle_epochs) relies on two rules for policies:
+//  * holder information is read only through holders() / peer_has() / fetch_peer() /
+//    pick_peer_weighted(), which record what was read;
+//  * every comparison with the time (now, ahead_us, deadline_us, buffer_us) either goes through
+//    ahead_below() / buffer_below() or reports when it flips with wake_at() or horizon().
+// A policy breaking them still decides correctly with skipping off, and the twin test
+// (agent_epoch_skip_test.cpp) catches it with skipping on.
 class PlanContext {
  public:
   explicit PlanContext(agent_detail::Core& core);
@@ -65,6 +72,10 @@ class PlanContext {
   [[nodiscard]] std::size_t queue_size() const;
   [[nodiscard]] QueueItem queue(std::size_t i) const;
   [[nodiscard]] TimeUs buffer_us() const;  // buffer left now (next deadline - now)
+  // q.ahead_us < x / buffer_us() < x, recording when the answer flips as time passes.
+  [[nodiscard]] bool ahead_below(const QueueItem& q, TimeUs x) const;
+  [[nodiscard]] bool buffer_below(TimeUs x) const;
+  [[nodiscard]] std::uint32_t holders(std::uint32_t index) const;  // connected peers with it
 
   [[nodiscard]] std::size_t peer_count() const;
   [[nodiscard]] PeerInfo peer(std::size_t j) const;
@@ -81,6 +92,8 @@ class PlanContext {
   bool fetch_peer(std::uint32_t index, std::size_t j);  // peer j must have it and be idle
   bool switch_to_http(std::uint32_t index);             // abort the P2P download, fetch HTTP
   void wake_at(TimeUs when);                            // plan again at `when`
+  // A time comparison made by the policy may change its answer at `when` (no wake-up).
+  void horizon(TimeUs when) const;
 
  private:
   friend std::size_t pick_peer_weighted(PlanContext& ctx, std::uint32_t index);

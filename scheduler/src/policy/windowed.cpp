@@ -27,11 +27,12 @@ class Windowed final : public Policy {
       next_random_us_ = now + random_period(ctx);
     }
     const bool http_allowed = now >= created_us_ + cfg.http_initial_delay_us;
+    if (!http_allowed) ctx.horizon(created_us_ + cfg.http_initial_delay_us);
     bool woke = false;  // a wake-up after now was registered by this loop
     for (std::size_t i = 0, n = ctx.queue_size(); i < n; ++i) {
       const QueueItem q = ctx.queue(i);
       if (q.phase == Phase::kNotYet) break;
-      if (q.ahead_us < cfg.high_demand_window_us) {
+      if (ctx.ahead_below(q, cfg.high_demand_window_us)) {
         if (q.phase == Phase::kP2p && http_allowed && ctx.http_free() > 0) {
           ctx.switch_to_http(q.index);  // step 3: high demand and loading by P2P -> HTTP
           continue;
@@ -51,7 +52,7 @@ class Windowed final : public Policy {
         ctx.wake_at(when);
         woke = woke || when > now;
       }
-      if (q.ahead_us >= cfg.p2p_download_window_us) break;
+      if (!ctx.ahead_below(q, cfg.p2p_download_window_us)) break;
       if (ctx.p2p_free() == 0) {  // step 5: P2P only, no pre-emption
         // Shortcut, same decisions: with no P2P slot free nothing below acts on a later item
         // (all are past the high-demand window: ahead grows with i) except wake_at, and the
@@ -60,7 +61,7 @@ class Windowed final : public Policy {
         if (woke || q.deadline_us == kNever) break;
         continue;
       }
-      if (q.phase == Phase::kMissing && q.holders > 0) {
+      if (q.phase == Phase::kMissing && ctx.holders(q.index) > 0) {
         if (const std::size_t j = pick_peer_weighted(ctx, q.index); j != kNone)
           ctx.fetch_peer(q.index, j);
       }
@@ -115,8 +116,9 @@ class Windowed final : public Policy {
     std::size_t c = 0;
     for (std::size_t i = 0, n = ctx.queue_size(); i < n && c < cand.size(); ++i) {
       const QueueItem q = ctx.queue(i);
-      if (q.phase == Phase::kNotYet || q.ahead_us >= ctx.config().http_download_window_us) break;
-      if (q.phase == Phase::kMissing && q.holders == 0 &&
+      if (q.phase == Phase::kNotYet || !ctx.ahead_below(q, ctx.config().http_download_window_us))
+        break;
+      if (q.phase == Phase::kMissing && ctx.holders(q.index) == 0 &&
           q.http_attempts < ctx.config().http_error_retries) {
         cand[c++] = q.index;
       }

@@ -88,6 +88,11 @@ class Swarm {
       const TimeUs due = std::max(n.deadline, avail) + bound_us();
       if (due < end) ++res_.needs_unanswered;
     }
+    for (const auto& n : nodes_) {
+      if (!n.agent) continue;
+      res_.epochs_run += n.agent->stats().decision_epochs;
+      res_.epochs_skipped += n.agent->stats().epochs_skipped;
+    }
     return res_;
   }
 
@@ -127,6 +132,7 @@ class Swarm {
     Node& n = nodes_[i];
     AgentConfig cfg;
     cfg.policy = p_.policy;
+    cfg.skip_idle_epochs = p_.skip_idle_epochs;
     auto r = Agent::create(cfg, p_.seed * 1000003ULL + static_cast<std::uint64_t>(i), now_);
     if (!r.ok()) {
       violation("create failed");

@@ -26,6 +26,7 @@ struct SwarmParams {
   int rendition_switch_every = 0;  // >0: agent switches rendition every n deliveries
   std::uint32_t uplink_kbps_min = 2'000;
   std::uint32_t uplink_kbps_max = 20'000;
+  bool skip_idle_epochs = true;  // AgentConfig::skip_idle_epochs of every agent
 };
 
 struct SwarmResult {
@@ -38,6 +39,8 @@ struct SwarmResult {
   std::uint64_t p2p_bytes = 0;
   std::uint64_t max_heap_bytes = 0;
   TimeUs stall_us = 0;
+  std::uint64_t epochs_run = 0;  // AgentStats::decision_epochs summed over the agents
+  std::uint64_t epochs_skipped = 0;
   std::vector<std::string> violations;  // invariant / order violations (first few)
 };
 

@@ -130,8 +130,11 @@ struct AgentStats {
   std::uint32_t peers_banned = 0;        // kDropPeer emitted
   std::uint32_t malformed_messages = 0;  // decode errors and protocol violations
   std::uint32_t segments_delivered = 0;
-  std::uint32_t decision_epochs = 0;      // policy invocations
+  std::uint32_t decision_epochs = 0;      // decision epochs run (policy invocations)
   std::uint32_t peer_requests_asked = 0;  // kRequestPeers emitted
+  // Inputs after which the epoch was skipped because it provably could not act (see
+  // AgentConfig::skip_idle_epochs); decision_epochs + epochs_skipped = epoch-running inputs.
+  std::uint32_t epochs_skipped = 0;
 };
 
 class Agent {

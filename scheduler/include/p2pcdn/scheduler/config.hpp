@@ -120,6 +120,13 @@ struct AgentConfig {
 
   // --- reference (issue 7's scenario): each new segment is wanted after U[0, wait_max)
   TimeUs reference_wait_max_us = 1'000'000;
+
+  // --- performance (never changes a decision)
+  // Skip the decision epoch after an input that provably cannot change any decision: the
+  // previous epoch acted on nothing, no time trigger has passed since, and the input only
+  // changed holder bits the policy did not read (typically a neighbour's Have for a segment
+  // we already hold or fetch). Off: an epoch after every input (tests compare both).
+  bool skip_idle_epochs = true;
 };
 
 }  // namespace p2pcdn::sched
