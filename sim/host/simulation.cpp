@@ -26,6 +26,7 @@
 #include "sim/host/chunk_pool.hpp"
 #include "sim/host/chunked_store.hpp"
 #include "sim/host/connection_table.hpp"
+#include "sim/host/list_pool.hpp"
 #include "sim/host/message_pool.hpp"
 #include "sim/host/slot_pool.hpp"
 #include "sim/host/world.hpp"
@@ -61,6 +62,8 @@ using sched::SegmentKey;
 using sched::TransferId;
 
 constexpr std::uint32_t kNoSlot = 0xFFFFFFFFu;
+constexpr std::uint32_t kNoMeter = 0xFFFFFFFFu;
+constexpr std::uint32_t kNoList = ListPool<std::uint32_t>::kEmpty;
 constexpr std::size_t kPublishBackfillSegments = 6;  // told to an agent on join / switch
 // The stream was live before t = 0, so model segment indices can be negative; the scheduler's
 // indices are unsigned. Scheduler index = model index + this offset (2^20 segments: weeks).
@@ -133,20 +136,21 @@ struct Viewer {
   std::uint16_t swarm_rendition = 0;
   std::int32_t bitrate_rendition = -1;  // the rendition counted in the mean-bitrate sum
   std::uint32_t channel_position = 0;   // index in its channel's member list
-  std::uint32_t segments_delivered = 0;
-  std::vector<std::uint32_t> transfers;  // transfer slots this viewer takes part in
+  std::uint32_t transfers = kNoList;    // transfer slots it takes part in (Host::transfer_lists_)
   models::Player player;
   ViewerProfile profile;  // attributes drawn from the viewer's own streams
   TimeUs joined_at = 0;
   std::uint64_t bytes_cdn = 0, bytes_p2p = 0, bytes_turn = 0;
-  // Completed downloads awaiting delivery. Unbounded on purpose: a fixed array lost notes
-  // when the agent prefetched more than it held slots for, and the player then took a
-  // 0-byte throughput sample (spurious down-switches). Pruned once the playhead passes them.
-  std::vector<DownloadNote> downloads;
+  // Completed downloads awaiting delivery (Host::download_lists_). Unbounded on purpose: a
+  // fixed array lost notes when the agent prefetched more than it held slots for, and the
+  // player then took a 0-byte throughput sample (spurious down-switches). Pruned once the
+  // playhead passes them.
+  std::uint32_t downloads = kNoList;
   // p2p-media-loader's aggregate bandwidth estimate, which it reports to the player for every
-  // segment it loads (viewers that run it: P2P on, WebRTC); others report transfer times.
-  models::LoadingMeter meter;
-  bool reports_core_bandwidth = false;
+  // segment it loads (viewers that run it: P2P on, WebRTC, player.report_core_bandwidth); its
+  // index in Host::meters_, kNoMeter for the others (they report transfer times; the meter
+  // is 160 bytes that nothing else reads).
+  std::uint32_t meter = kNoMeter;
 };
 
 class Host {
@@ -378,8 +382,8 @@ class Host {
                                       rng::mix64(seed_ ^ rng::mix64(arrival.viewer_id)), now);
     if (!agent.ok()) throw std::logic_error("agent config accepted once, rejected now");
     v.agent.emplace(std::move(agent).value());
-    v.meter = models::LoadingMeter(now);
-    v.reports_core_bandwidth = p2p && scenario_.player.report_core_bandwidth;
+    if (p2p && scenario_.player.report_core_bandwidth)
+      v.meter = meters_.put(models::LoadingMeter(now));
 
     const models::PlayerConfig& pc = player_config(v);
     v.player.join(now, pc, v.profile.max_rendition);
@@ -415,7 +419,7 @@ class Host {
 
     // Transfers first (their flows stop and their bytes are settled), then connections.
     // abort_transfer edits v.transfers: walk a copy (a reused scratch list, no allocation).
-    scratch_transfers_.assign(v.transfers.begin(), v.transfers.end());
+    copy_transfers(slot);
     for (std::uint32_t t : scratch_transfers_) {
       if (transfers_.is_live(t))
         abort_transfer(t, /*notify_receiver=*/true, /*notify_sender=*/true, slot);
@@ -448,10 +452,10 @@ class Host {
 
     metrics_.add_scheduler(scheduler_totals(v.agent->stats()));
     v.agent.reset();
-    v.transfers.clear();
-    v.transfers.shrink_to_fit();
-    v.downloads.clear();  // notes left behind will never be delivered
-    v.downloads.shrink_to_fit();
+    transfer_lists_.clear(v.transfers);
+    download_lists_.clear(v.downloads);  // notes left behind will never be delivered
+    if (v.meter != kNoMeter) meters_.release(v.meter);
+    v.meter = kNoMeter;
     viewers_.release(slot);
   }
 
@@ -568,31 +572,29 @@ class Host {
     Viewer& v = viewer_state_[slot];
     const models::PlayerConfig& pc = player_config(v);
     v.player.advance_to(now, pc);
-    const auto note = std::find_if(v.downloads.begin(), v.downloads.end(),
-                                   [&](const DownloadNote& n) { return n.segment == segment; });
-    if (note == v.downloads.end()) {
+    const std::optional<DownloadNote> note = download_lists_.take_first_if(
+        v.downloads, [&](const DownloadNote& n) { return n.segment == segment; });
+    if (!note) {
       // Invariant: the agent hands the player only segments this viewer downloaded.
       ++host_.deliveries_without_download;
       return;
     }
     const std::uint64_t bytes = note->bytes;
     TimeUs duration = note->duration_us;
-    if (v.reports_core_bandwidth) {
+    if (v.meter != kNoMeter) {
       const double level_bps = v.bitrate_rendition >= 0
                                    ? world_->streams[v.profile.channel].bitrate_bps(
                                          static_cast<std::size_t>(v.bitrate_rendition))
                                    : 0.0;
-      duration = v.meter.reported_download_us(now, level_bps, bytes, duration);
+      duration = meters_[v.meter].reported_download_us(now, level_bps, bytes, duration);
     }
-    v.downloads.erase(note);
     const bool appended = v.player.on_segment_delivered(now, to_model_index(segment.index),
                                                         segment.rendition, bytes, duration, pc);
     // Downloads the playhead has passed (another rendition, a duplicate) will not be delivered.
     const models::SegmentIndex next = v.player.next_segment();
-    std::erase_if(v.downloads,
-                  [&](const DownloadNote& n) { return to_model_index(n.segment.index) < next; });
+    download_lists_.erase_if(
+        v.downloads, [&](const DownloadNote& n) { return to_model_index(n.segment.index) < next; });
     if (appended) {
-      ++v.segments_delivered;
       ++host_.segments_delivered;
     }
     update_stall_state(slot);
@@ -637,7 +639,7 @@ class Host {
   void set_bitrate_rendition(std::uint32_t slot, int rendition) {
     Viewer& v = viewer_state_[slot];
     if (v.bitrate_rendition == rendition) return;
-    v.meter.level_changed(engine_.now());
+    if (v.meter != kNoMeter) meters_[v.meter].level_changed(engine_.now());
     const models::Stream& stream = world_->streams[v.profile.channel];
     if (v.bitrate_rendition >= 0) {
       bitrate_sum_kbps_ -= stream.bitrate_bps(static_cast<std::size_t>(v.bitrate_rendition)) / 1e3;
@@ -668,14 +670,14 @@ class Host {
   void report_progress(std::uint32_t slot) {
     const TimeUs now = engine_.now();
     progress_.clear();
-    for (std::uint32_t index : viewer_state_[slot].transfers) {
+    transfer_lists_.for_each(viewer_state_[slot].transfers, [&](std::uint32_t index) {
       Transfer& t = transfer_state_[index];
-      if (t.receiver != slot || !t.started) continue;
+      if (t.receiver != slot || !t.started) return;
       const std::uint64_t bytes = bytes_done(t, now);
-      if (bytes <= t.reported_bytes) continue;
+      if (bytes <= t.reported_bytes) return;
       t.reported_bytes = bytes;
       progress_.emplace_back(t.receiver_id, bytes);
-    }
+    });
     for (const auto& [id, bytes] : progress_) {
       viewer_state_[slot].agent->handle_transfer_progress(now, id, bytes);
       drain(slot);
@@ -792,6 +794,18 @@ class Host {
   }
 
   // ---------------------------------------------------------------- transfers
+  // The viewer's transfer list into scratch_transfers_ (to walk while aborting edits the list).
+  void copy_transfers(std::uint32_t slot) {
+    scratch_transfers_.clear();
+    transfer_lists_.for_each(viewer_state_[slot].transfers,
+                             [&](std::uint32_t index) { scratch_transfers_.push_back(index); });
+  }
+
+  // The loading-clock stamp of a download starting now (0 for a viewer without a meter).
+  TimeUs start_loading(const Viewer& v, TimeUs now) {
+    return v.meter != kNoMeter ? meters_[v.meter].start_loading(now) : 0;
+  }
+
   std::uint32_t new_transfer(const Transfer& t) {
     const std::uint32_t index = transfers_.acquire();
     if (index >= transfer_state_.size()) transfer_state_.resize(index + 1);
@@ -812,10 +826,10 @@ class Host {
     t.size_bytes =
         stream.segment_size_bytes(action.segment.rendition, to_model_index(action.segment.index));
     t.requested_at = now;
-    t.loading_stamp = v.meter.start_loading(now);
+    t.loading_stamp = start_loading(v, now);
     t.pop = world_->cdn.route(v.profile.region, now);
     const std::uint32_t index = new_transfer(t);
-    v.transfers.push_back(index);
+    transfer_lists_.push_back(v.transfers, index);
     ++host_.http_transfers;
     // Request latency: the RTT to the PoP (request out, first byte back) plus server time.
     TimeUs latency = world_->cdn.http_server_latency_us();
@@ -846,10 +860,10 @@ class Host {
     t.size_bytes =
         stream.segment_size_bytes(action.segment.rendition, to_model_index(action.segment.index));
     t.requested_at = now;
-    t.loading_stamp = viewer_state_[requester].meter.start_loading(now);
+    t.loading_stamp = start_loading(viewer_state_[requester], now);
     const std::uint32_t index = new_transfer(t);
-    uploader.transfers.push_back(index);
-    viewer_state_[requester].transfers.push_back(index);
+    transfer_lists_.push_back(uploader.transfers, index);
+    transfer_lists_.push_back(viewer_state_[requester].transfers, index);
     ++host_.p2p_transfers;
     engine_.schedule(now + one_way_us(slot, requester, t.relayed), EventKind::kFlowStart, index,
                      transfers_.generation(index));
@@ -886,10 +900,10 @@ class Host {
       // downloads a player issues together (start-up) start together, and counting only the
       // running ones gave the first the whole downlink (start-up 40 % faster than 'exact').
       std::uint64_t downloads = 1;
-      for (std::uint32_t other : receiver.transfers) {
+      transfer_lists_.for_each(receiver.transfers, [&](std::uint32_t other) {
         const Transfer& o = transfer_state_[other];
         if (other != event.target && o.receiver == t.receiver) ++downloads;
-      }
+      });
       cap_bps = std::max<std::uint64_t>(1, receiver.profile.down_bps / downloads);
     }
     t.flow = network_.start_flow(now, std::span<const ResourceId>(path.data(), hops), t.size_bytes,
@@ -927,15 +941,18 @@ class Host {
     const TimeUs now = engine_.now();
     account_bytes(t, t.size_bytes, now);
     if (viewers_.is_current(t.receiver, t.receiver_generation)) {
-      viewer_state_[t.receiver].meter.add_download(t.loading_stamp, now, t.size_bytes,
-                                                   t.kind == TransferKind::kHttp);
+      const std::uint32_t meter = viewer_state_[t.receiver].meter;
+      if (meter != kNoMeter)
+        meters_[meter].add_download(t.loading_stamp, now, t.size_bytes,
+                                    t.kind == TransferKind::kHttp);
     }
     release_transfer(index);
     ++host_.flow_completions;
     Viewer& receiver = viewer_state_[t.receiver];
     trace(t.receiver, t.kind == TransferKind::kHttp ? "http-done" : "p2p-done", t.segment,
           static_cast<std::uint64_t>(now - t.requested_at));
-    receiver.downloads.push_back(DownloadNote{t.segment, t.size_bytes, now - t.requested_at});
+    download_lists_.push_back(receiver.downloads,
+                              DownloadNote{t.segment, t.size_bytes, now - t.requested_at});
     if (t.kind == TransferKind::kHttp) {
       receiver.agent->handle_transfer_done(now, t.receiver_id, Outcome::kCompleted);
       drain(t.receiver);
@@ -981,19 +998,13 @@ class Host {
 
   void release_transfer(std::uint32_t index) {
     const Transfer& t = transfer_state_[index];
-    auto erase = [index](std::vector<std::uint32_t>& list) {
-      const auto it = std::find(list.begin(), list.end(), index);
-      if (it != list.end()) {
-        *it = list.back();
-        list.pop_back();
-      }
-    };
     if (viewers_.is_current(t.receiver, t.receiver_generation)) {
-      erase(viewer_state_[t.receiver].transfers);
-      viewer_state_[t.receiver].meter.stop_loading(engine_.now());
+      transfer_lists_.erase_swap_last(viewer_state_[t.receiver].transfers, index);
+      const std::uint32_t meter = viewer_state_[t.receiver].meter;
+      if (meter != kNoMeter) meters_[meter].stop_loading(engine_.now());
     }
     if (t.sender != kNoSlot && viewers_.is_current(t.sender, t.sender_generation))
-      erase(viewer_state_[t.sender].transfers);
+      transfer_lists_.erase_swap_last(viewer_state_[t.sender].transfers, index);
     transfers_.release(index);
   }
 
@@ -1023,21 +1034,27 @@ class Host {
   }
 
   void cancel_by_agent(std::uint32_t slot, TransferId id) {
-    Viewer& v = viewer_state_[slot];
-    for (std::uint32_t index : v.transfers) {
+    // The first of its transfers with this id (abort_transfer edits the list: find, then act).
+    std::uint32_t found = kNoSlot;
+    bool as_receiver = false;
+    transfer_lists_.for_each(viewer_state_[slot].transfers, [&](std::uint32_t index) {
+      if (found != kNoSlot) return;
       const Transfer& t = transfer_state_[index];
       if (t.receiver == slot && t.receiver_id == id) {
-        // The downloader gave up: the uploader (if any) is told its upload was cancelled.
-        abort_transfer(index, false, true, slot);
-        return;
+        found = index;
+        as_receiver = true;
+      } else if (t.sender == slot && t.sender_id == id) {
+        found = index;
       }
-      if (t.sender == slot && t.sender_id == id) {
-        // The uploader stopped serving: the downloader's request failed.
-        abort_transfer(index, true, false, slot);
-        return;
-      }
+    });
+    if (found == kNoSlot) return;  // unknown or already finished: harmless by contract
+    if (as_receiver) {
+      // The downloader gave up: the uploader (if any) is told its upload was cancelled.
+      abort_transfer(found, false, true, slot);
+    } else {
+      // The uploader stopped serving: the downloader's request failed.
+      abort_transfer(found, true, false, slot);
     }
-    // Unknown or already finished: harmless by contract.
   }
 
   // ---------------------------------------------------------------- peers and messages
@@ -1142,8 +1159,7 @@ class Host {
     const bool initiated = connections_.flags(slot, c).initiated;
     // Transfers between the two stop; the dropping agent already forgot its side.
     // abort_transfer edits the list: walk a copy (a reused scratch list, no allocation).
-    scratch_transfers_.assign(viewer_state_[slot].transfers.begin(),
-                              viewer_state_[slot].transfers.end());
+    copy_transfers(slot);
     for (std::uint32_t index : scratch_transfers_) {
       if (!transfers_.is_live(index)) continue;
       const Transfer& t = transfer_state_[index];
@@ -1279,12 +1295,9 @@ class Host {
     m.viewers = viewers_.live_count();
     m.t_s = to_seconds(now);
     const auto live = static_cast<double>(m.viewers);
-    std::uint64_t agent_heap = 0, transfer_lists = 0, download_notes = 0;
+    std::uint64_t agent_heap = 0;
     for (std::uint32_t s = 0; s < viewer_state_.size(); ++s) {
-      const Viewer& v = viewer_state_[s];
-      transfer_lists += v.transfers.capacity() * sizeof(std::uint32_t);
-      download_notes += v.downloads.capacity() * sizeof(DownloadNote);
-      if (viewers_.is_live(s)) agent_heap += v.agent->heap_bytes();
+      if (viewers_.is_live(s)) agent_heap += viewer_state_[s].agent->heap_bytes();
     }
     const std::size_t records = viewer_state_.capacity();
     std::uint64_t members = channel_members_.capacity() * sizeof(channel_members_[0]);
@@ -1306,8 +1319,8 @@ class Host {
                                      (viewer_state_.heap_bytes() - records * sizeof(Viewer))},
         {"agent heap", agent_heap},
         {"connections", connections_.heap_bytes()},
-        {"transfer lists", transfer_lists},
-        {"download notes", download_notes},
+        {"transfer lists", transfer_lists_.heap_bytes()},
+        {"download notes", download_lists_.heap_bytes()},
         {"transfers", transfer_state_.capacity() * sizeof(Transfer) + transfers_.heap_bytes()},
         {"messages in flight", messages_.heap_bytes()},
         {"event queue", engine_.heap_bytes()},
@@ -1316,6 +1329,7 @@ class Host {
         {"slots, links, members", slots},
         {"notes in flight", notes},
         {"connect attempts", attempts},
+        {"loading meters", meters_.heap_bytes()},
     };
     std::uint64_t measured = 0;
     for (const auto& [name, bytes] : items) {
@@ -1398,8 +1412,6 @@ class Host {
       Viewer& v = viewer_state_[s];
       v.player.advance_to(end, player_config(v));
       update_stall_state(s);
-      const std::uint64_t played = v.player.media_appended_us() > 0 ? v.segments_delivered : 0;
-      (void)played;
       record_outcome(s, end);
       metrics_.add_scheduler(scheduler_totals(v.agent->stats()));
     }
@@ -1529,8 +1541,11 @@ class Host {
     std::vector<std::pair<TimeUs, std::uint32_t>> groups;  // (arrival, message slot)
     void clear() { groups.clear(); }
   } send_run_;
-  ChunkPool<Note> notes_;               // notifications waiting for their zero-delay event
-  ChunkPool<ConnectAttempt> attempts_;  // connection attempts in flight
+  ChunkPool<Note> notes_;                      // notifications waiting for their zero-delay event
+  ChunkPool<ConnectAttempt> attempts_;         // connection attempts in flight
+  ChunkPool<models::LoadingMeter, 6> meters_;  // of the viewers that report core bandwidth
+  ListPool<std::uint32_t> transfer_lists_;     // Viewer::transfers
+  ListPool<DownloadNote> download_lists_;      // Viewer::downloads
   struct PendingCount {
     std::vector<std::uint32_t> counts;
     std::uint32_t& operator[](std::uint32_t slot) {

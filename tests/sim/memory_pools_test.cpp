@@ -1,14 +1,17 @@
 // The host's memory-saving stores against simple exact references: ChunkPool (records in
 // chunks freed when empty, lowest free index first) checked against a std::map under random
-// put/release, and its memory after a burst drains.
+// put/release, and its memory after a burst drains; ListPool against one std::vector per list
+// doing exactly what the host did with it (same elements in the same order after every step).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <vector>
 
 #include "models/base/random_stream.hpp"
 #include "sim/host/chunk_pool.hpp"
+#include "sim/host/list_pool.hpp"
 
 namespace p2pcdn::sim {
 namespace {
@@ -79,6 +82,80 @@ TEST(ChunkPool, GivesChunksBackAfterABurst) {
   // Reuse starts again from the lowest index.
   EXPECT_EQ(pool.put(Record{}), 0u);
   EXPECT_EQ(pool.put(Record{}), 1u);
+}
+
+std::vector<std::uint32_t> contents(const ListPool<std::uint32_t>& pool, std::uint32_t head) {
+  std::vector<std::uint32_t> out;
+  pool.for_each(head, [&](std::uint32_t x) { out.push_back(x); });
+  return out;
+}
+
+TEST(ListPool, KeepsTheOrderOfTheVectorOperationsItReplaces) {
+  constexpr std::size_t kLists = 50;
+  ListPool<std::uint32_t> pool;
+  std::vector<std::uint32_t> heads(kLists, ListPool<std::uint32_t>::kEmpty);
+  std::vector<std::vector<std::uint32_t>> reference(kLists);
+  rng::RandomStream rs(11, 2, rng::Purpose::kTest);
+  for (int step = 0; step < 60000; ++step) {
+    const std::size_t l = rs.next_below(kLists);
+    auto& ref = reference[l];
+    const auto value = static_cast<std::uint32_t>(rs.next_below(40));  // repeats happen
+    switch (rs.next_below(10)) {
+      case 0:
+      case 1:
+      case 2:
+      case 3:
+        pool.push_back(heads[l], value);
+        ref.push_back(value);
+        break;
+      case 4:
+      case 5: {  // the host's erase of a transfer from a viewer's list: swap with the last
+        const auto it = std::find(ref.begin(), ref.end(), value);
+        const bool present = it != ref.end();
+        if (present) {
+          *it = ref.back();
+          ref.pop_back();
+        }
+        EXPECT_EQ(pool.erase_swap_last(heads[l], value), present);
+        break;
+      }
+      case 6: {  // find the first match and erase it, keeping the order
+        const auto it = std::find_if(ref.begin(), ref.end(),
+                                     [&](std::uint32_t x) { return x % 7 == value % 7; });
+        const auto taken =
+            pool.take_first_if(heads[l], [&](std::uint32_t x) { return x % 7 == value % 7; });
+        ASSERT_EQ(taken.has_value(), it != ref.end());
+        if (taken) {
+          EXPECT_EQ(*taken, *it);
+          ref.erase(it);
+        }
+        break;
+      }
+      case 7:
+      case 8: {
+        const auto below = [&](std::uint32_t x) { return x < value / 4; };
+        std::erase_if(ref, below);
+        pool.erase_if(heads[l], below);
+        break;
+      }
+      default:
+        if (rs.next_below(8) == 0) {
+          pool.clear(heads[l]);
+          ref.clear();
+        }
+        break;
+    }
+    ASSERT_EQ(contents(pool, heads[l]), ref) << "step " << step;
+    ASSERT_EQ(pool.size(heads[l]), ref.size());
+  }
+  std::size_t total = 0;
+  for (std::size_t l = 0; l < kLists; ++l) {
+    EXPECT_EQ(contents(pool, heads[l]), reference[l]);
+    total += reference[l].size();
+  }
+  EXPECT_EQ(pool.nodes(), total);
+  for (auto& head : heads) pool.clear(head);
+  EXPECT_EQ(pool.nodes(), 0u);
 }
 
 }  // namespace
