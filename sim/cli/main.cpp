@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -38,7 +39,11 @@ void restart_with_huge_pages(char** argv) {
   const char* before = std::getenv("GLIBC_TUNABLES");
   const std::string saved = before != nullptr ? before : "";
   if (setenv("GLIBC_TUNABLES", value->c_str(), 1) != 0) return;
-  execv("/proc/self/exe", argv);
+  // The resolved path, not /proc/self/exe itself: the process keeps its name ("p2pcdn-sim" in
+  // ps and top, not "exe").
+  std::array<char, 4096> self{};
+  const ssize_t length = readlink("/proc/self/exe", self.data(), self.size() - 1);
+  execv(length > 0 ? self.data() : "/proc/self/exe", argv);
   // exec failed: carry on as we are
   if (before != nullptr) {
     setenv("GLIBC_TUNABLES", saved.c_str(), 1);
