@@ -12,7 +12,16 @@ namespace p2pcdn::sim {
 
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Before a push_back: grows a full vector by 1/8 instead of doubling it. The resource and flow
+// records stay at their high-water mark for the whole run, so doubling left up to half of
+// them allocated for nothing (1.3 MB of resources at 10 000 viewers); the extra moves cost
+// O(1) amortised per record and happen only when the high-water mark rises.
+template <class T>
+void grow_gently(std::vector<T>& v) {
+  if (v.size() == v.capacity()) v.reserve(v.size() + v.size() / 8 + 64);
 }
+}  // namespace
 
 FastFlowNetwork::FastFlowNetwork(std::uint32_t hub_threshold)
     : hub_threshold_(std::max<std::uint32_t>(1, hub_threshold)) {}
@@ -21,6 +30,7 @@ ResourceId FastFlowNetwork::add_resource(std::uint64_t capacity_bps) {
   Resource r;
   r.capacity = flow_math::bytes_per_us(capacity_bps);
   r.capacity_bps = capacity_bps;
+  grow_gently(resources_);
   resources_.push_back(std::move(r));
   return static_cast<ResourceId>(resources_.size() - 1);
 }
@@ -32,7 +42,8 @@ std::size_t FastFlowNetwork::heap_bytes() const {
   // A std::set node holds the key plus the tree links (colour, parent, left, right).
   constexpr std::size_t kSetNode = sizeof(Key) + 4 * sizeof(void*);
   for (const Hub& h : hubs_) bytes += (h.low.size() + h.high.size() + h.vfinish.size()) * kSetNode;
-  for (const Flow& f : flows_) bytes += f.path.capacity() * sizeof(std::uint32_t);
+  for (const Flow& f : flows_) bytes += f.path.heap_bytes();
+  bytes += ids_.capacity() * sizeof(std::uint32_t);
   const std::vector<std::uint32_t>* scratch[] = {&free_ids_,   &finished_, &seeds_,      &round_,
                                                  &dirty_,      &comp_res_, &comp_flows_, &guests_,
                                                  &seed_flows_, &caps_,     &binds_,      &touched_};
@@ -466,13 +477,15 @@ FlowId FastFlowNetwork::start_flow(Time now, std::span<const ResourceId> path,
                                    std::uint64_t tag) {
   if (path.empty()) throw std::invalid_argument("start_flow: empty path");
   Flow f;
+  ids_.clear();
   for (ResourceId id : path) {
     const auto r = static_cast<std::uint32_t>(id);
     if (r >= resources_.size()) throw std::invalid_argument("start_flow: unknown resource");
-    if (std::find(f.path.begin(), f.path.end(), r) != f.path.end())
+    if (std::find(ids_.begin(), ids_.end(), r) != ids_.end())
       throw std::invalid_argument("start_flow: resource repeated in path");
-    f.path.push_back(r);
+    ids_.push_back(r);
   }
+  f.path.assign(ids_.data(), ids_.size());
   check_time(now);
   f.active = true;
   f.cap = flow_math::bytes_per_us(rate_cap_bps);
@@ -488,6 +501,7 @@ FlowId FastFlowNetwork::start_flow(Time now, std::span<const ResourceId> path,
     flows_[i] = std::move(f);
   } else {
     i = static_cast<std::uint32_t>(flows_.size());
+    grow_gently(flows_);
     flows_.push_back(std::move(f));
   }
   ++active_;

@@ -9,7 +9,10 @@
 // while a hub may bind and has complex flows, every event at that hub re-solves all of them
 // (O(#complex) per event); it never scans simple flows.
 #pragma once
+#include <algorithm>
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <set>
 #include <utility>
 #include <vector>
@@ -61,23 +64,24 @@ class FastFlowNetwork final : public FlowNetwork {
     }
   };
 
+  // Fields ordered by size (no padding holes): one per viewer uplink and downlink.
   struct Resource {
     double capacity = 0.0;  // bytes/µs
     std::uint64_t capacity_bps = 0;
-    std::uint32_t count = 0;   // flows crossing it
-    std::int32_t hub = kNone;  // index in hubs_
-    // Non-hub: every flow crossing it. Hub: only its complex (explicitly solved) flows.
-    std::vector<std::uint32_t> flows;
-    std::uint32_t stamp = 0;
     double frozen = 0.0;  // progressive-filling scratch
-    std::uint32_t unfrozen = 0;
-    std::uint32_t bind = 0;
-    bool skip = false;          // see-through hub in this solve
-    std::uint32_t version = 0;  // progressive-filling heap entries older than this are stale
     // Every flow crossing it adds its rate bound from the rest of its path (cap, other
     // capacities); `unbounded` counts flows without one. Below the capacity it cannot bind.
     BoundSum bound_bps;
+    // Non-hub: every flow crossing it. Hub: only its complex (explicitly solved) flows.
+    std::vector<std::uint32_t> flows;
+    std::uint32_t count = 0;   // flows crossing it
+    std::int32_t hub = kNone;  // index in hubs_
+    std::uint32_t stamp = 0;
+    std::uint32_t unfrozen = 0;
+    std::uint32_t bind = 0;
+    std::uint32_t version = 0;  // progressive-filling heap entries older than this are stale
     std::uint32_t unbounded = 0;
+    bool skip = false;  // see-through hub in this solve
     // Slack when last solved: left out of the components while it stays slack (a flip is seeded
     // so that the next solve walks it once).
     bool transparent = false;
@@ -104,26 +108,54 @@ class FastFlowNetwork final : public FlowNetwork {
     std::uint64_t low_load = 0;
     std::uint64_t complex_load = 0;
   };
+  // A flow's resources: up to kInline in place (every path the simulator's host builds: no
+  // heap block per flow), longer ones on the heap. Fixed once the flow starts.
+  class Path {
+   public:
+    static constexpr std::size_t kInline = 3;
+    Path() = default;
+    Path(Path&&) noexcept = default;
+    Path& operator=(Path&&) noexcept = default;
+    void assign(const std::uint32_t* ids, std::size_t n) {
+      size_ = static_cast<std::uint32_t>(n);
+      heap_.reset(n > kInline ? new std::uint32_t[n] : nullptr);
+      std::copy(ids, ids + n, heap_ ? heap_.get() : inline_.data());
+    }
+    [[nodiscard]] const std::uint32_t* begin() const {
+      return heap_ ? heap_.get() : inline_.data();
+    }
+    [[nodiscard]] const std::uint32_t* end() const { return begin() + size_; }
+    [[nodiscard]] std::size_t size() const { return size_; }
+    [[nodiscard]] std::size_t heap_bytes() const {
+      return heap_ ? size_ * sizeof(std::uint32_t) : 0;
+    }
+
+   private:
+    std::unique_ptr<std::uint32_t[]> heap_;  // null: the ids are inline
+    std::array<std::uint32_t, kInline> inline_{};
+    std::uint32_t size_ = 0;
+  };
+  // Fields ordered by size (no padding holes): the pool of flows keeps its high-water mark.
   struct Flow {
-    bool active = false;
-    std::vector<std::uint32_t> path;
+    Path path;
     double cap = 0.0;  // bytes/µs, 0 = none
     std::uint64_t cap_bps = 0;
     double size = 0.0;
     std::uint64_t tag = 0;
-    std::int32_t hub = kNone;  // set when simple
-    double e = 0.0;            // simple: its limit outside the hub
-    bool high = false;         // simple and at the hub's level
-    bool unbalanced = false;   // simple, inserted without its hub rebalanced yet
-    double vfinish = 0.0;      // high: virtual finish
-    double remaining = 0.0;    // explicit: bytes left at `settled`
+    double e = 0.0;          // simple: its limit outside the hub
+    double vfinish = 0.0;    // high: virtual finish
+    double remaining = 0.0;  // explicit: bytes left at `settled`
     Time settled = 0;
     double rate = 0.0;  // explicit rate
     Time finish = kNever;
     std::uint64_t load = 0;  // complex: load_of(rate), counted in every hub of its path
-    std::uint32_t stamp = 0;
-    double new_rate = 0.0;  // progressive-filling scratch
+    double new_rate = 0.0;   // progressive-filling scratch
     double solve_cap = 0.0;
+    std::int32_t hub = kNone;  // set when simple
+    std::uint32_t stamp = 0;
+    bool active = false;
+    bool high = false;        // simple and at the hub's level
+    bool unbalanced = false;  // simple, inserted without its hub rebalanced yet
     bool open = false;
   };
 
@@ -177,6 +209,7 @@ class FastFlowNetwork final : public FlowNetwork {
   // Scratch for resolve().
   std::vector<std::uint32_t> comp_res_, comp_flows_, guests_;
   std::vector<std::uint32_t> seed_flows_;
+  std::vector<std::uint32_t> ids_;  // start_flow() scratch: the new path's ids
   std::vector<LevelEntry> heap_;
   std::vector<std::uint32_t> caps_, binds_, touched_;  // complex flows the next solve must include
 };

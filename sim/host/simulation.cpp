@@ -94,7 +94,7 @@ struct Transfer {
   SegmentKey segment{};
   std::uint64_t size_bytes = 0;
   FlowId flow{};
-  TimeUs requested_at = 0, started_at = 0;
+  TimeUs requested_at = 0;
   TimeUs loading_stamp = 0;          // the receiver's loading clock when it was requested
   std::uint64_t reported_bytes = 0;  // last bytes_done told to the receiving agent
   // Bytes already counted in the metrics, up to accounted_at: running transfers are settled
@@ -808,7 +808,12 @@ class Host {
 
   std::uint32_t new_transfer(const Transfer& t) {
     const std::uint32_t index = transfers_.acquire();
-    if (index >= transfer_state_.size()) transfer_state_.resize(index + 1);
+    if (index >= transfer_state_.size()) {
+      // The records stay at the high-water mark of transfers in flight: grow by 1/8, not 2x.
+      if (transfer_state_.size() == transfer_state_.capacity())
+        transfer_state_.reserve(transfer_state_.size() + transfer_state_.size() / 8 + 64);
+      transfer_state_.resize(index + 1);
+    }
     transfer_state_[index] = t;
     return index;
   }
@@ -909,7 +914,6 @@ class Host {
     t.flow = network_.start_flow(now, std::span<const ResourceId>(path.data(), hops), t.size_bytes,
                                  cap_bps, flow_tag(event.target, event.generation));
     t.started = true;
-    t.started_at = now;
     t.accounted_at = now;
   }
 
