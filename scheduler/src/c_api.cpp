@@ -81,6 +81,7 @@ bool set_knob(AgentConfig& c, std::string_view k, double v) {
   P2PCDN_KNOB(http_rtt_guess_us)
   P2PCDN_KNOB(cache_segments_max)
   P2PCDN_KNOB(cache_behind_us)
+  P2PCDN_KNOB(window_segments)
   P2PCDN_KNOB(p2p_disabled)
   P2PCDN_KNOB(upload_disabled)
   P2PCDN_KNOB(upload_slots)

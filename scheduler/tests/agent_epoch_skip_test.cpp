@@ -58,8 +58,7 @@ std::vector<std::uint64_t> counters(const AgentStats& s) {
 // misbehave, transfers that complete, fail or stall, and timers fired on time, early or late.
 class TwinDriver {
  public:
-  TwinDriver(const char* policy, std::uint64_t seed, std::uint16_t window_segments_b = 0)
-      : rng_(seed * 7919 + 13) {
+  TwinDriver(const char* policy, std::uint64_t seed) : rng_(seed * 7919 + 13) {
     AgentConfig cfg;
     cfg.policy = policy;
     cfg.skip_idle_epochs = true;
@@ -68,11 +67,12 @@ class TwinDriver {
     if (rng_.next_below(3) == 0) cfg.http_download_probability = 0.1;
     if (rng_.next_below(2) == 0) cfg.high_demand_window_us = 3'000'000;  // more P2P
     cfg.random_http_enabled = rng_.next_below(3) != 0;
+    const std::uint16_t windows[] = {64, 32, 16, 8};  // the ring arithmetic at every size
+    cfg.window_segments = windows[rng_.next_below(4)];
     cfg.simultaneous_http_downloads = static_cast<std::uint8_t>(1 + rng_.next_below(2));
     cfg.simultaneous_p2p_downloads = static_cast<std::uint8_t>(1 + rng_.next_below(3));
     a_.emplace(Agent::create(cfg, seed, 0).value());
     cfg.skip_idle_epochs = false;
-    (void)window_segments_b;
     b_.emplace(Agent::create(cfg, seed, 0).value());
   }
 

@@ -28,6 +28,8 @@ struct Golden {
 // How run_all builds its swarms beyond the policy (defaults: the production config).
 struct Variant {
   bool skip_idle_epochs = true;
+  std::uint16_t window_segments = 64;
+  bool digest_maps_as_sets = false;
 };
 
 // Recorded at commit 3c4642a (before the scheduler's per-call cost and size work);
@@ -50,6 +52,8 @@ Golden run_all(const char* policy, const Variant& variant = {}) {
   Golden g{policy, 0, 0};
   auto add = [&](SwarmParams p) {
     p.skip_idle_epochs = variant.skip_idle_epochs;
+    p.window_segments = variant.window_segments;
+    p.digest_maps_as_sets = variant.digest_maps_as_sets;
     const SwarmResult r = run_swarm(p);
     g.epochs_run += r.epochs_run;
     g.epochs_skipped += r.epochs_skipped;
@@ -124,6 +128,21 @@ TEST(AgentGolden, IdleEpochSkippingChangesNoDecision) {
               << 100.0 * static_cast<double>(on.epochs_skipped) /
                      static_cast<double>(std::max<std::uint64_t>(off.epochs_run, 1))
               << " %)\n";
+  }
+}
+
+// A smaller window ring (AgentConfig::window_segments) makes the same decisions as the 64-slot
+// one while the window covers what the swarm needs (their SegmentMaps differ only in length,
+// so maps are compared as the sets of segments they mark held).
+TEST(AgentGolden, SmallerWindowSameDecisions) {
+  for (const Golden& want : kGolden) {
+    const Golden full = run_all(want.policy, Variant{.digest_maps_as_sets = true});
+    for (const std::uint16_t w : {32, 16}) {
+      const Golden small =
+          run_all(want.policy, Variant{.window_segments = w, .digest_maps_as_sets = true});
+      EXPECT_EQ(small.digest, full.digest) << want.policy << " window " << w;
+      EXPECT_EQ(small.actions, full.actions) << want.policy << " window " << w;
+    }
   }
 }
 

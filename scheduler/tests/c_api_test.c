@@ -77,6 +77,18 @@ int main(void) {
   CHECK(p2pcdn_agent_heap_bytes(a) > 0);
   p2pcdn_agent_destroy(a);
 
+  /* window_segments: 8, 16, 32 or 64; a 16-slot agent is 48 x 17 B smaller. */
+  CHECK(p2pcdn_agent_create(cfg, 1, 0, &a) == P2PCDN_OK);
+  const size_t heap64 = p2pcdn_agent_heap_bytes(a);
+  p2pcdn_agent_destroy(a);
+  CHECK(p2pcdn_config_set(cfg, "window_segments", 12) == P2PCDN_OK); /* fits the field... */
+  CHECK(p2pcdn_agent_create(cfg, 1, 0, &a) == P2PCDN_ERR_INVALID_ARGUMENT); /* ...not valid */
+  CHECK(p2pcdn_config_set(cfg, "window_segments", 16) == P2PCDN_OK);
+  CHECK(p2pcdn_agent_create(cfg, 1, 0, &a) == P2PCDN_OK);
+  CHECK(heap64 - p2pcdn_agent_heap_bytes(a) == 48 * 17);
+  p2pcdn_agent_destroy(a);
+  CHECK(p2pcdn_config_set(cfg, "window_segments", 64) == P2PCDN_OK);
+
   /* windowed: a peer that holds a segment beyond the 15 s window gets a request. */
   CHECK(p2pcdn_config_set_policy(cfg, "windowed") == P2PCDN_OK);
   CHECK(p2pcdn_config_set(cfg, "random_http_enabled", 0) == P2PCDN_OK);

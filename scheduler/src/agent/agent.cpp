@@ -3,7 +3,10 @@
 #include "p2pcdn/scheduler/agent.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
+#include <memory>
+#include <new>
 #include <utility>
 
 #include "agent/core.hpp"
@@ -17,9 +20,18 @@ Core::Core(std::shared_ptr<const AgentConfig> cfg, const PeerTraits& self_in, st
       config(*config_owner),
       now(now_in),
       created_us(now_in),
+      window_size(static_cast<std::uint8_t>(config.window_segments)),
+      notyet_mask(window_bits()),
       self(self_in),
       prng(seed_in),
       seed(seed_in) {
+  // The window arrays follow this object in its allocation (State::make reserved
+  // window_bytes(window_size) there); Slot and the counts are trivial types.
+  std::byte* block = reinterpret_cast<std::byte*>(this) + sizeof(Core);
+  auto* slot_mem = reinterpret_cast<Slot*>(block);
+  std::uninitialized_value_construct_n(slot_mem, window_size);
+  slots = std::launder(slot_mem);
+  std::uninitialized_fill_n(reinterpret_cast<std::uint8_t*>(slots + window_size), window_size, 0);
   policy = policy::make_policy_at(policy_name, config, policy_storage.data());
   if (policy != nullptr) {
     p2p_on_ = !config.p2p_disabled && policy->uses_peers();
@@ -50,6 +62,7 @@ void Core::epoch() {
   ++stats.decision_epochs;
   const std::uint32_t mutations_before = mutations;
   bool policy_changed = false;
+  quiet_until_us = kNever;  // collects the policy's comparison flips (horizon()) until the end
   expire_transfers();
   if (window_valid) {
     for (std::uint64_t m = notyet_in(base, queue_end()); m != 0; m &= m - 1) {
@@ -71,7 +84,6 @@ void Core::epoch() {
     }
     policy_wake_us = kNever;
     plan_read_mask = 0;
-    plan_horizon_us = kNever;
     // The policy's own fields (timers, ...) are state too: an epoch that changes them acted.
     std::array<std::uint64_t, policy::kPolicyBytesMax / 8> policy_before;
     std::memcpy(policy_before.data(), policy_storage.data(), policy::kPolicyBytesMax);
@@ -107,10 +119,10 @@ void Core::epoch_unless_idle(bool quiet_input) {
 
 TimeUs Core::quiet_horizon() const {
   // Every comparison an epoch makes with `now`, outside the policy (which reports its own
-  // through plan_horizon_us and wake_at): the earliest time one of them may flip.
+  // through horizon() and wake_at): the earliest time one of them may flip.
   const bool stalled = have_player && player.next_deadline_us <= now;
   if (stalled) return now + 1;  // deadlines move with now: only same-instant inputs are quiet
-  TimeUs t = plan_horizon_us;
+  TimeUs t = quiet_until_us;    // the policy's comparison flips, collected during the plan
   auto consider = [&](TimeUs when) {
     if (when > now && when < t) t = when;  // at or before now: already flipped, stays so
   };
@@ -180,6 +192,10 @@ Status validate(const AgentConfig& c) {
   if (c.upload_slots > kUploadsMax) return bad("upload_slots > kUploadsMax");
   if (c.peers_max < 1 || c.peers_max > kPeersMax) return bad("peers_max must be in [1, kPeersMax]");
   if (c.cache_segments_max < 1) return bad("cache_segments_max must be >= 1");
+  if (c.window_segments < 8 || c.window_segments > kWindowSegmentsMax ||
+      !std::has_single_bit(c.window_segments)) {
+    return bad("window_segments must be 8, 16, 32 or 64 (a power of two <= kWindowSegmentsMax)");
+  }
   if (!(c.score_ewma_alpha > 0 && c.score_ewma_alpha <= 1))
     return bad("score_ewma_alpha must be in (0, 1]");
   if (!(c.failure_penalty >= 0)) return bad("failure_penalty must be >= 0");
@@ -213,7 +229,7 @@ Result<Agent> Agent::create(const AgentConfig& config, std::uint64_t seed, TimeU
   auto own = std::make_shared<AgentConfig>(config);
   own->policy = {};  // the name's storage belongs to the caller; never read it later
   const PeerTraits self{config.self_region, config.self_isp, config.self_uplink_kbps};
-  auto state = std::make_unique<State>(std::move(own), self, seed, now, config.policy);
+  auto state = State::make(std::move(own), self, seed, now, config.policy);
   if (state->policy == nullptr) return Status(Errc::kInvalidArgument, "unknown policy name");
   return Agent(std::move(state));
 }
@@ -223,7 +239,7 @@ Result<Agent> Agent::create_shared(std::shared_ptr<const AgentConfig> config,
   if (!config) return Status(Errc::kInvalidArgument, "null config");
   if (Status st = validate(*config); !st.ok()) return st;
   const std::string_view name = config->policy;
-  auto state = std::make_unique<State>(std::move(config), self, seed, now, name);
+  auto state = State::make(std::move(config), self, seed, now, name);
   if (state->policy == nullptr) return Status(Errc::kInvalidArgument, "unknown policy name");
   return Agent(std::move(state));
 }
@@ -301,11 +317,14 @@ void Agent::handle_timeout(TimeUs now) {
 }
 
 void Agent::prefetch() const {
-  // The hot fields come first in Core, up to the slots (see core.hpp): ~6 cache lines.
+  // The hot fields come first in Core, up to notyet_mask (see core.hpp): ~7 cache lines,
+  // plus the holder counts (the slots an input touches depend on the input).
   const agent_detail::Core& c = *state_;
   const auto* begin = reinterpret_cast<const char*>(&c);
-  const auto* end = reinterpret_cast<const char*>(c.slots.data());
+  const auto* end = reinterpret_cast<const char*>(&c.notyet_mask);
   for (const char* p = begin; p < end; p += 64) __builtin_prefetch(p);
+  __builtin_prefetch(c.holder_count());
+  __builtin_prefetch(c.holder_count() + c.window_size - 1);
 }
 
 std::optional<Action> Agent::poll_action() { return state_->poll(); }

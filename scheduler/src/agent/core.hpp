@@ -1,4 +1,5 @@
-// The agent's whole state (one allocation plus three small vectors) and the core operations
+// The agent's whole state (one allocation: Core then its window arrays, plus the peer table and
+// two small vectors) and the core operations
 // policies and the public API build on. Bounded by the kXxxMax caps of config.hpp; it never
 // reads a clock or draws randomness except from prng (seeded by the host).
 #pragma once
@@ -20,7 +21,8 @@ namespace p2pcdn::sched::agent_detail {
 
 using policy::Phase;
 
-// One segment of the current rendition in the sliding window (ring indexed by index % size).
+// One segment of the current rendition in the sliding window (ring indexed by
+// index % window_size).
 struct Slot {
   TimeUs available_at_us = kNever;  // kNever: not published (yet)
   std::uint32_t size_bytes = 0;
@@ -131,21 +133,28 @@ struct Core {
   // provably idle as long as (a) now < quiet_until_us: no time trigger (timeout, availability,
   // fallback, retry, peer request, stall, policy wake or comparison flip) has passed, and
   // (b) the inputs since only changed holder bits outside plan_read_mask. Any other input runs
-  // the epoch, which recomputes both.
+  // the epoch, which recomputes both. During the plan, quiet_until_us collects the earliest
+  // time a comparison of the policy's may flip (horizon()).
   TimeUs quiet_until_us = kNoQuiet;  // kNoQuiet: the last epoch acted (or skipping is off)
   std::uint64_t plan_read_mask = 0;  // ring positions whose holders the last plan read
-  TimeUs plan_horizon_us = kNever;   // earliest time a comparison in the last plan flips
   std::uint32_t mutations = 0;       // bumped by push, set_phase, erase_transfer, prng use
   bool skip_on_ = false;             // config.skip_idle_epochs
-  // Holders per window ring position: the number of peers on our rendition whose `have` has
-  // that bit. Kept by set_have (and reset_window), so a decision epoch reads holder counts
-  // without touching the peer table.
-  std::array<std::uint8_t, kWindowSegmentsMax> holder_count{};
-
-  std::array<Slot, kWindowSegmentsMax> slots{};  // the fields above are the hot part
+  // The window ring: W = config.window_segments positions (a power of two <= 64). Its arrays
+  // live in the same allocation, right after this object (see window_bytes): `slots`, then
+  // the holder counts (holders per ring position: the number of peers on our rendition whose
+  // `have` has that bit; kept by set_have and reset_window, so a decision epoch reads holder
+  // counts without touching the peer table). The fields above and these arrays are the hot part.
+  std::uint8_t window_size;  // W
+  Slot* slots;               // [W], then std::uint8_t holder counts [W]
+  [[nodiscard]] std::uint8_t* holder_count() const {
+    return reinterpret_cast<std::uint8_t*>(slots + window_size);
+  }
+  [[nodiscard]] std::uint64_t window_bits() const {  // the W low bits set
+    return window_size >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << window_size) - 1;
+  }
   // Ring positions whose slot is kNotYet (all of them at first); kept by set_phase, so the
   // scans for segments becoming available read only those slots.
-  std::uint64_t notyet_mask = ~std::uint64_t{0};
+  std::uint64_t notyet_mask;
   // Copy of edge(rendition)->last_index (edge_known: that edge exists), for queue_end().
   std::uint32_t edge_last_index = 0;
   std::uint8_t stored_count = 0;  // slots in kStored; kept by set_phase
@@ -158,32 +167,43 @@ struct Core {
   std::array<std::byte, kOutboxBytes> outbox{};
   std::array<PeerId, kBannedMax> banned{};
 
-  // ---- window (window.cpp)
-  [[nodiscard]] bool in_window(std::uint32_t index) const {
-    return window_valid && index >= base && index - base < kWindowSegmentsMax;
+  // Bytes of the window arrays that follow Core in its allocation, for W ring positions.
+  static constexpr std::size_t window_bytes(std::uint32_t w) {
+    return (w * sizeof(Slot) + w + 7) / 8 * 8;
   }
-  Slot& slot(std::uint32_t index) { return slots[index % kWindowSegmentsMax]; }
+
+  // ---- window (window.cpp)
+  [[nodiscard]] std::uint32_t ring_pos(std::uint32_t index) const {
+    return index & (window_size - 1);
+  }
+  [[nodiscard]] std::uint64_t ring_bit(std::uint32_t index) const {
+    return std::uint64_t{1} << ring_pos(index);
+  }
+  [[nodiscard]] bool in_window(std::uint32_t index) const {
+    return window_valid && index >= base && index - base < window_size;
+  }
+  Slot& slot(std::uint32_t index) { return slots[ring_pos(index)]; }
   // Every phase change goes through here (keeps stored_count).
   void set_phase(Slot& s, Phase p) {
     ++mutations;
-    const std::uint64_t bit = std::uint64_t{1} << static_cast<std::size_t>(&s - slots.data());
+    const std::uint64_t bit = std::uint64_t{1} << static_cast<std::size_t>(&s - slots);
     if (s.phase == Phase::kStored) --stored_count;
     if (p == Phase::kStored) ++stored_count;
     notyet_mask = p == Phase::kNotYet ? notyet_mask | bit : notyet_mask & ~bit;
     s.phase = p;
   }
-  // kNotYet slots among indices [from, to) (to - from <= kWindowSegmentsMax): bit k set when
+  // kNotYet slots among indices [from, to) (to - from <= window_size): bit k set when
   // index from + k is kNotYet.
   [[nodiscard]] std::uint64_t notyet_in(std::uint32_t from, std::uint32_t to) const {
     if (to <= from) return 0;
     const std::uint32_t n = to - from;
+    const std::uint32_t r = ring_pos(from);  // rotate right by r within the W-bit ring
     const std::uint64_t rotated =
-        std::rotr(notyet_mask, static_cast<int>(from % kWindowSegmentsMax));
+        r == 0 ? notyet_mask
+               : ((notyet_mask >> r) | (notyet_mask << (window_size - r))) & window_bits();
     return n >= 64 ? rotated : rotated & ((std::uint64_t{1} << n) - 1);
   }
-  [[nodiscard]] const Slot& slot(std::uint32_t index) const {
-    return slots[index % kWindowSegmentsMax];
-  }
+  [[nodiscard]] const Slot& slot(std::uint32_t index) const { return slots[ring_pos(index)]; }
   Edge* edge(std::uint16_t r);
   [[nodiscard]] const Edge* edge(std::uint16_t r) const;
   void publish(const SegmentInfo& info);
@@ -203,7 +223,7 @@ struct Core {
   [[nodiscard]] std::uint32_t queue_end() const {  // one past the last known index queued
     if (!window_valid || !edge_known) return base;
     const std::uint64_t last = std::min<std::uint64_t>(std::uint64_t{edge_last_index} + 1,
-                                                       std::uint64_t{base} + kWindowSegmentsMax);
+                                                       std::uint64_t{base} + window_size);
     return static_cast<std::uint32_t>(last);
   }
   void refresh_edge_cache();  // after any change of edges or rendition
@@ -216,13 +236,13 @@ struct Core {
   [[nodiscard]] bool is_banned(PeerId id) const;
   [[nodiscard]] bool peer_has(std::size_t j, std::uint32_t index) const {
     return in_window(index) && peers.rendition(j) == rendition &&
-           ((peers.have(j) >> (index % kWindowSegmentsMax)) & 1U) != 0;
+           ((peers.have(j) >> ring_pos(index)) & 1U) != 0;
   }
   // The only writer of a peer's have bits / rendition once it is in the table.
   // Returns the ring positions whose holder status (peer_has) changed.
   std::uint64_t set_have(std::size_t j, std::uint64_t have, std::uint16_t r);
   [[nodiscard]] std::uint32_t holders(std::uint32_t index) const {  // peers with peer_has
-    return in_window(index) ? holder_count[index % kWindowSegmentsMax] : 0U;
+    return in_window(index) ? holder_count()[ring_pos(index)] : 0U;
   }
   [[nodiscard]] std::uint32_t holders_scan(std::uint32_t index) const;  // reference for tests
   // quiet: set to whether the message only changed holder bits outside plan_read_mask (or
@@ -265,11 +285,9 @@ struct Core {
   [[nodiscard]] TimeUs quiet_horizon() const;
   // Plan bookkeeping for idle-epoch skipping: the plan read holder info of `index`; a
   // comparison it made with the time may flip at `when`.
-  void mark_read(std::uint32_t index) {
-    plan_read_mask |= std::uint64_t{1} << (index % kWindowSegmentsMax);
-  }
+  void mark_read(std::uint32_t index) { plan_read_mask |= ring_bit(index); }
   void horizon(TimeUs when) {
-    if (when > now && when < plan_horizon_us) plan_horizon_us = when;
+    if (when > now && when < quiet_until_us) quiet_until_us = when;
   }
 
   // ---- outbox (outbox.cpp)
@@ -298,7 +316,23 @@ inline void bump_p2p(Slot& s) {
 }  // namespace p2pcdn::sched::agent_detail
 
 namespace p2pcdn::sched {
+// Core followed by its window arrays in one allocation: always made by State::make.
 struct Agent::State final : agent_detail::Core {
   using Core::Core;
+  static std::unique_ptr<State> make(std::shared_ptr<const AgentConfig> cfg, const PeerTraits& self,
+                                     std::uint64_t seed, TimeUs now, std::string_view policy_name) {
+    const std::uint32_t w = cfg->window_segments;
+    return std::unique_ptr<State>(new (Extra{window_bytes(w)})
+                                      State(std::move(cfg), self, seed, now, policy_name));
+  }
+  struct Extra {
+    std::size_t bytes;
+  };
+  static void* operator new(std::size_t size, Extra extra) {
+    return ::operator new(size + extra.bytes);
+  }
+  static void operator delete(void* p, Extra /*extra*/) noexcept { ::operator delete(p); }
+  static void operator delete(void* p) noexcept { ::operator delete(p); }
 };
+static_assert(sizeof(Agent::State) == sizeof(agent_detail::Core), "window arrays follow Core");
 }  // namespace p2pcdn::sched

@@ -39,10 +39,11 @@ Status Agent::check_invariants() const {
     }
   }
   std::size_t stored = 0;
-  for (const auto& s : c.slots) stored += s.phase == policy::Phase::kStored ? 1U : 0U;
+  for (std::uint32_t i = 0; i < c.window_size; ++i)
+    stored += c.slots[i].phase == policy::Phase::kStored ? 1U : 0U;
   if (stored != c.stored_count) return broken("stored slot count stale");
   std::uint64_t notyet = 0;
-  for (std::size_t i = 0; i < c.slots.size(); ++i) {
+  for (std::uint32_t i = 0; i < c.window_size; ++i) {
     if (c.slots[i].phase == policy::Phase::kNotYet) notyet |= std::uint64_t{1} << i;
   }
   if (notyet != c.notyet_mask) return broken("not-yet slot mask stale");
@@ -51,7 +52,7 @@ Status Agent::check_invariants() const {
     return broken("live edge cache stale");
   }
   if (c.window_valid) {
-    for (std::uint32_t i = 0; i < kWindowSegmentsMax; ++i) {
+    for (std::uint32_t i = 0; i < c.window_size; ++i) {
       if (c.holders(c.base + i) != c.holders_scan(c.base + i)) return broken("holder counts stale");
     }
   }

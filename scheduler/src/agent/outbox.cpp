@@ -55,8 +55,8 @@ std::optional<Action> Core::poll() {
           wire::SegmentMap map;
           map.rendition = rendition;
           map.first_index = base;
-          map.count = static_cast<std::uint16_t>(kWindowSegmentsMax);
-          for (std::uint32_t i = 0; i < kWindowSegmentsMax; ++i) {
+          map.count = static_cast<std::uint16_t>(window_size);
+          for (std::uint32_t i = 0; i < window_size; ++i) {
             if (window_valid && slot(base + i).phase == Phase::kStored) {
               map.bits[i / 64] |= std::uint64_t{1} << (i % 64);
             }
@@ -96,7 +96,7 @@ std::optional<Action> Core::poll() {
 std::size_t Core::heap_bytes() const {
   // A config shared by several agents (create_shared) is the host's, counted once there.
   const std::size_t config_bytes = config_owner.use_count() == 1 ? sizeof(AgentConfig) : 0;
-  return sizeof(Core) + config_bytes + peers.heap_bytes() +
+  return sizeof(Core) + window_bytes(window_size) + config_bytes + peers.heap_bytes() +
          transfers.capacity() * sizeof(Transfer) + pending.capacity() * sizeof(Pending) +
          0 /* the policy lives inside Core */;
 }

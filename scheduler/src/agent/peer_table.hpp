@@ -44,7 +44,7 @@ class PeerTable {
   [[nodiscard]] std::size_t heap_bytes() const { return bytes_for(cap_); }
 
   [[nodiscard]] PeerId id(std::size_t j) const { return ids()[j]; }
-  // Rendition of its last map/have, and bit (index % kWindowSegmentsMax) for the window
+  // Rendition of its last map/have, and bit (index % window size) for the window
   // segments it holds; both written only by Core::set_have once the peer is in the table.
   [[nodiscard]] std::uint16_t rendition(std::size_t j) const { return rends()[j]; }
   [[nodiscard]] std::uint64_t have(std::size_t j) const { return haves()[j]; }

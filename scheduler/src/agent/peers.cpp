@@ -20,8 +20,9 @@ std::uint64_t Core::set_have(std::size_t j, std::uint64_t have, std::uint16_t r)
   const std::uint64_t after = r == rendition ? have : 0;
   peers.set_have(j, have, r);
   // +1 at positions gained, -1 at positions lost (usually one bit: a Have).
-  for (std::uint64_t m = after & ~before; m != 0; m &= m - 1) ++holder_count[std::countr_zero(m)];
-  for (std::uint64_t m = before & ~after; m != 0; m &= m - 1) --holder_count[std::countr_zero(m)];
+  std::uint8_t* counts = holder_count();
+  for (std::uint64_t m = after & ~before; m != 0; m &= m - 1) ++counts[std::countr_zero(m)];
+  for (std::uint64_t m = before & ~after; m != 0; m &= m - 1) --counts[std::countr_zero(m)];
   return before ^ after;
 }
 
@@ -112,7 +113,7 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes, bool& qui
       for (std::uint32_t i = 0; i < map->count; ++i) {
         const std::uint32_t idx = map->first_index + i;
         if (idx < map->first_index || !in_window(idx)) continue;  // wrapped or out of window
-        const std::uint64_t bit = std::uint64_t{1} << (idx % kWindowSegmentsMax);
+        const std::uint64_t bit = ring_bit(idx);
         if ((map->bits[i / 64] >> (i % 64)) & 1U) {
           h |= bit;
         } else {
@@ -124,7 +125,7 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes, bool& qui
   } else if (const auto* have = std::get_if<wire::Have>(&m)) {
     std::uint64_t h = have->rendition != peers.rendition(j) ? 0 : peers.have(j);
     if (have->rendition == rendition && in_window(have->index)) {
-      h |= std::uint64_t{1} << (have->index % kWindowSegmentsMax);
+      h |= ring_bit(have->index);
     }
     quiet = (set_have(j, h, have->rendition) & plan_read_mask) == 0;
   } else if (const auto* req = std::get_if<wire::Request>(&m)) {
@@ -150,8 +151,7 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes, bool& qui
         set_phase(s, Phase::kMissing);
         bump_p2p(s);
         if (reject->reason == wire::RejectReason::kNotFound) {
-          set_have(j, peers.have(j) & ~(std::uint64_t{1} << (t.index % kWindowSegmentsMax)),
-                   peers.rendition(j));
+          set_have(j, peers.have(j) & ~ring_bit(t.index), peers.rendition(j));
         }
       }
       if (reject->reason != wire::RejectReason::kNotFound) p->busy_until_ms = now_ms() + 1'000;

@@ -29,7 +29,7 @@ std::uint32_t Core::behind_slots() const {
   const Edge* e = edge(rendition);
   const TimeUs dur_us = e != nullptr ? TimeUs{e->duration_ms} * 1000 : 4'000'000;
   const TimeUs n = config.cache_behind_us / std::max<TimeUs>(dur_us, 1) + 1;
-  return static_cast<std::uint32_t>(std::min<TimeUs>(n, kWindowSegmentsMax / 2));
+  return static_cast<std::uint32_t>(std::min<TimeUs>(n, window_size / 2));
 }
 
 TimeUs Core::edge_duration_us() const {
@@ -86,8 +86,8 @@ void Core::publish(const SegmentInfo& info) {
   if (!window_valid) {
     // No player yet: open a window on the first rendition we hear of, so announcements from
     // early neighbours are kept; the first handle_player() re-centres it.
-    constexpr auto kHalf = static_cast<std::uint32_t>(kWindowSegmentsMax / 2);
-    reset_window(info.key.rendition, info.key.index > kHalf ? info.key.index - kHalf : 0);
+    const std::uint32_t half = window_size / 2;
+    reset_window(info.key.rendition, info.key.index > half ? info.key.index - half : 0);
   }
   if (info.key.rendition == rendition && in_window(info.key.index)) {
     Slot& s = slot(info.key.index);
@@ -107,7 +107,7 @@ void Core::reset_window(std::uint16_t r, std::uint32_t new_base) {
     if (transfers[ti].kind != Kind::kUpload && !transfers[ti].verifying) cancel_transfer(ti, true);
   }
   if (window_valid) {
-    for (std::uint32_t i = 0; i < kWindowSegmentsMax; ++i) {
+    for (std::uint32_t i = 0; i < window_size; ++i) {
       const std::uint32_t idx = base + i;
       if (slot(idx).phase == Phase::kStored) {
         push(Pending{ActionKind::kEvictSegment, Msg::kNone, 0, PeerId{}, TransferId{},
@@ -120,8 +120,8 @@ void Core::reset_window(std::uint16_t r, std::uint32_t new_base) {
   base = new_base;
   window_valid = true;
   for (std::size_t j = 0; j < peers.size(); ++j) peers.set_have(j, 0, peers.rendition(j));
-  holder_count = {};
-  for (std::uint32_t i = 0; i < kWindowSegmentsMax; ++i) fill_slot_from_edge(base + i);
+  std::fill_n(holder_count(), window_size, std::uint8_t{0});
+  for (std::uint32_t i = 0; i < window_size; ++i) fill_slot_from_edge(base + i);
   if (upload_on()) {
     for (std::size_t j = 0; j < peers.size(); ++j) send(peers.id(j), Msg::kMap);
   }
@@ -131,9 +131,9 @@ void Core::rebase(std::uint32_t new_base) {
   // Same rendition: ring positions whose index stays in the window keep their slot and the
   // peers' bits; the others are evicted/cancelled and refilled from the live edge.
   if (new_base == base) return;
-  for (std::uint32_t i = 0; i < kWindowSegmentsMax; ++i) {
+  for (std::uint32_t i = 0; i < window_size; ++i) {
     const std::uint32_t old_idx = base + i;
-    if (old_idx >= new_base && old_idx - new_base < kWindowSegmentsMax) continue;
+    if (old_idx >= new_base && old_idx - new_base < window_size) continue;
     for (std::size_t ti = transfers.size(); ti-- > 0;) {
       const Transfer& t = transfers[ti];
       if (t.kind != Kind::kUpload && t.index == old_idx && t.rendition == rendition &&
@@ -145,16 +145,16 @@ void Core::rebase(std::uint32_t new_base) {
       push(Pending{ActionKind::kEvictSegment, Msg::kNone, 0, PeerId{}, TransferId{},
                    SegmentKey{old_idx, rendition}, 0});
     }
-    const std::uint64_t mask = ~(std::uint64_t{1} << (old_idx % kWindowSegmentsMax));
+    const std::uint64_t mask = ~ring_bit(old_idx);
     for (std::size_t j = 0; j < peers.size(); ++j) {
       set_have(j, peers.have(j) & mask, peers.rendition(j));
     }
   }
   const std::uint32_t old_base = base;
   base = new_base;
-  for (std::uint32_t i = 0; i < kWindowSegmentsMax; ++i) {
+  for (std::uint32_t i = 0; i < window_size; ++i) {
     const std::uint32_t idx = base + i;
-    if (idx >= old_base && idx - old_base < kWindowSegmentsMax) continue;
+    if (idx >= old_base && idx - old_base < window_size) continue;
     fill_slot_from_edge(idx);
   }
 }
@@ -168,7 +168,7 @@ void Core::set_player(const PlayerView& view) {
   const std::uint32_t back = behind_slots();
   const std::uint32_t want_base = need.index > back ? need.index - back : 0;
   if (!window_valid || need.rendition != rendition || need.index < base ||
-      need.index - base >= kWindowSegmentsMax - back) {
+      need.index - base >= window_size - back) {
     reset_window(need.rendition, want_base);
   } else if (want_base > base) {
     rebase(want_base);
@@ -191,7 +191,7 @@ void Core::enforce_cache() {
     }
     end_rel -= slot_duration_us(idx);
   }
-  for (std::uint32_t i = 0; i < kWindowSegmentsMax && held > config.cache_segments_max; ++i) {
+  for (std::uint32_t i = 0; i < window_size && held > config.cache_segments_max; ++i) {
     Slot& s = slot(base + i);
     if (s.phase == Phase::kStored && base + i != player.next_needed.index) {
       set_phase(s, Phase::kMissing);

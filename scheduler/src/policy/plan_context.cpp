@@ -22,7 +22,7 @@ std::size_t pick_peer_weighted(PlanContext& ctx, std::uint32_t index) {
   double best = 0;
   c.mark_read(index);
   if (c.holders(index) == 0) return kNone;  // no candidate: same answer, no draw
-  const std::uint64_t bit = std::uint64_t{1} << (index % kWindowSegmentsMax);
+  const std::uint64_t bit = c.ring_bit(index);
   for (std::size_t j = 0; j < c.peers.size() && n < cand.size(); ++j) {
     // Same test as peer(j) + peer_has(j, index), cheapest first.
     if ((c.peers.have(j) & bit) == 0 || c.peers.rendition(j) != c.rendition) continue;

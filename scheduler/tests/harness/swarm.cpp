@@ -9,6 +9,8 @@
 #include <optional>
 #include <queue>
 #include <set>
+#include <span>
+#include <variant>
 
 #include "p2pcdn/scheduler/agent.hpp"
 #include "p2pcdn/scheduler/wire.hpp"
@@ -133,6 +135,7 @@ class Swarm {
     AgentConfig cfg;
     cfg.policy = p_.policy;
     cfg.skip_idle_epochs = p_.skip_idle_epochs;
+    cfg.window_segments = p_.window_segments;
     auto r = Agent::create(cfg, p_.seed * 1000003ULL + static_cast<std::uint64_t>(i), now_);
     if (!r.ok()) {
       violation("create failed");
@@ -232,6 +235,23 @@ class Swarm {
     });
   }
 
+  void mix_bytes(std::span<const std::byte> bytes) {
+    if (p_.digest_maps_as_sets) {
+      auto m = wire::decode(bytes);
+      if (m.ok()) {
+        if (const auto* map = std::get_if<wire::SegmentMap>(&m.value())) {
+          mix(0x5E7);  // a map: its rendition and held indices, whatever its length
+          mix(map->rendition);
+          for (std::uint32_t k = 0; k < map->count; ++k) {
+            if ((map->bits[k / 64] >> (k % 64)) & 1U) mix(map->first_index + k);
+          }
+          return;
+        }
+      }
+    }
+    for (std::byte b : bytes) mix(static_cast<std::uint64_t>(b));
+  }
+
   // Drain node i's actions, perform them, check invariants, re-arm its timer.
   void settle(int i) {
     Node& n = nodes_[i];
@@ -241,7 +261,7 @@ class Swarm {
       mix(static_cast<std::uint64_t>(i) << 8 | static_cast<std::uint64_t>(a->kind));
       mix(static_cast<std::uint64_t>(a->peer) << 32 | static_cast<std::uint64_t>(a->transfer));
       mix(std::uint64_t{a->segment.index} << 16 | a->segment.rendition);
-      for (std::byte b : a->bytes) mix(static_cast<std::uint64_t>(b));
+      mix_bytes(a->bytes);
       perform(i, *a);
     }
     const Status st = n.agent->check_invariants();

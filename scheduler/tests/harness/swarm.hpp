@@ -26,7 +26,11 @@ struct SwarmParams {
   int rendition_switch_every = 0;  // >0: agent switches rendition every n deliveries
   std::uint32_t uplink_kbps_min = 2'000;
   std::uint32_t uplink_kbps_max = 20'000;
-  bool skip_idle_epochs = true;  // AgentConfig::skip_idle_epochs of every agent
+  bool skip_idle_epochs = true;        // AgentConfig::skip_idle_epochs of every agent
+  std::uint16_t window_segments = 64;  // AgentConfig::window_segments of every agent
+  // Digest a SegmentMap as the set of segments it marks held (not its bytes), so that swarms
+  // whose agents differ only in window size (map length) can be compared.
+  bool digest_maps_as_sets = false;
 };
 
 struct SwarmResult {

@@ -77,6 +77,13 @@ struct AgentConfig {
   // PML 0.6 cachedSegmentsCount = 30). The host stores bytes; kEvictSegment tells it when.
   std::uint16_t cache_segments_max = 30;
   TimeUs cache_behind_us = 15'000'000;
+  // Segments tracked around the playhead (the window ring): 8, 16, 32 or 64 (a power of two
+  // <= kWindowSegmentsMax). The agent looks window - min(cache_behind_us / duration + 1,
+  // window / 2) segments ahead of the player's next need, and each position costs 17 B of
+  // agent state. 64 is the historical fixed size; a live viewer rarely has more than ~12
+  // segments between its playhead and the live edge, so 16 (4 behind, 12 ahead with 4 s
+  // segments) makes the same decisions 816 B cheaper. VOD-like deep prefetch needs 64.
+  std::uint16_t window_segments = 64;
 
   // --- upload side (PML has no cap; Streamroot maxUploadSlots = 10; 4 keeps a home uplink
   // (a few Mbps) from being split into slices too thin to beat the 2 s no-bytes timeout)
