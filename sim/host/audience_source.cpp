@@ -63,9 +63,12 @@ ViewerProfile AudienceSource::profile(const Arrival& arrival) const {
   // Browsers upload a share of their uplink to peers (p2p.upload_share_of_uplink, §3.3).
   p.up_bps = static_cast<std::uint64_t>(
       std::max(1.0, std::floor(a.up_bps * impl_->scenario.p2p.upload_share_of_uplink)));
-  const models::Arrival m{arrival.time_us, arrival.channel, arrival.viewer_id, arrival.initial};
-  p.session_us = std::max<TimeUs>(1, impl_->model.departure_us(m) - m.time_us);
   return p;
+}
+
+TimeUs AudienceSource::session_us(const Arrival& arrival) const {
+  const models::Arrival m{arrival.time_us, arrival.channel, arrival.viewer_id, arrival.initial};
+  return std::max<TimeUs>(1, impl_->model.departure_us(m) - m.time_us);
 }
 
 }  // namespace p2pcdn::sim

@@ -31,8 +31,7 @@ struct ViewerProfile {
   std::uint8_t max_rendition = 0xFF;
   std::uint64_t down_bps = 0;
   std::uint64_t up_bps = 0;  // what the viewer lets P2P use (share of its uplink)
-  TimeUs session_us = 0;
-};
+};  // kept for every live viewer: only what is read after the join (48 bytes)
 
 class AudienceSource {
  public:
@@ -43,6 +42,8 @@ class AudienceSource {
   std::optional<Arrival> next();
   // The viewer's attributes; depends only on (seed, viewer id, channel), never on order.
   ViewerProfile profile(const Arrival& arrival) const;
+  // How long the viewer stays (>= 1 µs); same independence as profile().
+  TimeUs session_us(const Arrival& arrival) const;
 
  private:
   struct Impl;

@@ -22,6 +22,15 @@ class ChunkPool {
 
   // Stores `value` at the lowest free index and returns that index.
   std::uint32_t put(const T& value) {
+    const std::uint32_t i = acquire();
+    (*this)[i] = value;
+    return i;
+  }
+
+  // Marks the lowest free index in use and returns it; the record keeps whatever its last
+  // user left in it (default-constructed in a fresh chunk): reusing its own buffers is the
+  // caller's choice.
+  std::uint32_t acquire() {
     const std::size_t c = first_open_chunk();
     Chunk& chunk = chunks_[c];
     if (!chunk.items) {
@@ -34,7 +43,6 @@ class ChunkPool {
     const auto bit = static_cast<std::size_t>(std::countr_one(chunk.used[w]));
     chunk.used[w] |= std::uint64_t{1} << bit;
     const std::size_t k = w * 64 + bit;
-    chunk.items[k] = value;
     if (++chunk.count == kChunk) open_[c >> 6] &= ~(std::uint64_t{1} << (c & 63));
     ++size_;
     return static_cast<std::uint32_t>((c << kChunkBits) | k);
@@ -83,6 +91,16 @@ class ChunkPool {
           fn(static_cast<std::uint32_t>((c << kChunkBits) | k), chunk.items[k]);
         }
       }
+    }
+  }
+
+  // Calls fn(record) for every record of every allocated chunk, in use or not (what they own
+  // on the heap is held either way).
+  template <class Fn>
+  void for_each_allocated(Fn&& fn) const {
+    for (const Chunk& chunk : chunks_) {
+      if (!chunk.items) continue;
+      for (std::size_t k = 0; k < kChunk; ++k) fn(chunk.items[k]);
     }
   }
 

@@ -2,7 +2,8 @@
 // (only borrowed until its next call) into a slot that lives until delivery. One slot can
 // carry the same message to several receivers that get it at the same instant (a multicast:
 // one event instead of one per receiver). Slots and their receiver lists are recycled: no
-// allocation per message in steady state. Must not decide delivery (the host does).
+// allocation per message in steady state; the slots live in a ChunkPool, so the pool shrinks
+// back after a burst. Must not decide delivery (the host does).
 #pragma once
 #include <array>
 #include <cstddef>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "p2pcdn/scheduler/wire.hpp"
+#include "sim/host/chunk_pool.hpp"
 
 namespace p2pcdn::sim {
 
@@ -37,45 +39,32 @@ class MessagePool {
   // receiver list starts empty.
   std::uint32_t put(std::uint32_t sender, std::uint32_t sender_generation,
                     std::span<const std::byte> bytes) {
-    std::uint32_t index;
-    if (!free_.empty()) {
-      index = free_.back();
-      free_.pop_back();
-    } else {
-      index = static_cast<std::uint32_t>(slots_.size());
-      slots_.emplace_back();
-    }
+    const std::uint32_t index = slots_.acquire();
     MessageInFlight& m = slots_[index];
     m.sender = sender;
     m.sender_generation = sender_generation;
     m.length = static_cast<std::uint16_t>(bytes.size());
     std::memcpy(m.bytes.data(), bytes.data(), bytes.size());
     m.receivers.clear();  // keeps its capacity
-    ++in_flight_;
     return index;
   }
   void add_receiver(std::uint32_t index, const MessageReceiver& r) {
     slots_[index].receivers.push_back(r);
   }
-  // Valid until the next put() (which may grow the pool).
+  // Valid until release(index) (chunks never move).
   [[nodiscard]] const MessageInFlight& get(std::uint32_t index) const { return slots_[index]; }
-  void release(std::uint32_t index) {
-    free_.push_back(index);
-    --in_flight_;
-  }
-  [[nodiscard]] std::size_t in_flight() const { return in_flight_; }
+  void release(std::uint32_t index) { slots_.release(index); }
+  [[nodiscard]] std::size_t in_flight() const { return slots_.size(); }
   [[nodiscard]] std::size_t heap_bytes() const {
-    std::size_t bytes =
-        slots_.capacity() * sizeof(MessageInFlight) + free_.capacity() * sizeof(std::uint32_t);
-    for (const MessageInFlight& m : slots_)
+    std::size_t bytes = slots_.heap_bytes();
+    slots_.for_each_allocated([&](const MessageInFlight& m) {
       bytes += m.receivers.capacity() * sizeof(MessageReceiver);
+    });
     return bytes;
   }
 
  private:
-  std::vector<MessageInFlight> slots_;
-  std::vector<std::uint32_t> free_;
-  std::size_t in_flight_ = 0;
+  ChunkPool<MessageInFlight, 6> slots_;
 };
 
 }  // namespace p2pcdn::sim

@@ -394,8 +394,8 @@ class Host {
       const sched::Status joined = tracker_->handle_join(now, PeerId{slot}, peer_profile(v));
       v.in_tracker = joined.ok();
     }
-    engine_.schedule(std::min(now + v.profile.session_us, kNever - 1), EventKind::kViewerDepart,
-                     slot, viewers_.generation(slot));
+    engine_.schedule(std::min(now + audience_.session_us(arrival), kNever - 1),
+                     EventKind::kViewerDepart, slot, viewers_.generation(slot));
     backfill_manifest(slot, need.rendition);
     tell_player(slot);
     if (v.in_tracker) find_neighbours(slot);

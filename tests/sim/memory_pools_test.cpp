@@ -1,7 +1,8 @@
 // The host's memory-saving stores against simple exact references: ChunkPool (records in
 // chunks freed when empty, lowest free index first) checked against a std::map under random
-// put/release, and its memory after a burst drains; ListPool against one std::vector per list
-// doing exactly what the host did with it (same elements in the same order after every step).
+// put/release, and its memory after a burst drains; MessagePool on top of it; ListPool against one
+// std::vector per list doing exactly what the host did with it (same elements in the same order
+// after every step).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include "models/base/random_stream.hpp"
 #include "sim/host/chunk_pool.hpp"
 #include "sim/host/list_pool.hpp"
+#include "sim/host/message_pool.hpp"
 
 namespace p2pcdn::sim {
 namespace {
@@ -156,6 +158,39 @@ TEST(ListPool, KeepsTheOrderOfTheVectorOperationsItReplaces) {
   EXPECT_EQ(pool.nodes(), total);
   for (auto& head : heads) pool.clear(head);
   EXPECT_EQ(pool.nodes(), 0u);
+}
+
+TEST(MessagePool, KeepsEachMessageUntilReleasedAndShrinksAfterABurst) {
+  MessagePool pool;
+  std::vector<std::uint32_t> ids;
+  for (std::uint32_t k = 0; k < 5000; ++k) {
+    const std::byte payload[3] = {std::byte(k & 0xFF), std::byte(k >> 8), std::byte{7}};
+    const std::uint32_t i = pool.put(k, k + 1, payload);
+    for (std::uint32_t r = 0; r <= k % 4; ++r) pool.add_receiver(i, MessageReceiver{r, k, r + k});
+    ids.push_back(i);
+  }
+  EXPECT_EQ(pool.in_flight(), 5000u);
+  const std::size_t burst = pool.heap_bytes();
+  EXPECT_GE(burst, 5000 * sizeof(MessageInFlight));
+  for (std::uint32_t k = 0; k < 5000; ++k) {  // every message intact, its receivers in order
+    const MessageInFlight& m = pool.get(ids[k]);
+    ASSERT_EQ(m.sender, k);
+    ASSERT_EQ(m.sender_generation, k + 1);
+    ASSERT_EQ(m.message().size(), 3u);
+    EXPECT_EQ(m.message()[0], std::byte(k & 0xFF));
+    EXPECT_EQ(m.message()[1], std::byte(k >> 8));
+    ASSERT_EQ(m.receivers.size(), k % 4 + 1);
+    for (std::uint32_t r = 0; r < m.receivers.size(); ++r) EXPECT_EQ(m.receivers[r].epoch, r + k);
+  }
+  for (std::uint32_t k = 0; k < 5000; ++k)
+    if (k != 4999) pool.release(ids[k]);
+  EXPECT_EQ(pool.in_flight(), 1u);
+  EXPECT_EQ(pool.get(ids[4999]).sender, 4999u);  // untouched by the others' release
+  EXPECT_LT(pool.heap_bytes(), burst / 20);
+  // A reused slot starts with no receivers.
+  const std::byte one[1] = {std::byte{1}};
+  const std::uint32_t again = pool.put(1, 1, one);
+  EXPECT_TRUE(pool.get(again).receivers.empty());
 }
 
 }  // namespace
