@@ -37,16 +37,28 @@ int EventQueue::lowest_chain() const {
   return -1;
 }
 
+std::uint32_t EventQueue::put_wide(const Event& e) {
+  if (!free_wide_.empty()) {
+    const std::uint32_t i = free_wide_.back();
+    free_wide_.pop_back();
+    wide_[i] = e;
+    return i;
+  }
+  if (wide_.size() >= kNoBlock) throw std::length_error("EventQueue: too many wide events");
+  wide_.push_back(e);
+  return static_cast<std::uint32_t>(wide_.size() - 1);
+}
+
 void EventQueue::locate_min() const {
   const int b = lowest_chain();
   if (b < 0) throw std::logic_error("EventQueue: top/pop on an empty queue");
   const Chain& chain = chains_[static_cast<std::size_t>(b)];
-  const Event* best = nullptr;
+  const Rec* best = nullptr;
   for (std::uint32_t id = chain.head; id != kNoBlock; id = blocks_[id]->next) {
     const Block& block = *blocks_[id];
     const std::uint32_t count = id == chain.tail ? chain.tail_count : kBlockEvents;
     for (std::uint32_t k = 0; k < count; ++k) {
-      if (best == nullptr || fires_before(block.events[k], *best)) best = &block.events[k];
+      if (best == nullptr || before(block.events[k], *best)) best = &block.events[k];
     }
   }
   min_ = best;
@@ -56,8 +68,9 @@ void EventQueue::locate_min() const {
 Event EventQueue::pop_from_bucket() {
   if (size_ == 0) throw std::logic_error("EventQueue::pop on an empty queue");
   if (min_ == nullptr) locate_min();
-  const Event event = *min_;
-  const Event* const skip = min_;
+  const Event event = unpack(*min_);
+  if ((min_->target_tag & kWide) != 0) free_wide_.push_back(min_->word);
+  const Rec* const skip = min_;
   const auto b = static_cast<std::size_t>(min_bucket_);
   const Chain chain = chains_[b];
   chains_[b] = Chain{};
@@ -73,8 +86,15 @@ Event EventQueue::pop_from_bucket() {
     const std::uint32_t count = id == chain.tail ? chain.tail_count : kBlockEvents;
     const std::uint32_t next = block.next;
     for (std::uint32_t k = 0; k < count; ++k) {
-      const Event& e = block.events[k];
-      if (&e != skip) put(bucket_of(high_word(e.at), e.seq), e);
+      const Rec& r = block.events[k];
+      if (&r == skip) continue;
+      const int to = bucket_of(high_word(r.at), r.seq);
+      if (to != 0) {
+        put(to, r);
+      } else {  // the same (at, seq) as the popped event: bucket 0 keeps whole events
+        equal_.push_back(unpack(r));
+        if ((r.target_tag & kWide) != 0) free_wide_.push_back(r.word);
+      }
     }
     free_blocks_.push_back(id);  // only once read: put() may hand it to a lower bucket
     id = next;
@@ -99,6 +119,8 @@ void EventQueue::clear() {
   nonempty_ = {};
   std::vector<std::unique_ptr<Block>>().swap(blocks_);  // releases the memory
   std::vector<std::uint32_t>().swap(free_blocks_);
+  std::vector<Event>().swap(wide_);
+  std::vector<std::uint32_t>().swap(free_wide_);
   last_hi_ = 0;
   last_lo_ = 0;
   size_ = 0;

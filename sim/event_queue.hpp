@@ -26,8 +26,14 @@ namespace p2pcdn::sim {
 //
 // Buckets are chains of fixed-size blocks from one shared pool, and a bucket's
 // blocks return to the pool while it is being redistributed: memory stays
-// about 32 bytes per pending event (plus one partial block per bucket), even
+// about 24 bytes per pending event (plus one partial block per bucket), even
 // right after a bulk fill, instead of every bucket keeping its largest size.
+// 24, not sizeof(Event) = 32: blocks store a record of (at, seq, target with the
+// kind in its top bits, one 32-bit word), because an event carries a generation
+// or a payload, rarely both (the engine's host never does). An event with both,
+// a kind >= 16 or a target >= 2^26 keeps its fields in a side table instead (the
+// word is its index there). Records are moved as they are, never decoded, while
+// buckets are redistributed.
 //
 // Precondition (monotone queue): push(e) requires (e.at, e.seq) >= the key of
 // the last popped event. A discrete-event engine satisfies it because it
@@ -47,11 +53,15 @@ class EventQueue {
     const std::uint64_t hi = high_word(event.at);
     if (hi < last_hi_ || (hi == last_hi_ && event.seq < last_lo_)) throw_not_monotone(event);
     const int b = bucket_of(hi, event.seq);
-    const Event* stored = put(b, event);
     ++size_;
+    if (b == 0) {
+      equal_.push_back(event);
+      return;
+    }
+    const Rec* stored = put(b, pack(event));
     // Keep the cached minimum of buckets 1.. exact (bucket 0 is always looked at
     // first, so it never needs caching): an earlier event is the new minimum.
-    if (b != 0 && min_ != nullptr && fires_before(event, *min_)) {
+    if (min_ != nullptr && before(*stored, *min_)) {
       min_ = stored;
       min_bucket_ = b;
     }
@@ -62,13 +72,20 @@ class EventQueue {
 
   // Time of the earliest pending event, kNever when empty. Does not change the
   // queue's monotone bound: events earlier than top_time() may still be pushed.
-  [[nodiscard]] Time top_time() const { return size_ == 0 ? kNever : top().at; }
+  [[nodiscard]] Time top_time() const {
+    if (size_ == 0) return kNever;
+    if (!equal_.empty()) return equal_.back().at;
+    if (min_ == nullptr) locate_min();
+    return min_->at;
+  }
 
-  // The earliest event; throws std::logic_error when empty.
+  // The earliest event; throws std::logic_error when empty. The reference is valid
+  // until the next push or pop.
   [[nodiscard]] const Event& top() const {
     if (!equal_.empty()) return equal_.back();
     if (min_ == nullptr) locate_min();
-    return *min_;
+    top_ = unpack(*min_);
+    return top_;
   }
 
   // Removes and returns the earliest event; throws std::logic_error when empty.
@@ -82,11 +99,15 @@ class EventQueue {
     return pop_from_bucket();
   }
 
-  // Heap bytes held (blocks in use or pooled, the equal-key list, the free list).
+  // Heap bytes held (blocks in use or pooled, the equal-key list, the free lists,
+  // the side table).
   [[nodiscard]] std::size_t heap_bytes() const {
     return blocks_.capacity() * sizeof(std::unique_ptr<Block>) + blocks_.size() * sizeof(Block) +
-           free_blocks_.capacity() * sizeof(std::uint32_t) + equal_.capacity() * sizeof(Event);
+           free_blocks_.capacity() * sizeof(std::uint32_t) + equal_.capacity() * sizeof(Event) +
+           wide_.capacity() * sizeof(Event) + free_wide_.capacity() * sizeof(std::uint32_t);
   }
+  // Pending events kept in the side table (tests).
+  [[nodiscard]] std::size_t wide_events() const { return wide_.size() - free_wide_.size(); }
 
   // Pre-allocates pool blocks for n pending events (all buckets share them).
   void reserve(std::size_t n);
@@ -102,9 +123,21 @@ class EventQueue {
   static constexpr std::uint32_t kBlockEvents = 1024;
   static constexpr std::uint32_t kNoBlock = 0xFFFFFFFFu;
 
+  // An event as the blocks store it (24 bytes).
+  struct Rec {
+    Time at;
+    std::uint64_t seq;
+    std::uint32_t target_tag;  // target (26 bits) | word mode (2 bits) | kind (4 bits)
+    std::uint32_t word;        // generation, payload, or index in wide_
+  };
+  static_assert(sizeof(Rec) == 24);
+  static constexpr int kTagShift = 26;
+  static constexpr std::uint32_t kTargetMask = (std::uint32_t{1} << kTagShift) - 1;
+  static constexpr std::uint32_t kWordIsPayload = std::uint32_t{1} << 30;  // generation is 0
+  static constexpr std::uint32_t kWide = std::uint32_t{1} << 31;           // word: wide_ index
   struct Block {
-    std::array<Event, kBlockEvents> events;  // left uninitialised until written
-    std::uint32_t next;                      // next block of the same bucket
+    std::array<Rec, kBlockEvents> events;  // left uninitialised until written
+    std::uint32_t next;                    // next block of the same bucket
   };
   struct Chain {
     std::uint32_t head = kNoBlock;
@@ -122,17 +155,33 @@ class EventQueue {
     const std::uint64_t y = lo ^ last_lo_;
     return y != 0 ? 64 - std::countl_zero(y) : 0;
   }
-  // Appends to bucket b; returns where the event now lives (stable until the
-  // bucket is redistributed: blocks never move).
-  const Event* put(int b, const Event& event) {
-    if (b == 0) {
-      equal_.push_back(event);
-      return &equal_.back();
+  static bool before(const Rec& a, const Rec& b) {
+    return a.at < b.at || (a.at == b.at && a.seq < b.seq);
+  }
+  Rec pack(const Event& e) {
+    const auto kind = static_cast<std::uint32_t>(e.kind);
+    if (kind < 16 && e.target <= kTargetMask) {
+      const std::uint32_t t = e.target | (kind << kTagShift);
+      if (e.payload == 0) return Rec{e.at, e.seq, t, e.generation};
+      if (e.generation == 0) return Rec{e.at, e.seq, t | kWordIsPayload, e.payload};
     }
+    return Rec{e.at, e.seq, kWide, put_wide(e)};
+  }
+  [[nodiscard]] Event unpack(const Rec& r) const {
+    if ((r.target_tag & kWide) != 0) return wide_[r.word];
+    const auto kind = static_cast<EventKind>((r.target_tag >> kTagShift) & 15);
+    const std::uint32_t target = r.target_tag & kTargetMask;
+    if ((r.target_tag & kWordIsPayload) != 0) return Event{r.at, r.seq, target, 0, kind, r.word};
+    return Event{r.at, r.seq, target, r.word, kind, 0};
+  }
+  std::uint32_t put_wide(const Event& e);
+  // Appends to bucket b (>= 1); returns where the record now lives (stable until
+  // the bucket is redistributed: blocks never move).
+  const Rec* put(int b, const Rec& rec) {
     Chain& chain = chains_[static_cast<std::size_t>(b)];
     if (chain.tail == kNoBlock || chain.tail_count == kBlockEvents) grow_chain(b);
-    Event* slot = &blocks_[chain.tail]->events[chain.tail_count++];
-    *slot = event;
+    Rec* slot = &blocks_[chain.tail]->events[chain.tail_count++];
+    *slot = rec;
     return slot;
   }
   void grow_chain(int b);
@@ -147,13 +196,16 @@ class EventQueue {
   std::array<std::uint64_t, 3> nonempty_{};  // bit b set <=> chain b not empty
   std::vector<std::unique_ptr<Block>> blocks_;  // the pool; a block's index is its id
   std::vector<std::uint32_t> free_blocks_;
+  std::vector<Event> wide_;  // side table; entries recycled through free_wide_
+  std::vector<std::uint32_t> free_wide_;
   std::uint64_t last_hi_ = 0;  // key of the last popped event
   std::uint64_t last_lo_ = 0;
   std::size_t size_ = 0;
   // The minimum of buckets 1.. (in the lowest non-empty one), found lazily by
   // top() and reused by pop(); null when unknown.
-  mutable const Event* min_ = nullptr;
+  mutable const Rec* min_ = nullptr;
   mutable int min_bucket_ = 0;
+  mutable Event top_{};  // what top() returned last
 };
 
 }  // namespace p2pcdn::sim

@@ -1211,11 +1211,13 @@ class Host {
     const std::uint32_t index = messages_.put(slot, viewers_.generation(slot), bytes);
     messages_.add_receiver(index, receiver);
     send_run_.groups.emplace_back(at, index);
-    engine_.schedule(at, EventKind::kMessageArrive, peer, receiver.generation, index);
+    // The event carries only the message slot: the slot knows its receivers (and their
+    // generations), and a one-word event is stored in 25 bytes by the queue.
+    engine_.schedule(at, EventKind::kMessageArrive, index);
   }
 
   void on_message(const Event& event) {
-    const std::uint32_t index = event.payload;
+    const std::uint32_t index = event.target;
     const std::size_t receivers = messages_.get(index).receivers.size();
     for (std::size_t i = 0; i < receivers; ++i) {
       // Re-read each time: a drain may send messages, and put() may move the pool.
