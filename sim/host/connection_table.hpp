@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "sim/host/grow_gently.hpp"
+
 namespace p2pcdn::sim {
 
 struct ConnectionFlags {
@@ -31,6 +33,8 @@ class ConnectionTable {
   void ensure_slot(std::uint32_t slot) {
     if (slot < count_.size()) return;
     const std::size_t slots = static_cast<std::size_t>(slot) + 1;
+    reserve_gently(count_, slots);
+    reserve_gently(epoch_, slots);
     count_.resize(slots, 0);
     epoch_.resize(slots, 0);
     while (chunks_.size() * kChunkSlots < slots) {

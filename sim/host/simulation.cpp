@@ -26,6 +26,7 @@
 #include "sim/host/chunk_pool.hpp"
 #include "sim/host/chunked_store.hpp"
 #include "sim/host/connection_table.hpp"
+#include "sim/host/grow_gently.hpp"
 #include "sim/host/list_pool.hpp"
 #include "sim/host/message_pool.hpp"
 #include "sim/host/slot_pool.hpp"
@@ -348,8 +349,12 @@ class Host {
     ++host_.viewers_total;
     // Access links: one downlink and one uplink resource per slot, reused by later viewers.
     if (!slot_resources_made(slot)) {
-      slot_down_.resize(std::max<std::size_t>(slot_down_.size(), slot + 1));
-      slot_up_.resize(std::max<std::size_t>(slot_up_.size(), slot + 1));
+      const std::size_t slots = std::max<std::size_t>(slot_down_.size(), slot + 1);
+      reserve_gently(slot_down_, slots);
+      reserve_gently(slot_up_, slots);
+      reserve_gently(slot_made_, slots);
+      slot_down_.resize(slots);
+      slot_up_.resize(slots);
       slot_down_[slot] = network_.add_resource(v.profile.down_bps);
       slot_up_[slot] = network_.add_resource(std::max<std::uint64_t>(1, v.profile.up_bps));
       slot_made_.resize(std::max<std::size_t>(slot_made_.size(), slot + 1));
@@ -358,11 +363,15 @@ class Host {
       network_.set_capacity(now, slot_down_[slot], v.profile.down_bps);
       network_.set_capacity(now, slot_up_[slot], std::max<std::uint64_t>(1, v.profile.up_bps));
     }
-    if (slot >= slot_class_.size()) slot_class_.resize(slot + 1);
+    if (slot >= slot_class_.size()) {
+      reserve_gently(slot_class_, slot + 1);
+      slot_class_.resize(slot + 1);
+    }
     slot_class_[slot] = v.profile.isp_class;  // dense copy: latency lookups stay in cache
 
     auto& members = channel_members_[v.profile.channel];
     v.channel_position = static_cast<std::uint32_t>(members.size());
+    reserve_gently(members, members.size() + 1);
     members.push_back(slot);
 
     metrics_.viewer_joined(now);
@@ -1555,7 +1564,10 @@ class Host {
   struct PendingCount {
     std::vector<std::uint32_t> counts;
     std::uint32_t& operator[](std::uint32_t slot) {
-      if (slot >= counts.size()) counts.resize(slot + 1, 0);
+      if (slot >= counts.size()) {
+        reserve_gently(counts, slot + 1);
+        counts.resize(slot + 1, 0);
+      }
       return counts[slot];
     }
   } pending_attempts_;

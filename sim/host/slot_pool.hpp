@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/host/grow_gently.hpp"
+
 namespace p2pcdn::sim {
 
 class SlotPool {
@@ -18,6 +20,8 @@ class SlotPool {
       live_[slot] = 1;
       return slot;
     }
+    reserve_gently(generation_, generation_.size() + 1);
+    reserve_gently(live_, live_.size() + 1);
     generation_.push_back(1);
     live_.push_back(1);
     return static_cast<std::uint32_t>(generation_.size() - 1);
