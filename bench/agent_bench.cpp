@@ -20,9 +20,13 @@ using namespace p2pcdn::sched;
 
 // shared: the config is shared by all agents made with it (Agent::create_shared), as a host
 // running many viewers does; else each agent owns a copy (Agent::create).
-Agent make_agent(const char* policy, const std::shared_ptr<const AgentConfig>& shared = nullptr) {
+// window / skip: AgentConfig::window_segments / skip_idle_epochs (when not shared).
+Agent make_agent(const char* policy, const std::shared_ptr<const AgentConfig>& shared = nullptr,
+                 std::uint16_t window = 64, bool skip = true) {
   AgentConfig cfg;
   cfg.policy = policy;
+  cfg.window_segments = window;
+  cfg.skip_idle_epochs = skip;
   auto r = shared ? Agent::create_shared(shared, PeerTraits{}, 42, 0) : Agent::create(cfg, 42, 0);
   if (!r.ok()) std::abort();
   Agent a = std::move(r).value();
@@ -43,8 +47,8 @@ void drain(Agent& a) {
   while (auto act = a.poll_action()) benchmark::DoNotOptimize(act->kind);
 }
 
-void BM_AgentDecisionEpoch(benchmark::State& state, const char* policy) {
-  Agent a = make_agent(policy);
+void BM_AgentDecisionEpoch(benchmark::State& state, const char* policy, std::uint16_t window = 64) {
+  Agent a = make_agent(policy, nullptr, window);
   std::array<std::byte, wire::kMaxMessageBytes> buf{};
   TimeUs now = 0;
   std::uint32_t i = 0;
@@ -73,18 +77,22 @@ void BM_AgentDecisionEpoch(benchmark::State& state, const char* policy) {
 // instructions. Each iteration is one neighbour announcement to one agent plus its drain;
 // _shared: one config for all agents (create_shared); _prefetch: Agent::prefetch() on the next
 // agent first, as a host can.
-void BM_ManyAgentsColdState(benchmark::State& state, const char* policy, bool shared,
-                            bool prefetch) {
+// _w16: 16-slot windows; _noskip: skip_idle_epochs off (an epoch after every input).
+void BM_ManyAgentsColdState(benchmark::State& state, const char* policy, bool shared, bool prefetch,
+                            std::uint16_t window = 64, bool skip = true) {
   constexpr std::size_t kAgents = 4096;  // ~12 MB of agent state: beyond L2
   std::shared_ptr<const AgentConfig> config;
   if (shared) {
     AgentConfig c;
     c.policy = policy;
+    c.window_segments = window;
+    c.skip_idle_epochs = skip;
     config = std::make_shared<const AgentConfig>(c);
   }
   std::vector<Agent> agents;
   agents.reserve(kAgents);
-  for (std::size_t k = 0; k < kAgents; ++k) agents.push_back(make_agent(policy, config));
+  for (std::size_t k = 0; k < kAgents; ++k)
+    agents.push_back(make_agent(policy, config, window, skip));
   std::array<std::byte, wire::kMaxMessageBytes> buf{};
   TimeUs now = 0;
   std::uint32_t i = 0;
@@ -101,6 +109,15 @@ void BM_ManyAgentsColdState(benchmark::State& state, const char* policy, bool sh
     benchmark::DoNotOptimize(agents[k].next_timeout());
   }
   state.SetItemsProcessed(state.iterations());
+  std::uint64_t run = 0;
+  std::uint64_t skipped = 0;
+  for (const Agent& a : agents) {
+    run += a.stats().decision_epochs;
+    skipped += a.stats().epochs_skipped;
+  }
+  state.counters["skipped_frac"] =
+      static_cast<double>(skipped) / static_cast<double>(std::max<std::uint64_t>(run + skipped, 1));
+  state.counters["heap_bytes"] = static_cast<double>(agents[0].heap_bytes());
 }
 
 // Steady state: a tiny host loop around one agent: HTTP fetches and peer downloads complete
@@ -273,11 +290,20 @@ BENCHMARK_CAPTURE(BM_ManyAgentsColdState, deadline_aware, "deadline-aware", fals
 BENCHMARK_CAPTURE(BM_ManyAgentsColdState, windowed_shared, "windowed", true, false);
 BENCHMARK_CAPTURE(BM_ManyAgentsColdState, deadline_aware_shared, "deadline-aware", true, false);
 BENCHMARK_CAPTURE(BM_ManyAgentsColdState, windowed_shared_prefetch, "windowed", true, true);
+BENCHMARK_CAPTURE(BM_ManyAgentsColdState, windowed_shared_noskip, "windowed", true, false, 64,
+                  false);
+BENCHMARK_CAPTURE(BM_ManyAgentsColdState, deadline_aware_shared_noskip, "deadline-aware", true,
+                  false, 64, false);
+BENCHMARK_CAPTURE(BM_ManyAgentsColdState, windowed_shared_w16, "windowed", true, false, 16);
+BENCHMARK_CAPTURE(BM_ManyAgentsColdState, deadline_aware_shared_w16, "deadline-aware", true, false,
+                  16);
 
 BENCHMARK_CAPTURE(BM_AgentDecisionEpoch, cdn_only, "cdn-only");
 BENCHMARK_CAPTURE(BM_AgentDecisionEpoch, windowed, "windowed");
 BENCHMARK_CAPTURE(BM_AgentDecisionEpoch, buffer_threshold, "buffer-threshold");
 BENCHMARK_CAPTURE(BM_AgentDecisionEpoch, deadline_aware, "deadline-aware");
 BENCHMARK_CAPTURE(BM_AgentDecisionEpoch, reference, "reference");
+BENCHMARK_CAPTURE(BM_AgentDecisionEpoch, windowed_w16, "windowed", 16);
+BENCHMARK_CAPTURE(BM_AgentDecisionEpoch, deadline_aware_w16, "deadline-aware", 16);
 
 }  // namespace

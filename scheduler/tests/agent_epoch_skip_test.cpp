@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <span>
@@ -322,10 +323,13 @@ class TwinDriver {
 };
 
 TEST(AgentEpochSkip, TwinAgentsDecideIdenticallyAfterEveryInput) {
+  // P2PCDN_TWIN_SEEDS=500 for a longer search.
+  const char* env = std::getenv("P2PCDN_TWIN_SEEDS");
+  const std::uint64_t seeds = env != nullptr ? std::strtoull(env, nullptr, 10) : 30;
   for (const char* policy : kPolicies) {
     std::uint64_t skipped = 0;
     std::uint64_t run = 0;
-    for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
       TwinDriver d(policy, seed);
       ASSERT_TRUE(d.run(1500)) << policy << " seed " << seed;
       skipped += d.stats().epochs_skipped;

@@ -96,6 +96,9 @@ Golden run_all(const char* policy, const Variant& variant = {}) {
   return g;
 }
 
+// Idle-epoch skipping (AgentConfig::skip_idle_epochs, on by default) is decision-preserving:
+// the digests are those recorded before it existed with it on and with it off, every skipped
+// epoch is one the other run ran, and it does skip.
 TEST(AgentGolden, ReplayDigestsUnchanged) {
   const bool print = std::getenv("P2PCDN_GOLDEN_PRINT") != nullptr;
   for (const Golden& want : kGolden) {
@@ -107,25 +110,16 @@ TEST(AgentGolden, ReplayDigestsUnchanged) {
     }
     EXPECT_EQ(got.digest, want.digest) << want.policy;
     EXPECT_EQ(got.actions, want.actions) << want.policy;
-  }
-}
-
-// Idle-epoch skipping is decision-preserving: with it off (an epoch after every input) the
-// digests are the same, every skipped epoch is an epoch the other run ran, and it does skip.
-TEST(AgentGolden, IdleEpochSkippingChangesNoDecision) {
-  for (const Golden& want : kGolden) {
-    const Golden on = run_all(want.policy);
     const Golden off = run_all(want.policy, Variant{.skip_idle_epochs = false});
-    EXPECT_EQ(off.digest, want.digest) << want.policy;
-    EXPECT_EQ(off.actions, want.actions) << want.policy;
-    EXPECT_EQ(on.digest, off.digest) << want.policy;
+    EXPECT_EQ(off.digest, want.digest) << want.policy << " without skipping";
+    EXPECT_EQ(off.actions, want.actions) << want.policy << " without skipping";
     EXPECT_EQ(off.epochs_skipped, 0U) << want.policy;
-    EXPECT_EQ(on.epochs_run + on.epochs_skipped, off.epochs_run) << want.policy;
+    EXPECT_EQ(got.epochs_run + got.epochs_skipped, off.epochs_run) << want.policy;
     // cdn-only hears no peer messages: only early timers could be skipped, and it has none.
-    if (std::string(want.policy) != "cdn-only") EXPECT_GT(on.epochs_skipped, 0U) << want.policy;
+    if (std::string(want.policy) != "cdn-only") EXPECT_GT(got.epochs_skipped, 0U) << want.policy;
     std::cout << want.policy << ": " << off.epochs_run << " epochs without skipping, "
-              << on.epochs_run << " with (" << on.epochs_skipped << " skipped, "
-              << 100.0 * static_cast<double>(on.epochs_skipped) /
+              << got.epochs_run << " with (" << got.epochs_skipped << " skipped, "
+              << 100.0 * static_cast<double>(got.epochs_skipped) /
                      static_cast<double>(std::max<std::uint64_t>(off.epochs_run, 1))
               << " %)\n";
   }
@@ -137,7 +131,7 @@ TEST(AgentGolden, IdleEpochSkippingChangesNoDecision) {
 TEST(AgentGolden, SmallerWindowSameDecisions) {
   for (const Golden& want : kGolden) {
     const Golden full = run_all(want.policy, Variant{.digest_maps_as_sets = true});
-    for (const std::uint16_t w : {32, 16}) {
+    for (const std::uint16_t w : {16}) {  // (32 too when changing this; 8 differs)
       const Golden small =
           run_all(want.policy, Variant{.window_segments = w, .digest_maps_as_sets = true});
       EXPECT_EQ(small.digest, full.digest) << want.policy << " window " << w;
