@@ -38,7 +38,7 @@ ResourceId FastFlowNetwork::add_resource(std::uint64_t capacity_bps) {
 std::size_t FastFlowNetwork::heap_bytes() const {
   std::size_t bytes = resources_.capacity() * sizeof(Resource) + hubs_.capacity() * sizeof(Hub) +
                       flows_.capacity() * sizeof(Flow);
-  for (const Resource& r : resources_) bytes += r.flows.capacity() * sizeof(std::uint32_t);
+  for (const Resource& r : resources_) bytes += r.flows.heap_bytes();
   // A std::set node holds the key plus the tree links (colour, parent, left, right).
   constexpr std::size_t kSetNode = sizeof(Key) + 4 * sizeof(void*);
   for (const Hub& h : hubs_) bytes += (h.low.size() + h.high.size() + h.vfinish.size()) * kSetNode;
@@ -421,7 +421,7 @@ void FastFlowNetwork::promote(std::uint32_t r, Time now, std::vector<std::uint32
   hubs_.push_back(std::move(h));
   res.hub = static_cast<std::int32_t>(hubs_.size() - 1);
   // All its flows start complex (explicit); the ones now eligible move to the water-fill.
-  const std::vector<std::uint32_t> members = res.flows;
+  const std::vector<std::uint32_t> members(res.flows.begin(), res.flows.end());
   res.transparent = false;  // walked once as a hub
   for (std::uint32_t i : members)
     if (flows_[i].hub == kNone) hubs_.back().complex_load += flows_[i].load;
@@ -445,7 +445,7 @@ void FastFlowNetwork::set_capacity(Time now, ResourceId resource, std::uint64_t 
   check_time(now);
   Resource& res = resources_[r];
   // Every flow crossing it has this capacity in its bounds elsewhere (rare: O(flows)).
-  std::vector<std::uint32_t> members = res.flows;
+  std::vector<std::uint32_t> members(res.flows.begin(), res.flows.end());
   if (res.hub != kNone) {
     const Hub& h = hubs_[static_cast<std::size_t>(res.hub)];
     for (const Key& k : h.low) members.push_back(k.second);
@@ -518,7 +518,8 @@ FlowId FastFlowNetwork::start_flow(Time now, std::span<const ResourceId> path,
   // hub (both would move with the hub's level).
   for (std::uint32_t r : flows_[i].path) {
     if (resources_[r].hub != kNone) continue;
-    const std::vector<std::uint32_t> members = resources_[r].flows;
+    const std::vector<std::uint32_t> members(resources_[r].flows.begin(),
+                                             resources_[r].flows.end());
     for (std::uint32_t g : members) {
       if (g == i || flows_[g].hub == kNone) continue;
       const std::uint32_t hub_resource = hubs_[static_cast<std::size_t>(flows_[g].hub)].resource;
@@ -579,7 +580,8 @@ void FastFlowNetwork::remove_flow(std::uint32_t i, Time now, std::vector<std::ui
   // Flows left on these resources may have become simple.
   for (std::uint32_t r : f.path) {
     if (resources_[r].hub != kNone) continue;
-    const std::vector<std::uint32_t> members = resources_[r].flows;
+    const std::vector<std::uint32_t> members(resources_[r].flows.begin(),
+                                             resources_[r].flows.end());
     for (std::uint32_t g : members) {
       std::int32_t hub;
       if (flows_[g].hub != kNone || !eligible(g, hub)) continue;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "sim/flow/flow_network.hpp"
+#include "sim/flow/id_list.hpp"
 #include "sim/flow/time_heap.hpp"
 
 namespace p2pcdn::sim {
@@ -73,7 +74,7 @@ class FastFlowNetwork final : public FlowNetwork {
     // capacities); `unbounded` counts flows without one. Below the capacity it cannot bind.
     BoundSum bound_bps;
     // Non-hub: every flow crossing it. Hub: only its complex (explicitly solved) flows.
-    std::vector<std::uint32_t> flows;
+    IdList flows;
     std::uint32_t count = 0;   // flows crossing it
     std::int32_t hub = kNone;  // index in hubs_
     std::uint32_t stamp = 0;

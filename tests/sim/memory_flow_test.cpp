@@ -1,6 +1,7 @@
 // The flow network's compact records: a path is kept inline up to three resources and on the
 // heap beyond. Paths of 1 to 6 resources (the engine's own tests stop at 3) must give the
-// exact reference's rates and completion times; heap_bytes() counts the spilled paths.
+// exact reference's rates and completion times; heap_bytes() counts the spilled paths. The
+// per-resource flow list (IdList: two ids inline) against std::vector, moves included.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 
 #include "models/base/random_stream.hpp"
 #include "sim/flow/fast_network.hpp"
+#include "sim/flow/id_list.hpp"
 #include "sim/flow/reference_max_min.hpp"
 
 namespace p2pcdn::sim {
@@ -106,6 +108,48 @@ TEST(FlowNetworkMemory, HeapBytesCountSpilledPaths) {
   EXPECT_GT(inline_path, empty);  // the flow record and the resources' flow lists
   // The second flow adds at least its six spilled resource ids.
   EXPECT_GE(spilled, inline_path + 6 * sizeof(std::uint32_t));
+}
+
+TEST(FlowNetworkMemory, IdListBehavesLikeAVector) {
+  rng::RandomStream rs(5, 4, rng::Purpose::kTest);
+  std::vector<IdList> lists(8);
+  std::vector<std::vector<std::uint32_t>> reference(8);
+  for (int step = 0; step < 30000; ++step) {
+    const std::size_t l = rs.next_below(lists.size());
+    const auto id = static_cast<std::uint32_t>(rs.next_below(64));
+    const std::uint64_t op = rs.next_below(10);
+    if (op < 5) {
+      lists[l].push_back(id);
+      reference[l].push_back(id);
+    } else if (op < 9) {
+      const auto it = std::find(reference[l].begin(), reference[l].end(), id);
+      if (it != reference[l].end()) {
+        lists[l].erase(std::find(lists[l].begin(), lists[l].end(), id));
+        reference[l].erase(it);
+      }
+    } else {  // a move (the resource table grows): the list goes with it, the source empties
+      IdList moved(std::move(lists[l]));
+      EXPECT_TRUE(lists[l].empty());
+      lists[l] = std::move(moved);
+    }
+    ASSERT_EQ(std::vector<std::uint32_t>(lists[l].begin(), lists[l].end()), reference[l]);
+    ASSERT_EQ(lists[l].size(), reference[l].size());
+    if (!reference[l].empty()) {
+      EXPECT_EQ(lists[l][0], reference[l][0]);
+    }
+    if (lists[l].size() > IdList::kInline) {
+      EXPECT_GE(lists[l].heap_bytes(), 4 * lists[l].size());
+    }
+  }
+  std::vector<IdList> grown;  // a vector of lists reallocating: every list survives the moves
+  for (std::uint32_t k = 0; k < 100; ++k) {
+    grown.emplace_back();
+    for (std::uint32_t j = 0; j <= k % 5; ++j) grown.back().push_back(k * 10 + j);
+  }
+  for (std::uint32_t k = 0; k < 100; ++k) {
+    ASSERT_EQ(grown[k].size(), k % 5 + 1);
+    for (std::uint32_t j = 0; j <= k % 5; ++j) EXPECT_EQ(grown[k][j], k * 10 + j);
+  }
 }
 
 }  // namespace
