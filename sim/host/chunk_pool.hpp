@@ -35,8 +35,9 @@ class ChunkPool {
     Chunk& chunk = chunks_[c];
     if (!chunk.items) {
       chunk.items.reset(new T[kChunk]);  // default-initialised: no zeroing of 512 records
+      ++chunk_allocations_;
     } else if (chunk.count == 0) {
-      --empty_allocated_;
+      spare_ = kNoSpare;  // only the spare is allocated and empty
     }
     std::size_t w = 0;
     while (chunk.used[w] == ~std::uint64_t{0}) ++w;  // the chunk is open: a word has a zero
@@ -49,7 +50,8 @@ class ChunkPool {
   }
 
   // Frees index i (in use). An emptied chunk is returned to the allocator, except one kept
-  // spare so that a pool hovering at a chunk boundary does not allocate on every put.
+  // spare (the lowest empty one: puts fill the lowest open chunk first) so that a pool
+  // hovering at a chunk boundary, or around zero, does not allocate on every put.
   void release(std::uint32_t i) {
     const std::size_t c = i >> kChunkBits;
     const std::size_t k = i & (kChunk - 1);
@@ -58,8 +60,11 @@ class ChunkPool {
     open_[c >> 6] |= std::uint64_t{1} << (c & 63);
     --size_;
     if (--chunk.count != 0) return;
-    if (empty_allocated_ == 0) {
-      ++empty_allocated_;
+    if (spare_ == kNoSpare) {
+      spare_ = c;
+    } else if (c < spare_) {
+      chunks_[spare_].items.reset();
+      spare_ = c;
     } else {
       chunk.items.reset();
     }
@@ -78,6 +83,8 @@ class ChunkPool {
   }
   // Records in use.
   [[nodiscard]] std::size_t size() const { return size_; }
+  // Chunks allocated so far (a churn check for tests).
+  [[nodiscard]] std::size_t chunk_allocations() const { return chunk_allocations_; }
   // One past the highest index ever handed out (indices in use are below it).
   [[nodiscard]] std::size_t index_bound() const { return chunks_.size() * kChunk; }
   // Calls fn(index, record) for every record in use, in index order.
@@ -135,8 +142,10 @@ class ChunkPool {
 
   std::vector<Chunk> chunks_;
   std::vector<std::uint64_t> open_;  // bit c set <=> chunk c has a free record
+  static constexpr std::size_t kNoSpare = ~std::size_t{0};
   std::size_t size_ = 0;
-  std::size_t empty_allocated_ = 0;  // chunks with no record in use that keep their memory
+  std::size_t chunk_allocations_ = 0;
+  std::size_t spare_ = kNoSpare;  // the one chunk with no record in use that keeps its memory
 };
 
 }  // namespace p2pcdn::sim

@@ -193,5 +193,25 @@ TEST(MessagePool, KeepsEachMessageUntilReleasedAndShrinksAfterABurst) {
   EXPECT_TRUE(pool.get(again).receivers.empty());
 }
 
+// A pool that empties and refills around one chunk boundary, or around zero, must not give
+// a chunk back and allocate it again every time: the lowest empty chunk is kept.
+TEST(ChunkPool, KeepsTheLowestEmptyChunkAsSpare) {
+  ChunkPool<Record, 6> pool;  // 64 records a chunk
+  std::vector<std::uint32_t> ids;
+  for (int k = 0; k < 100; ++k) ids.push_back(pool.put(Record{}));  // chunks 0 and 1
+  const std::size_t two_chunks = pool.heap_bytes();
+  for (std::size_t k = 64; k < 100; ++k) pool.release(ids[k]);  // chunk 1 empties: the spare
+  for (std::size_t k = 0; k < 64; ++k) pool.release(ids[k]);    // chunk 0 empties: lower
+  EXPECT_LT(pool.heap_bytes(), two_chunks);                     // one of the two went back
+  // Chunk 0 is the one kept: puts and releases around zero allocate nothing.
+  const std::size_t allocations = pool.chunk_allocations();
+  for (int k = 0; k < 100; ++k) {
+    const std::uint32_t i = pool.put(Record{});
+    EXPECT_EQ(i, 0u);
+    pool.release(i);
+  }
+  EXPECT_EQ(pool.chunk_allocations(), allocations);
+}
+
 }  // namespace
 }  // namespace p2pcdn::sim
