@@ -47,8 +47,9 @@ void drain(Agent& a) {
   while (auto act = a.poll_action()) benchmark::DoNotOptimize(act->kind);
 }
 
-void BM_AgentDecisionEpoch(benchmark::State& state, const char* policy, std::uint16_t window = 64) {
-  Agent a = make_agent(policy, nullptr, window);
+void BM_AgentDecisionEpoch(benchmark::State& state, const char* policy, std::uint16_t window = 64,
+                           bool skip = true) {
+  Agent a = make_agent(policy, nullptr, window, skip);
   std::array<std::byte, wire::kMaxMessageBytes> buf{};
   TimeUs now = 0;
   std::uint32_t i = 0;
@@ -304,6 +305,9 @@ BENCHMARK_CAPTURE(BM_AgentDecisionEpoch, buffer_threshold, "buffer-threshold");
 BENCHMARK_CAPTURE(BM_AgentDecisionEpoch, deadline_aware, "deadline-aware");
 BENCHMARK_CAPTURE(BM_AgentDecisionEpoch, reference, "reference");
 BENCHMARK_CAPTURE(BM_AgentDecisionEpoch, windowed_w16, "windowed", 16);
+BENCHMARK_CAPTURE(BM_AgentDecisionEpoch, buffer_threshold_noskip, "buffer-threshold", 64, false);
+BENCHMARK_CAPTURE(BM_AgentDecisionEpoch, windowed_noskip, "windowed", 64, false);
+BENCHMARK_CAPTURE(BM_AgentDecisionEpoch, reference_noskip, "reference", 64, false);
 BENCHMARK_CAPTURE(BM_AgentDecisionEpoch, deadline_aware_w16, "deadline-aware", 16);
 
 }  // namespace
