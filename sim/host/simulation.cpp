@@ -135,7 +135,7 @@ struct Viewer {
   bool stalled = false;
   bool waiting_for_edge = false;  // the player needs a segment not yet published
   std::uint16_t swarm_rendition = 0;
-  std::int32_t bitrate_rendition = -1;  // the rendition counted in the mean-bitrate sum
+  std::int16_t bitrate_rendition = -1;  // the rendition counted in the mean-bitrate sum
   std::uint32_t channel_position = 0;   // index in its channel's member list
   std::uint32_t transfers = kNoList;    // transfer slots it takes part in (Host::transfer_lists_)
   models::Player player;
@@ -153,6 +153,9 @@ struct Viewer {
   // is 160 bytes that nothing else reads).
   std::uint32_t meter = kNoMeter;
 };
+
+// One per viewer slot ever used: every byte counts (a 32-bit bitrate_rendition cost 8).
+static_assert(sizeof(Viewer) <= 240, "Viewer record grew: check the field order and types");
 
 class Host {
  public:
@@ -654,7 +657,7 @@ class Host {
       bitrate_sum_kbps_ -= stream.bitrate_bps(static_cast<std::size_t>(v.bitrate_rendition)) / 1e3;
       --bitrate_viewers_;
     }
-    v.bitrate_rendition = rendition;
+    v.bitrate_rendition = static_cast<std::int16_t>(rendition);  // -1 or a rendition < 256
     if (rendition >= 0) {
       bitrate_sum_kbps_ += stream.bitrate_bps(static_cast<std::size_t>(rendition)) / 1e3;
       ++bitrate_viewers_;
