@@ -451,5 +451,45 @@ TEST(AgentEpochSkip, BusyPeerExpiryEndsTheQuietPeriod) {
   }
 }
 
+// Serving a request is quiet (no plan reads the upload side), but the new upload's slot
+// timeout is a time trigger: a quiet input after it must run the epoch that frees the slot.
+TEST(AgentEpochSkip, UploadTimeoutEndsTheQuietPeriod) {
+  AgentConfig cfg;
+  cfg.policy = "windowed";
+  cfg.random_http_enabled = false;
+  cfg.peers_min = 1;  // no peer-request timer
+  Agent a = Agent::create(cfg, 5, 0).value();
+  a.handle_segment_published(0, SegmentInfo{SegmentKey{10, 0}, 500'000, 4'000'000, 0});
+  PlayerView v;
+  v.next_needed = SegmentKey{10, 0};  // no deadline: no stall trigger
+  a.handle_player(0, v);
+  a.handle_peer_connected(0, PeerId{1}, PeerTraits{});
+  std::optional<TransferId> fetch;
+  while (auto act = a.poll_action()) {
+    if (act->kind == ActionKind::kHttpFetch) fetch = act->transfer;
+  }
+  ASSERT_TRUE(fetch.has_value());
+  a.handle_transfer_done(1000, *fetch, Outcome::kCompleted);  // stored, delivered
+  while (a.poll_action()) {
+  }
+  std::array<std::byte, wire::kMaxMessageBytes> buf{};
+  auto msg = [&](TimeUs t, const wire::Message& m) {
+    const std::size_t n = wire::encode(m, buf);
+    (void)a.handle_peer_message(t, PeerId{1}, std::span(buf.data(), n));
+    std::vector<ActionKind> kinds;
+    while (auto act = a.poll_action()) kinds.push_back(act->kind);
+    return kinds;
+  };
+  (void)msg(2000, wire::Have{0, 999});  // an idle epoch: from here on, quiet inputs skip
+  const std::uint32_t run = a.stats().decision_epochs;
+  EXPECT_EQ(msg(3000, wire::Request{77, 0, 10}), std::vector<ActionKind>{ActionKind::kStartUpload});
+  EXPECT_TRUE(msg(4000, wire::Have{0, 999}).empty());
+  EXPECT_EQ(a.stats().decision_epochs, run);  // both skipped
+  const TimeUs expiry = 3000 + cfg.upload_slot_timeout_us;
+  EXPECT_EQ(a.next_timeout(), expiry);
+  EXPECT_TRUE(msg(expiry - 1, wire::Have{0, 999}).empty());
+  EXPECT_EQ(msg(expiry, wire::Have{0, 999}), std::vector<ActionKind>{ActionKind::kCancelTransfer});
+}
+
 }  // namespace
 }  // namespace p2pcdn::sched::test

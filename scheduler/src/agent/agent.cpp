@@ -255,8 +255,20 @@ void advance(agent_detail::Core& s, TimeUs now) { s.now = std::max(s.now, now); 
 
 void Agent::handle_segment_published(TimeUs now, const SegmentInfo& segment) {
   advance(*state_, now);
-  state_->publish(segment);
-  state_->epoch();
+  agent_detail::Core& s = *state_;
+  // Another rendition's live edge is read by no plan: quiet, unless remembering it evicted
+  // (or the window is not open yet and it opens it on) our own rendition's edge.
+  const bool other = s.window_valid && segment.key.rendition != s.rendition;
+  const agent_detail::Edge* mine = s.edge(s.rendition);
+  const agent_detail::Edge before = mine != nullptr ? *mine : agent_detail::Edge{};
+  s.publish(segment);
+  const agent_detail::Edge* after = s.edge(s.rendition);
+  const bool quiet = other && after == mine &&
+                     (mine == nullptr || (after->available_at_us == before.available_at_us &&
+                                          after->last_index == before.last_index &&
+                                          after->size_bytes == before.size_bytes &&
+                                          after->duration_ms == before.duration_ms));
+  s.epoch_unless_idle(quiet);
 }
 
 void Agent::handle_player(TimeUs now, const PlayerView& player) {

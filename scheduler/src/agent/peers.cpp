@@ -129,8 +129,12 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes, bool& qui
     }
     quiet = (set_have(j, h, have->rendition) & plan_read_mask) == 0;
   } else if (const auto* req = std::get_if<wire::Request>(&m)) {
+    // Serving changes only the upload side (tokens, uploads, the reply), which no plan reads;
+    // a new upload's timeout lowers quiet_until_us (add_transfer).
     on_request(j, *req);
+    quiet = true;
   } else if (const auto* cancel = std::get_if<wire::Cancel>(&m)) {
+    quiet = true;  // likewise: it ends one of our uploads, or nothing
     for (std::size_t ti = 0; ti < transfers.size(); ++ti) {
       const Transfer& t = transfers[ti];
       if (t.kind == Kind::kUpload && t.peer == from && t.request_id == cancel->request_id) {

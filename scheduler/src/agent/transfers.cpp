@@ -40,6 +40,8 @@ void Core::add_transfer(const Transfer& t) {
   if (transfers.size() == transfers.capacity()) transfers.reserve(transfers.size() + 4);
   transfers.push_back(t);
   if (!t.verifying) ++active[static_cast<std::size_t>(t.kind)];
+  // A new time trigger (its timeout) for idle-epoch skipping.
+  quiet_until_us = std::min(quiet_until_us, t.timeout_us);
 }
 
 void Core::mark_verifying(Transfer& t) {
