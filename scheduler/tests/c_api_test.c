@@ -81,7 +81,7 @@ int main(void) {
   CHECK(p2pcdn_agent_create(cfg, 1, 0, &a) == P2PCDN_OK);
   const size_t heap64 = p2pcdn_agent_heap_bytes(a);
   p2pcdn_agent_destroy(a);
-  CHECK(p2pcdn_config_set(cfg, "window_segments", 12) == P2PCDN_OK); /* fits the field... */
+  CHECK(p2pcdn_config_set(cfg, "window_segments", 12) == P2PCDN_OK);        /* fits the field... */
   CHECK(p2pcdn_agent_create(cfg, 1, 0, &a) == P2PCDN_ERR_INVALID_ARGUMENT); /* ...not valid */
   CHECK(p2pcdn_config_set(cfg, "window_segments", 16) == P2PCDN_OK);
   CHECK(p2pcdn_agent_create(cfg, 1, 0, &a) == P2PCDN_OK);
