@@ -145,7 +145,8 @@ int main(int argc, char** argv) {
   // Platform: a star zone; every host has a private up and down link.
   auto* zone = sg4::create_star_zone("world");
   cdn_host = zone->create_host("cdn", 1e9)->seal();
-  const sg4::Link* cdn_link = zone->create_link("cdn-link", cdn_bytes_per_s(n))->set_latency(0)->seal();
+  const sg4::Link* cdn_link =
+      zone->create_link("cdn-link", cdn_bytes_per_s(n))->set_latency(0)->seal();
   zone->add_route(cdn_host->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(cdn_link)},
                   true);
   std::mt19937_64 rng(seed);
