@@ -338,6 +338,7 @@ void MetricsCollector::add_scheduler(const SchedulerTotals& session) {
   t.peers_banned += session.peers_banned;
   t.malformed_messages += session.malformed_messages;
   t.decision_epochs += session.decision_epochs;
+  t.epochs_skipped += session.epochs_skipped;
 }
 
 Summary MetricsCollector::finish(TimeUs end) {

@@ -74,6 +74,7 @@ struct SchedulerTotals {
   std::uint64_t uploads_served = 0, uploads_rejected = 0;
   std::uint64_t integrity_failures = 0, peers_banned = 0, malformed_messages = 0;
   std::uint64_t decision_epochs = 0;  // policy invocations
+  std::uint64_t epochs_skipped = 0;   // inputs the agent proved could not change a decision
 };
 
 struct Summary {

@@ -161,6 +161,7 @@ io::Json summary_to_json(const Summary& s, const RunInfo& info, const SummaryExt
   sched.set("peers_banned", st.peers_banned);
   sched.set("malformed_messages", st.malformed_messages);
   sched.set("decision_epochs", st.decision_epochs);
+  sched.set("epochs_skipped", st.epochs_skipped);
   root.set("scheduler", std::move(sched));
 
   Json viewers = Json::object();

@@ -1,6 +1,8 @@
 #include "sim/host/agent_config.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <functional>
 #include <limits>
 #include <map>
@@ -78,6 +80,8 @@ const std::map<std::string, Setter>& knob_table() {
       {"seed_fraction_scale", setter(&sched::AgentConfig::seed_fraction_scale)},
       {"seed_wait_us", setter(&sched::AgentConfig::seed_wait_us)},
       {"reference_wait_max_us", setter(&sched::AgentConfig::reference_wait_max_us)},
+      {"window_segments", setter(&sched::AgentConfig::window_segments)},
+      {"skip_idle_epochs", setter(&sched::AgentConfig::skip_idle_epochs)},
   };
   return table;
 }
@@ -100,7 +104,29 @@ const char* policy_name(models::P2pPolicy policy) {
   return "windowed";
 }
 
-sched::AgentConfig make_agent_config(const models::P2pSpec& p2p) {
+std::uint16_t default_window_segments(const models::Scenario& scenario,
+                                      const sched::AgentConfig& config) {
+  const double segment_s = scenario.stream.segment_duration_s;
+  if (!(segment_s > 0.0)) return config.window_segments;  // the stream loader reports it
+  const double live_delay_s = scenario.player.live_delay_s > 0.0
+                                  ? scenario.player.live_delay_s
+                                  : scenario.player.live_sync_segments * segment_s;
+  // The player's live_max_latency_s bounds how far behind the edge it falls (hls.js jumps
+  // ahead there when liveMaxLatency is set; a real live playlist drops older segments too).
+  const double behind_edge_s = std::max(live_delay_s, scenario.player.live_max_latency_s);
+  const double ahead_wanted = std::ceil(behind_edge_s / segment_s) + 1;
+  const auto segment_us = static_cast<TimeUs>(std::llround(segment_s * 1e6));
+  for (std::uint16_t window = 16; window < sched::kWindowSegmentsMax; window *= 2) {
+    // The agent's slots behind the playhead: cache_behind_us / duration + 1, at most half.
+    const TimeUs behind =
+        std::min<TimeUs>(config.cache_behind_us / std::max<TimeUs>(segment_us, 1) + 1, window / 2);
+    if (static_cast<double>(window - behind) >= ahead_wanted) return window;
+  }
+  return static_cast<std::uint16_t>(sched::kWindowSegmentsMax);
+}
+
+sched::AgentConfig make_agent_config(const models::Scenario& scenario) {
+  const models::P2pSpec& p2p = scenario.p2p;
   sched::AgentConfig config;
   config.policy = p2p.enabled ? policy_name(p2p.policy) : "cdn-only";
   if (!p2p.enabled) config.p2p_disabled = true;
@@ -119,6 +145,8 @@ sched::AgentConfig make_agent_config(const models::P2pSpec& p2p) {
       throw std::invalid_argument("p2p.scheduler_knobs." + name + ": " + e.what());
     }
   }
+  if (!p2p.scheduler_knobs.contains("window_segments"))
+    config.window_segments = default_window_segments(scenario, config);
   return config;
 }
 

@@ -51,6 +51,7 @@ analysis::SchedulerTotals scheduler_totals(const sched::AgentStats& a) {
   t.peers_banned = a.peers_banned;
   t.malformed_messages = a.malformed_messages;
   t.decision_epochs = a.decision_epochs;
+  t.epochs_skipped = a.epochs_skipped;
   return t;
 }
 
@@ -166,7 +167,7 @@ class Host {
         world_(World::build(scenario, options.seed)),
         audience_(scenario, options.seed),
         engine_(network_),
-        agent_config_(make_agent_config(scenario.p2p)),
+        agent_config_(make_agent_config(scenario)),
         p2p_enabled_(scenario.p2p.enabled && scenario.p2p.policy != models::P2pPolicy::kCdnOnly),
         metrics_(metrics_config()),
         end_us_(from_seconds(scenario.run.duration_s)) {

@@ -270,6 +270,8 @@ TEST(MetricsCollector, SchedulerCountersAreSummedOverSessions) {
   b.requests_sent = 6;
   b.p2p_to_http_fallbacks = 2;
   b.p2p_segments = 3;
+  b.epochs_skipped = 7;
+  a.epochs_skipped = 5;
   m.add_scheduler(a);
   m.add_scheduler(b);
   const Summary s = m.finish(seconds(30));
@@ -278,6 +280,7 @@ TEST(MetricsCollector, SchedulerCountersAreSummedOverSessions) {
   EXPECT_EQ(s.scheduler.p2p_segments, 8u);
   EXPECT_EQ(s.scheduler.p2p_to_http_fallbacks, 2u);
   EXPECT_EQ(s.scheduler.decision_epochs, 100u);
+  EXPECT_EQ(s.scheduler.epochs_skipped, 12u);
   EXPECT_EQ(s.scheduler.http_segments, 0u);
 }
 
