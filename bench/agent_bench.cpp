@@ -121,6 +121,32 @@ void BM_ManyAgentsColdState(benchmark::State& state, const char* policy, bool sh
   state.counters["heap_bytes"] = static_cast<double>(agents[0].heap_bytes());
 }
 
+// The host's per-input sequence on one warm agent: a neighbour's Have (mostly for segments the
+// agent holds or fetches, so the epoch is usually skipped), the drain, then next_timeout() to
+// re-arm the timer, exactly as the simulator does for every message. Measures the fixed cost
+// of an input that decides nothing (the common one); BM_ManyAgentsColdState is the same on
+// cold agents.
+void BM_HaveDrainTimeout(benchmark::State& state, const char* policy) {
+  Agent a = make_agent(policy);
+  std::array<std::byte, wire::kMaxMessageBytes> buf{};
+  TimeUs now = 0;
+  std::uint32_t i = 0;
+  for (auto _ : state) {
+    now += 10;
+    ++i;
+    const std::size_t n = wire::encode(wire::Have{0, 20 + (i % 20)}, buf);
+    benchmark::DoNotOptimize(a.handle_peer_message(now, PeerId{1 + (i % 20)},
+                                                   std::span<const std::byte>(buf.data(), n)));
+    drain(a);
+    benchmark::DoNotOptimize(a.next_timeout());
+  }
+  state.SetItemsProcessed(state.iterations());
+  const AgentStats& s = a.stats();
+  state.counters["skipped_frac"] =
+      static_cast<double>(s.epochs_skipped) /
+      static_cast<double>(std::max<std::uint64_t>(s.decision_epochs + s.epochs_skipped, 1));
+}
+
 // Steady state: a tiny host loop around one agent: HTTP fetches and peer downloads complete
 // in FIFO order, deliveries advance the player, a new segment is published every 16 inputs
 // and neighbours announce it. Reports policy decision epochs per second.
@@ -279,6 +305,10 @@ BENCHMARK_CAPTURE(BM_LiveHaves, deadline_aware_noskip, "deadline-aware", false);
 BENCHMARK_CAPTURE(BM_LiveHaves, deadline_aware, "deadline-aware", true);
 BENCHMARK_CAPTURE(BM_LiveHaves, reference_noskip, "reference", false);
 BENCHMARK_CAPTURE(BM_LiveHaves, reference, "reference", true);
+
+BENCHMARK_CAPTURE(BM_HaveDrainTimeout, windowed, "windowed");
+BENCHMARK_CAPTURE(BM_HaveDrainTimeout, deadline_aware, "deadline-aware");
+BENCHMARK_CAPTURE(BM_HaveDrainTimeout, reference, "reference");
 
 BENCHMARK_CAPTURE(BM_AgentSteadyState, cdn_only, "cdn-only");
 BENCHMARK_CAPTURE(BM_AgentSteadyState, windowed, "windowed");

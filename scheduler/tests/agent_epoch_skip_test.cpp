@@ -59,7 +59,11 @@ std::vector<std::uint64_t> counters(const AgentStats& s) {
 // misbehave, transfers that complete, fail or stall, and timers fired on time, early or late.
 class TwinDriver {
  public:
-  TwinDriver(const char* policy, std::uint64_t seed) : rng_(seed * 7919 + 13) {
+  // probe_timeouts: both agents are asked next_timeout() before every input (so each input
+  // meets a filled cache), and some progress reports name a finished transfer (time passes
+  // with no epoch and no state change: the cache must stay exact or be refreshed).
+  TwinDriver(const char* policy, std::uint64_t seed, bool probe_timeouts = false)
+      : rng_(seed * 7919 + 13), probe_(probe_timeouts) {
     AgentConfig cfg;
     cfg.policy = policy;
     cfg.skip_idle_epochs = true;
@@ -113,6 +117,7 @@ class TwinDriver {
 
   void advance_time() {
     const TimeUs due = a_->next_timeout();
+    if (probe_) (void)b_->next_timeout();
     switch (rng_.next_below(8)) {
       case 0:
         break;  // same instant
@@ -220,7 +225,8 @@ class TwinDriver {
       finish_transfer();
     } else if (!inflight_.empty()) {
       last_input_ = "progress";
-      const Flight f = inflight_[rng_.next_below(static_cast<std::uint32_t>(inflight_.size()))];
+      Flight f = inflight_[rng_.next_below(static_cast<std::uint32_t>(inflight_.size()))];
+      if (probe_ && rng_.next_below(2) == 0) f.id = TransferId{1'000'000};  // long finished
       both([&](Agent& x) { x.handle_transfer_progress(now_, f.id, 1000); });
     } else {
       last_input_ = "timeout";
@@ -309,6 +315,7 @@ class TwinDriver {
   };
 
   util::Prng rng_;
+  bool probe_ = false;
   std::optional<Agent> a_;  // skips idle epochs
   std::optional<Agent> b_;  // runs every epoch
   TimeUs now_ = 0;
@@ -338,6 +345,68 @@ TEST(AgentEpochSkip, TwinAgentsDecideIdenticallyAfterEveryInput) {
     std::cout << policy << ": " << run << " epochs run, " << skipped << " skipped\n";
     EXPECT_GT(skipped, 0U) << policy;  // the comparison above exercised the skip
   }
+}
+
+// next_timeout() is cached across inputs that cannot change it (Haves, maps, ignored
+// messages, skipped epochs, time passing). check_invariants() compares the value a call would
+// return now with a recomputation from scratch; here it runs after every input of twin
+// agents (with and without skipping) whose cache is filled before every input.
+TEST(AgentTimeoutCache, CachedValueEqualsRecomputationAfterEveryInput) {
+  const char* env = std::getenv("P2PCDN_TWIN_SEEDS");
+  const std::uint64_t seeds = env != nullptr ? std::strtoull(env, nullptr, 10) : 30;
+  for (const char* policy : kPolicies) {
+    for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
+      TwinDriver d(policy, 1000 + seed, /*probe_timeouts=*/true);
+      ASSERT_TRUE(d.run(1500)) << policy << " seed " << seed;
+    }
+  }
+}
+
+// The deadline safety net's times move with now once the buffer ran dry: a value cached
+// before the stall must not be served after it, even when no epoch ran in between.
+TEST(AgentTimeoutCache, FallbackTimesMoveAfterTheStall) {
+  AgentConfig cfg;
+  cfg.policy = "deadline-aware";
+  cfg.random_http_enabled = false;
+  cfg.high_demand_window_us = 2'000'000;
+  cfg.peers_min = 0;
+  cfg.p2p_no_bytes_timeout_us = 60'000'000;   // transfer timeouts far away: the fallbacks of
+  cfg.http_no_bytes_timeout_us = 60'000'000;  // the P2P downloads are the next timers
+  Agent a = Agent::create(cfg, 3, 0).value();
+  for (std::uint32_t k = 0; k <= 11; ++k) {
+    a.handle_segment_published(0, SegmentInfo{SegmentKey{k, 0}, 500'000, 4'000'000, 0});
+  }
+  PlayerView v;
+  v.next_needed = SegmentKey{10, 0};
+  v.next_deadline_us = 5'000'000;
+  a.handle_player(0, v);
+  a.handle_peer_connected(0, PeerId{1}, PeerTraits{0, 0, 50'000});
+  a.handle_peer_connected(0, PeerId{2}, PeerTraits{0, 0, 50'000});
+  while (a.poll_action()) {
+  }
+  std::array<std::byte, wire::kMaxMessageBytes> buf{};
+  int requests = 0;
+  for (std::uint32_t p = 1; p <= 2; ++p) {  // peer 1 holds 10, peer 2 holds 11
+    const std::size_t n = wire::encode(wire::Have{0, 9 + p}, buf);
+    (void)a.handle_peer_message(1000, PeerId{p}, std::span(buf.data(), n));
+    while (auto act = a.poll_action()) {
+      if (act->kind != ActionKind::kSendMessage) continue;
+      requests += std::holds_alternative<wire::Request>(wire::decode(act->bytes).value()) ? 1 : 0;
+    }
+  }
+  ASSERT_EQ(requests, 2);  // two P2P downloads in flight, each with a fallback time
+  // Progress for a transfer the agent no longer knows: time passes, nothing else happens.
+  bool cached_past_stall = false;  // a value beyond the stall was cached before it
+  for (TimeUs t = 1'000'000; t < 9'000'000; t += 250'000) {
+    a.handle_transfer_progress(t, TransferId{999'999}, 1);
+    const TimeUs due = a.next_timeout();
+    cached_past_stall =
+        cached_past_stall ||
+        (t < v.next_deadline_us && due > v.next_deadline_us + 1'000'000 && due != kNever);
+    EXPECT_TRUE(a.check_invariants().ok()) << a.check_invariants().detail() << " at " << t;
+    EXPECT_GT(due, t);
+  }
+  EXPECT_TRUE(cached_past_stall);
 }
 
 // The prime case: once an agent holds (or fetches) a segment, every further Have for it is

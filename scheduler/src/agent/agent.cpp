@@ -26,23 +26,30 @@ Core::Core(std::shared_ptr<const AgentConfig> cfg, const PeerTraits& self_in, st
       prng(seed_in),
       seed(seed_in) {
   // The window arrays follow this object in its allocation (State::make reserved
-  // window_bytes(window_size) there); Slot and the counts are trivial types.
+  // window_bytes(window_size) there): W holder counts, then W slots (8-aligned: W is a
+  // multiple of 8 and sizeof(Core) of 8). Slot and the counts are trivial types.
+  static_assert(sizeof(Core) % alignof(Slot) == 0);
   std::byte* block = reinterpret_cast<std::byte*>(this) + sizeof(Core);
-  auto* slot_mem = reinterpret_cast<Slot*>(block);
+  std::uninitialized_fill_n(reinterpret_cast<std::uint8_t*>(block), window_size, 0);
+  auto* slot_mem = reinterpret_cast<Slot*>(block + window_size);
   std::uninitialized_value_construct_n(slot_mem, window_size);
   slots = std::launder(slot_mem);
-  std::uninitialized_fill_n(reinterpret_cast<std::uint8_t*>(slots + window_size), window_size, 0);
-  policy = policy::make_policy_at(policy_name, config, policy_storage.data());
-  if (policy != nullptr) {
-    p2p_on_ = !config.p2p_disabled && policy->uses_peers();
+  policy::Policy* made = policy::make_policy_at(policy_name, config, policy_storage.data());
+  if (made != nullptr && static_cast<void*>(made) != policy_storage.data()) {
+    made->~Policy();  // the_policy() needs the base at offset 0 (always so with one base)
+    made = nullptr;
+  }
+  policy_ok = made != nullptr;
+  if (policy_ok) {
+    p2p_on_ = !config.p2p_disabled && made->uses_peers();
     upload_on_ = p2p_on_ && !config.upload_disabled;
-    deadline_fallback_ = policy->deadline_fallback();
+    deadline_fallback_ = made->deadline_fallback();
   }
   skip_on_ = config.skip_idle_epochs;
 }
 
 Core::~Core() {
-  if (policy != nullptr) policy->~Policy();
+  if (policy_ok) the_policy()->~Policy();
 }
 
 void Core::deliver_if_ready() {
@@ -60,6 +67,7 @@ void Core::deliver_if_ready() {
 
 void Core::epoch() {
   ++stats.decision_epochs;
+  invalidate_timeout();
   const std::uint32_t mutations_before = mutations;
   bool policy_changed = false;
   quiet_until_us = kNever;  // collects the policy's comparison flips (horizon()) until the end
@@ -88,7 +96,7 @@ void Core::epoch() {
     std::array<std::uint64_t, policy::kPolicyBytesMax / 8> policy_before;
     std::memcpy(policy_before.data(), policy_storage.data(), policy::kPolicyBytesMax);
     policy::PlanContext ctx(*this);
-    policy->plan(ctx);
+    the_policy()->plan(ctx);
     if (skip_on_ && mutations == mutations_before) {
       std::array<std::uint64_t, policy::kPolicyBytesMax / 8> policy_after;
       std::memcpy(policy_after.data(), policy_storage.data(), policy::kPolicyBytesMax);
@@ -150,7 +158,7 @@ TimeUs Core::quiet_horizon() const {
   return t;
 }
 
-TimeUs Core::next_timeout() const {
+TimeUs Core::next_timeout_scratch() const {
   TimeUs t = kNever;
   auto consider = [&](TimeUs when) {
     if (when > now && when < t) t = when;  // past times were handled or cannot act now
@@ -230,7 +238,7 @@ Result<Agent> Agent::create(const AgentConfig& config, std::uint64_t seed, TimeU
   own->policy = {};  // the name's storage belongs to the caller; never read it later
   const PeerTraits self{config.self_region, config.self_isp, config.self_uplink_kbps};
   auto state = State::make(std::move(own), self, seed, now, config.policy);
-  if (state->policy == nullptr) return Status(Errc::kInvalidArgument, "unknown policy name");
+  if (!state->policy_ok) return Status(Errc::kInvalidArgument, "unknown policy name");
   return Agent(std::move(state));
 }
 
@@ -240,7 +248,7 @@ Result<Agent> Agent::create_shared(std::shared_ptr<const AgentConfig> config,
   if (Status st = validate(*config); !st.ok()) return st;
   const std::string_view name = config->policy;
   auto state = State::make(std::move(config), self, seed, now, name);
-  if (state->policy == nullptr) return Status(Errc::kInvalidArgument, "unknown policy name");
+  if (!state->policy_ok) return Status(Errc::kInvalidArgument, "unknown policy name");
   return Agent(std::move(state));
 }
 
@@ -256,6 +264,7 @@ void advance(agent_detail::Core& s, TimeUs now) { s.now = std::max(s.now, now); 
 void Agent::handle_segment_published(TimeUs now, const SegmentInfo& segment) {
   advance(*state_, now);
   agent_detail::Core& s = *state_;
+  s.invalidate_timeout();  // publications move availability times
   // Another rendition's live edge is read by no plan: quiet, unless remembering it evicted
   // (or the window is not open yet and it opens it on) our own rendition's edge.
   const bool other = s.window_valid && segment.key.rendition != s.rendition;
@@ -306,6 +315,7 @@ void Agent::handle_transfer_progress(TimeUs now, TransferId transfer, std::uint6
                                 ? state_->config.http_no_bytes_timeout_us
                                 : state_->config.p2p_no_bytes_timeout_us;
     t->timeout_us = now + no_bytes;  // bytes arrived: restart the no-bytes timer
+    state_->invalidate_timeout();
     // (it may now expire earlier than the horizon of the last idle epoch assumed)
     state_->quiet_until_us = std::min(state_->quiet_until_us, t->timeout_us);
   }
@@ -335,11 +345,18 @@ void Agent::prefetch() const {
   const auto* begin = reinterpret_cast<const char*>(&c);
   const auto* end = reinterpret_cast<const char*>(&c.notyet_mask);
   for (const char* p = begin; p < end; p += 64) __builtin_prefetch(p);
-  __builtin_prefetch(c.holder_count());
-  __builtin_prefetch(c.holder_count() + c.window_size - 1);
+  // The holder counts sit right after Core (<= 64 bytes): their address needs no load from
+  // the (still cold) state, so this function never waits for memory.
+  const char* counts = begin + sizeof(agent_detail::Core);
+  __builtin_prefetch(counts);
+  __builtin_prefetch(counts + 63);
 }
 
-std::optional<Action> Agent::poll_action() { return state_->poll(); }
+std::optional<Action> Agent::poll_action() {
+  // Most inputs queue nothing: answer that without entering the general loop.
+  if (state_->outbox_empty()) return std::nullopt;
+  return state_->poll();
+}
 TimeUs Agent::next_timeout() const { return state_->next_timeout(); }
 const AgentStats& Agent::stats() const { return state_->stats; }
 std::size_t Agent::heap_bytes() const { return state_->heap_bytes(); }

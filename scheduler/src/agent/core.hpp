@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <new>
 #include <vector>
 
 #include "agent/peer_table.hpp"
@@ -92,7 +93,6 @@ struct Core {
   // agent touches few cache lines; then the window, then what only some inputs read.
   std::shared_ptr<const AgentConfig> config_owner;  // keeps `config` alive (may be shared)
   const AgentConfig& config;                        // policy name cleared / never read again
-  policy::Policy* policy = nullptr;  // lives in policy_storage (no heap block, a hot line)
   TimeUs now;
   TimeUs created_us;
   [[nodiscard]] std::uint32_t now_ms() const {
@@ -110,13 +110,18 @@ struct Core {
   PeerTable peers;
   std::vector<Transfer> transfers;
   std::vector<Pending> pending;
+  // The policy object lives here (no heap block, no pointer: its Policy base is at offset 0).
   alignas(8) std::array<std::byte, policy::kPolicyBytesMax> policy_storage{};
+  [[nodiscard]] policy::Policy* the_policy() {
+    return std::launder(reinterpret_cast<policy::Policy*>(policy_storage.data()));
+  }
   std::uint32_t pending_head = 0;  // < pending.size() <= kPendingActionsMax + a few
   // Fixed at construction (config and policy traits never change): !config.p2p_disabled &&
   // policy->uses_peers(); that && !config.upload_disabled; policy->deadline_fallback().
   bool p2p_on_ = false;
   bool upload_on_ = false;
   bool deadline_fallback_ = false;
+  bool policy_ok = false;  // policy_storage holds the named policy (false: unknown name)
   TimeUs policy_wake_us = kNever;
   TimeUs http_retry_at_us = 0;  // no new HTTP request before this (failure backoff)
   TimeUs peers_asked_at_us = 0;
@@ -128,6 +133,9 @@ struct Core {
   std::uint8_t banned_count = 0;
   std::uint8_t banned_next = 0;
   AgentStats stats;  // decision_epochs is bumped by every epoch: keep it near the hot fields
+  // A window field placed where it fills padding: a copy of edge(rendition)->last_index
+  // (edge_known: that edge exists), for queue_end().
+  std::uint32_t edge_last_index = 0;
   // ---- idle-epoch skipping (AgentConfig::skip_idle_epochs). After an epoch that changed
   // nothing (`mutations`, the prng and the policy's bytes unchanged), the next epoch is
   // provably idle as long as (a) now < quiet_until_us: no time trigger (timeout, availability,
@@ -139,15 +147,27 @@ struct Core {
   std::uint64_t plan_read_mask = 0;  // ring positions whose holders the last plan read
   std::uint32_t mutations = 0;       // bumped by push, set_phase, erase_transfer, prng use
   bool skip_on_ = false;             // config.skip_idle_epochs
+  // Window fields here to fill a hole (see the window ring below).
+  std::uint8_t window_size;       // W
+  std::uint8_t stored_count = 0;  // slots in kStored; kept by set_phase
+  bool edge_known = false;
+  // ---- next_timeout() cache. next_timeout() = min{c in C : c > now} over candidate times C
+  // that are state, except the deadline fallbacks, which move with now once the player's
+  // buffer ran dry (deadline_of). So a value computed earlier stays exact while now is below
+  // it (and, with deadline fallbacks, while now <= player.next_deadline_us), as long as no
+  // input changed C: every input but a Have/SegmentMap, an ignored message or a skipped epoch
+  // invalidates it (invalidate_timeout()). check_invariants() compares it with a recomputation.
+  mutable TimeUs timeout_cached_us = kNoQuiet;  // kNoQuiet: stale
   // The window ring: W = config.window_segments positions (a power of two <= 64). Its arrays
-  // live in the same allocation, right after this object (see window_bytes): `slots`, then
-  // the holder counts (holders per ring position: the number of peers on our rendition whose
-  // `have` has that bit; kept by set_have and reset_window, so a decision epoch reads holder
-  // counts without touching the peer table). The fields above and these arrays are the hot part.
-  std::uint8_t window_size;  // W
-  Slot* slots;               // [W], then std::uint8_t holder counts [W]
+  // live in the same allocation, right after this object (see window_bytes): the holder
+  // counts (holders per ring position: the number of peers on our rendition whose `have` has
+  // that bit; kept by set_have and reset_window, so a decision epoch reads holder counts
+  // without touching the peer table), then `slots`. The counts come first so that their
+  // address is this + sizeof(Core) whatever W is: Agent::prefetch loads nothing to find them.
+  // The fields above and these arrays are the hot part.
+  Slot* slots;  // [W], right after the W holder counts (W is a multiple of 8)
   [[nodiscard]] std::uint8_t* holder_count() const {
-    return reinterpret_cast<std::uint8_t*>(slots + window_size);
+    return reinterpret_cast<std::uint8_t*>(slots) - window_size;
   }
   [[nodiscard]] std::uint64_t window_bits() const {  // the W low bits set
     return window_size >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << window_size) - 1;
@@ -155,10 +175,6 @@ struct Core {
   // Ring positions whose slot is kNotYet (all of them at first); kept by set_phase, so the
   // scans for segments becoming available read only those slots.
   std::uint64_t notyet_mask;
-  // Copy of edge(rendition)->last_index (edge_known: that edge exists), for queue_end().
-  std::uint32_t edge_last_index = 0;
-  std::uint8_t stored_count = 0;  // slots in kStored; kept by set_phase
-  bool edge_known = false;
   std::array<Edge, 8> edges{};
 
   PeerTraits self;  // what Hello announces (config.self_* or create_shared's `self`)
@@ -277,7 +293,20 @@ struct Core {
   // ---- epoch (agent.cpp)
   void epoch();
   void deliver_if_ready();
-  [[nodiscard]] TimeUs next_timeout() const;
+  // Cached (see timeout_cached_us); next_timeout_scratch() always recomputes.
+  [[nodiscard]] TimeUs next_timeout() const {
+    return timeout_cache_fresh() ? timeout_cached_us : refresh_timeout();
+  }
+  [[nodiscard]] bool timeout_cache_fresh() const {
+    if (now >= timeout_cached_us) return false;  // passed, or kNoQuiet (stale)
+    return !(deadline_fallback_ && have_player) || now <= player.next_deadline_us;
+  }
+  [[nodiscard]] TimeUs refresh_timeout() const {
+    timeout_cached_us = next_timeout_scratch();
+    return timeout_cached_us;
+  }
+  [[nodiscard]] TimeUs next_timeout_scratch() const;
+  void invalidate_timeout() { timeout_cached_us = kNoQuiet; }
   // Runs the epoch unless it is provably idle (see quiet_until_us); `quiet_input`: the input
   // since the last epoch was quiet (on_message's verdict; true for a timeout).
   void epoch_unless_idle(bool quiet_input);
@@ -296,6 +325,7 @@ struct Core {
             std::uint8_t reason = 0);
   void announce_have(std::uint32_t index);
   std::optional<Action> poll();
+  [[nodiscard]] bool outbox_empty() const { return pending_head == pending.size(); }
   [[nodiscard]] bool p2p_on() const { return p2p_on_; }
   [[nodiscard]] bool upload_on() const { return upload_on_; }
   [[nodiscard]] bool deadline_fallback() const { return deadline_fallback_; }

@@ -69,6 +69,10 @@ Status Agent::check_invariants() const {
     if (p.downloads > 1) return broken("more than one download from a peer");
     if (p.uploads > c.config.uploads_per_peer_max) return broken("uploads per peer over cap");
   }
+  // The cached next_timeout(), when it would be returned now, equals a recomputation.
+  if (c.timeout_cache_fresh() && c.timeout_cached_us != c.next_timeout_scratch()) {
+    return broken("next_timeout cache stale");
+  }
   return Status();
 }
 

@@ -36,9 +36,12 @@ void Core::announce_have(std::uint32_t index) {
 }
 
 std::optional<Action> Core::poll() {
+  // Built in place in the returned optional (one named object returned on every path): a
+  // local Action copied into the optional at return cost a store-forwarding stall per call.
+  std::optional<Action> out;
   while (pending_head < pending.size()) {
     const Pending p = pending[pending_head++];
-    Action a;
+    Action& a = out.emplace();
     a.kind = p.kind;
     a.peer = p.peer;
     a.transfer = p.transfer;
@@ -77,10 +80,14 @@ std::optional<Action> Core::poll() {
           m = wire::Reject{p.request_id, static_cast<wire::RejectReason>(p.reason)};
           break;
         case Msg::kNone:
+          out.reset();
           continue;
       }
       const std::size_t n = wire::encode(m, outbox);
-      if (n == 0) continue;  // cannot happen for messages we build; never emit garbage
+      if (n == 0) {  // cannot happen for messages we build; never emit garbage
+        out.reset();
+        continue;
+      }
       a.bytes = std::span<const std::byte>(outbox.data(), n);
     }
     if (pending_head == pending.size()) {
@@ -88,9 +95,9 @@ std::optional<Action> Core::poll() {
       pending_head = 0;
       if (pending.capacity() > 16) pending.shrink_to_fit();  // keep idle agents small
     }
-    return a;
+    return out;
   }
-  return std::nullopt;
+  return out;  // empty
 }
 
 std::size_t Core::heap_bytes() const {

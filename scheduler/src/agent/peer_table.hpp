@@ -55,6 +55,17 @@ class PeerTable {
   Peer& operator[](std::size_t j) { return recs()[j]; }
   const Peer& operator[](std::size_t j) const { return recs()[j]; }
 
+  // Starts loading the renditions and `have` masks: a Have touches the ids (the lookup),
+  // then one rendition and one mask, which without this miss one after the other.
+  // Straight-line (GCC drops prefetch-only loops): the masks of up to 16 peers, the usual
+  // neighbourhood.
+  void prefetch_announce_state() const {
+    if (cap_ == 0) return;
+    __builtin_prefetch(rends());
+    __builtin_prefetch(haves());
+    if (cap_ > 8) __builtin_prefetch(haves() + 8);
+  }
+
   [[nodiscard]] std::size_t find(PeerId id) const {
     const PeerId* p = ids();
     for (std::size_t j = 0; j < size_; ++j) {

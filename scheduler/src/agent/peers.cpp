@@ -95,6 +95,7 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes, bool& qui
   // Ignored input changes nothing (but a counter): quiet. Have / SegmentMap: quiet unless a
   // holder bit the last plan read changed. Everything else runs an epoch.
   quiet = true;
+  peers.prefetch_announce_state();
   const std::size_t j = find_peer(from);
   if (j == kNoPeer) return Status(Errc::kUnknownPeer, "message from unknown peer");
   Peer* p = &peers[j];
@@ -105,6 +106,11 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes, bool& qui
   }
   quiet = false;
   const wire::Message& m = decoded.value();
+  // Haves and maps change only holder bits, which next_timeout() does not read: its cached
+  // value stays exact. Any other message may touch transfers (a Request starts an upload).
+  if (!std::holds_alternative<wire::Have>(m) && !std::holds_alternative<wire::SegmentMap>(m)) {
+    invalidate_timeout();
+  }
   if (const auto* hello = std::get_if<wire::Hello>(&m)) {
     p->uplink_kbps = hello->uplink_kbps;  // region / isp: not kept, no decision reads them
   } else if (const auto* map = std::get_if<wire::SegmentMap>(&m)) {
