@@ -320,9 +320,37 @@ struct Core {
   }
 
   // ---- outbox (outbox.cpp)
-  void push(const Pending& p);
+  // Inline, so that the caller's Pending need not go through memory: built on the stack and
+  // copied by an out-of-line call, it cost a store-forwarding stall per action.
+  void push(const Pending& p) {
+    ++mutations;  // even if dropped (push_slow): the caller changed state with it
+    if (pending_head == pending.size()) {
+      pending.clear();
+      pending_head = 0;
+    }
+    if (pending.size() != pending.capacity() &&
+        pending.size() - pending_head < kPendingActionsMax) {
+      // Field by field: the caller's temporary then lives in registers (one wide copy of it
+      // made the compiler build it on the stack and wait for those stores to drain).
+      Pending& q = pending.emplace_back();
+      q.kind = p.kind;
+      q.msg = p.msg;
+      q.reason = p.reason;
+      q.peer = p.peer;
+      q.transfer = p.transfer;
+      q.segment = p.segment;
+      q.request_id = p.request_id;
+      return;
+    }
+    // A fresh temporary for the out-of-line call: `p`'s own address must not escape, or the
+    // compiler keeps it in memory on the fast path too.
+    push_slow(Pending{p.kind, p.msg, p.reason, p.peer, p.transfer, p.segment, p.request_id});
+  }
+  void push_slow(const Pending& p);  // a full block, or over the cap
   void send(PeerId to, Msg msg, SegmentKey seg = {}, std::uint32_t request_id = 0,
-            std::uint8_t reason = 0);
+            std::uint8_t reason = 0) {
+    push(Pending{ActionKind::kSendMessage, msg, reason, to, TransferId{}, seg, request_id});
+  }
   void announce_have(std::uint32_t index);
   std::optional<Action> poll();
   [[nodiscard]] bool outbox_empty() const { return pending_head == pending.size(); }

@@ -6,12 +6,7 @@
 
 namespace p2pcdn::sched::agent_detail {
 
-void Core::push(const Pending& p) {
-  ++mutations;  // even if dropped below: the caller changed state with it
-  if (pending_head == pending.size()) {
-    pending.clear();
-    pending_head = 0;
-  }
+void Core::push_slow(const Pending& p) {
   if (pending.size() - pending_head >= kPendingActionsMax && p.kind == ActionKind::kSendMessage) {
     // The host is not draining: messages are best effort (a lost Have/Reject only costs a
     // timeout elsewhere); state-changing actions are bounded by the transfer caps and kept.
@@ -19,10 +14,6 @@ void Core::push(const Pending& p) {
   }
   if (pending.size() == pending.capacity()) pending.reserve(pending.size() + 8);
   pending.push_back(p);
-}
-
-void Core::send(PeerId to, Msg msg, SegmentKey seg, std::uint32_t request_id, std::uint8_t reason) {
-  push(Pending{ActionKind::kSendMessage, msg, reason, to, TransferId{}, seg, request_id});
 }
 
 void Core::announce_have(std::uint32_t index) {
@@ -40,7 +31,8 @@ std::optional<Action> Core::poll() {
   // local Action copied into the optional at return cost a store-forwarding stall per call.
   std::optional<Action> out;
   while (pending_head < pending.size()) {
-    const Pending p = pending[pending_head++];
+    // By reference, field by field (see push): valid until the clear() below.
+    const Pending& p = pending[pending_head++];
     Action& a = out.emplace();
     a.kind = p.kind;
     a.peer = p.peer;
