@@ -74,6 +74,27 @@ class Engine {
     return seq;
   }
 
+  // Takes the next seq without queuing anything. An event queued later with it by
+  // schedule_reserved() sorts exactly where schedule() would have put it if called now: a
+  // lazily re-armed timer (sim/host/lazy_timer.hpp) fires at the position a cancel-and-set
+  // timer would, although its event enters the queue later.
+  [[nodiscard]] std::uint64_t reserve_seq() { return next_seq_++; }
+
+  // Queues an event under a seq from reserve_seq(). Throws std::invalid_argument if at < now(),
+  // if seq was never reserved, or if (at, seq) sorts before the last dispatched event (the
+  // queue is monotone: at > now() is always accepted; at == now() needs a seq above the
+  // event being dispatched). Reusing a seq that is already queued is the caller's bug.
+  void schedule_reserved(Time at, std::uint64_t seq, EventKind kind, std::uint32_t target,
+                         std::uint32_t generation = 0, std::uint32_t payload = 0) {
+    if (at < now_) throw_in_past(at);
+    if (seq >= next_seq_) {
+      throw std::invalid_argument("Engine: seq " + std::to_string(seq) +
+                                  " was not reserved (next seq is " + std::to_string(next_seq_) +
+                                  ")");
+    }
+    queue_.push(Event{at, seq, target, generation, kind, payload});
+  }
+
   // Asks the running loop to return after the current dispatch. Safe to call
   // from a signal handler (lock-free atomic store) or from the dispatcher.
   // Sticky: run_until() returns kStopped at once until clear_stop().

@@ -27,6 +27,7 @@
 #include "sim/host/chunked_store.hpp"
 #include "sim/host/connection_table.hpp"
 #include "sim/host/grow_gently.hpp"
+#include "sim/host/lazy_timer.hpp"
 #include "sim/host/list_pool.hpp"
 #include "sim/host/message_pool.hpp"
 #include "sim/host/slot_pool.hpp"
@@ -130,8 +131,8 @@ struct DownloadNote {  // a completed download not yet handed to the player (its
 // share the record's first cache line.
 struct Viewer {
   std::optional<Agent> agent;
-  TimeUs wake_at = kNever;
-  TimeUs tick_at = kNever;
+  LazyTimer wake;  // the agent's next timeout (kAgentWake)
+  LazyTimer tick;  // the player's next state change (kPlayerTick)
   bool in_tracker = false;
   bool stalled = false;
   bool waiting_for_edge = false;  // the player needs a segment not yet published
@@ -156,7 +157,9 @@ struct Viewer {
 };
 
 // One per viewer slot ever used: every byte counts (a 32-bit bitrate_rendition cost 8).
-static_assert(sizeof(Viewer) <= 240, "Viewer record grew: check the field order and types");
+// 288 since the lazy timers: two 32 B LazyTimers replaced wake_at and tick_at (16 B); the
+// 48 B more here took ~17 stale events (24 B each) per live viewer out of the event queue.
+static_assert(sizeof(Viewer) <= 288, "Viewer record grew: check the field order and types");
 
 class Host {
  public:
@@ -617,8 +620,7 @@ class Host {
   void on_player_tick(const Event& event) {
     if (!viewers_.is_current(event.target, event.generation)) return;
     Viewer& v = viewer_state_[event.target];
-    if (event.at != v.tick_at) return;  // superseded
-    v.tick_at = kNever;
+    if (!timer_due(v.tick, event)) return;
     v.player.advance_to(engine_.now(), player_config(v));
     trace(event.target, "player-tick");
     update_stall_state(event.target);
@@ -629,13 +631,35 @@ class Host {
 
   void update_player_timer(std::uint32_t slot) {
     Viewer& v = viewer_state_[slot];
-    const TimeUs t = v.player.next_event_time(player_config(v));
-    if (t == v.tick_at) return;
-    v.tick_at = t;
-    if (t != kNever && t < end_us_) {
-      engine_.schedule(std::max(t, engine_.now()), EventKind::kPlayerTick, slot,
-                       viewers_.generation(slot));
+    arm_timer(slot, v.tick, v.player.next_event_time(player_config(v)), EventKind::kPlayerTick);
+  }
+
+  // Re-arms one of a viewer's timers to t (kNever: disarm). A time at or after the end of the
+  // run disarms (it would never be dispatched); a time already past fires now. Re-arming to the
+  // armed time keeps the timer's place (its seq), as the host always did.
+  void arm_timer(std::uint32_t slot, LazyTimer& timer, TimeUs t, EventKind kind) {
+    const TimeUs at = t == kNever || t >= end_us_ ? kNever : std::max(t, engine_.now());
+    if (at == timer.armed_at()) return;
+    const std::uint64_t seq = at == kNever ? 0 : engine_.reserve_seq();
+    if (timer.arm(at, seq))
+      engine_.schedule_reserved(at, seq, kind, slot, viewers_.generation(slot));
+  }
+
+  // A timer event popped: true when the timer fires now. Stale events (superseded by a re-arm
+  // to an earlier time, or disarmed) are dropped; an event whose timer was re-armed later is
+  // queued again at the armed (at, seq), where a cancel-and-set timer fires.
+  bool timer_due(LazyTimer& timer, const Event& event) {
+    switch (timer.popped(event.at, event.seq)) {
+      case LazyTimer::Popped::kDue:
+        return true;
+      case LazyTimer::Popped::kRequeue:
+        engine_.schedule_reserved(timer.queued_at(), timer.queued_seq(), event.kind, event.target,
+                                  event.generation);
+        return false;
+      case LazyTimer::Popped::kStale:
+        return false;
     }
+    return false;
   }
 
   void update_stall_state(std::uint32_t slot) {
@@ -669,8 +693,7 @@ class Host {
   void on_wake(const Event& event) {
     if (!viewers_.is_current(event.target, event.generation)) return;
     Viewer& v = viewer_state_[event.target];
-    if (event.at != v.wake_at) return;  // superseded by a later re-arm
-    v.wake_at = kNever;
+    if (!timer_due(v.wake, event)) return;
     report_progress(event.target);
     v.agent->handle_timeout(engine_.now());
     drain(event.target);
@@ -718,14 +741,7 @@ class Host {
       update_player_timer(slot);
     }
     Viewer& v = viewer_state_[slot];
-    const TimeUs t = v.agent->next_timeout();
-    if (t != v.wake_at) {
-      v.wake_at = t;
-      if (t != kNever && t < end_us_) {
-        engine_.schedule(std::max(t, engine_.now()), EventKind::kAgentWake, slot,
-                         viewers_.generation(slot));
-      }
-    }
+    arm_timer(slot, v.wake, v.agent->next_timeout(), EventKind::kAgentWake);
   }
 
   bool traced(std::uint32_t slot) const {
