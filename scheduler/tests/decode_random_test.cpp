@@ -130,5 +130,32 @@ TEST(DecodeRandom, RandomAndMutatedInputsNeverCrashAndDecodedOnesReencodeExactly
   }
 }
 
+// The agent reads the common message without decode(): any 8 bytes starting with the version
+// and the Have type. That is only exact if decode() accepts every such input as the Have with
+// those little-endian fields, and nothing else of 8 bytes is a Have.
+TEST(DecodeRandom, EveryEightByteHaveHeaderDecodesToThatHave) {
+  util::Prng rng(7);
+  for (int i = 0; i < 20000; ++i) {
+    std::vector<std::byte> b(8);
+    for (auto& x : b) x = static_cast<std::byte>(rng.next_below(256));
+    if (i % 2 == 0) {
+      b[0] = std::byte{kProtocolVersion};
+      b[1] = std::byte{static_cast<std::uint8_t>(MessageType::kHave)};
+    }
+    const bool header = b[0] == std::byte{kProtocolVersion} &&
+                        b[1] == std::byte{static_cast<std::uint8_t>(MessageType::kHave)};
+    const auto r = decode(b);
+    const Have* have = r.ok() ? std::get_if<Have>(&r.value()) : nullptr;
+    ASSERT_EQ(have != nullptr, header) << i;
+    if (have == nullptr) continue;
+    auto byte = [&](std::size_t k) { return static_cast<std::uint32_t>(b[k]); };
+    EXPECT_EQ(have->rendition, byte(2) | byte(3) << 8U);
+    EXPECT_EQ(have->index, byte(4) | byte(5) << 8U | byte(6) << 16U | byte(7) << 24U);
+  }
+  // And a Have encodes to exactly those 8 bytes.
+  std::array<std::byte, kMaxMessageBytes> buf{};
+  EXPECT_EQ(encode(Have{0xABCD, 0x01020304}, buf), 8U);
+}
+
 }  // namespace
 }  // namespace p2pcdn::sched::wire

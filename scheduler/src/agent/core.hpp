@@ -264,6 +264,9 @@ struct Core {
   // quiet: set to whether the message only changed holder bits outside plan_read_mask (or
   // nothing at all), i.e. cannot make the next epoch act if the last one did not.
   Status on_message(PeerId from, std::span<const std::byte> bytes, bool& quiet);
+  // A Have from peer j: sets its bit; returns quiet (as on_message).
+  bool on_have(std::size_t j, const wire::Have& have);
+  static constexpr std::size_t kHaveBytes = 8;  // version, type, u16 rendition, u32 index
   void on_request(std::size_t j, const wire::Request& req);
   void peer_failure(std::size_t j);
 

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "agent/core.hpp"
+#include "wire/byte_io.hpp"
 
 namespace p2pcdn::sched::agent_detail {
 
@@ -91,6 +92,12 @@ void Core::peer_failure(std::size_t j) {
   if (++p.strikes >= config.p2p_error_retries) drop_peer(peers.id(j));
 }
 
+bool Core::on_have(std::size_t j, const wire::Have& have) {
+  std::uint64_t h = have.rendition != peers.rendition(j) ? 0 : peers.have(j);
+  if (have.rendition == rendition && in_window(have.index)) h |= ring_bit(have.index);
+  return (set_have(j, h, have.rendition) & plan_read_mask) == 0;
+}
+
 Status Core::on_message(PeerId from, std::span<const std::byte> bytes, bool& quiet) {
   // Ignored input changes nothing (but a counter): quiet. Have / SegmentMap: quiet unless a
   // holder bit the last plan read changed. Everything else runs an epoch.
@@ -98,6 +105,18 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes, bool& qui
   peers.prefetch_announce_state();
   const std::size_t j = find_peer(from);
   if (j == kNoPeer) return Status(Errc::kUnknownPeer, "message from unknown peer");
+  // The common message, a Have, is exactly 8 bytes (version, type, rendition, index), and
+  // wire::decode accepts every such input as that Have (decode_random_test checks it): read
+  // it here without building a Message.
+  if (bytes.size() == kHaveBytes && bytes[0] == std::byte{wire::kProtocolVersion} &&
+      bytes[1] == std::byte{static_cast<std::uint8_t>(wire::MessageType::kHave)}) {
+    wire::detail::ByteReader r(bytes.subspan(2));
+    wire::Have have;
+    (void)r.read_u16(have.rendition);  // cannot fail: the size was checked
+    (void)r.read_u32(have.index);
+    quiet = on_have(j, have);
+    return Status();
+  }
   Peer* p = &peers[j];
   Result<wire::Message> decoded = wire::decode(bytes);
   if (!decoded.ok()) {
@@ -129,11 +148,7 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes, bool& qui
     }
     quiet = (set_have(j, h, map->rendition) & plan_read_mask) == 0;
   } else if (const auto* have = std::get_if<wire::Have>(&m)) {
-    std::uint64_t h = have->rendition != peers.rendition(j) ? 0 : peers.have(j);
-    if (have->rendition == rendition && in_window(have->index)) {
-      h |= ring_bit(have->index);
-    }
-    quiet = (set_have(j, h, have->rendition) & plan_read_mask) == 0;
+    quiet = on_have(j, *have);
   } else if (const auto* req = std::get_if<wire::Request>(&m)) {
     // Serving changes only the upload side (tokens, uploads, the reply), which no plan reads;
     // a new upload's timeout lowers quiet_until_us (add_transfer).
