@@ -235,6 +235,10 @@ size_t p2pcdn_agent_heap_bytes(const p2pcdn_agent* agent) {
   return sizeof(p2pcdn_agent) + agent->agent.heap_bytes();
 }
 
+size_t p2pcdn_agent_peer_table_bytes(const p2pcdn_agent* agent) {
+  return agent->agent.peer_table_bytes();
+}
+
 const char* p2pcdn_errc_name(int code) {
   if (code < 0 || code > static_cast<int>(Errc::kRateLimited)) return "unknown error";
   return p2pcdn::sched::errc_name(static_cast<Errc>(code));

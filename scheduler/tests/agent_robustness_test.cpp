@@ -244,6 +244,36 @@ TEST(AgentMemory, TwentyNeighboursWithinBudget) {
   EXPECT_LE(total, 2048U + 64U * 20U);
 }
 
+TEST(AgentMemory, PeerTableBytesGrowWithPeers) {
+  // peer_table_bytes() is the neighbour list part of heap_bytes(): 0 without peers, at least
+  // the per-peer fields (id 4, rendition 2, have mask 8, record 28) for every peer, never more
+  // than the table's growth slack (4 peers) and section padding beyond that, within heap_bytes().
+  auto r = Agent::create(AgentConfig{}, 1, 0);
+  ASSERT_TRUE(r.ok());
+  Agent a = std::move(r).value();
+  EXPECT_EQ(a.peer_table_bytes(), 0U);
+  const std::size_t per_peer = 4 + 2 + 8 + 28;
+  std::size_t last = 0;
+  for (std::uint32_t p = 1; p <= 30; ++p) {
+    a.handle_peer_connected(0, PeerId{p}, PeerTraits{});
+    while (a.poll_action()) {
+    }
+    ASSERT_EQ(a.peer_count(), p);
+    const std::size_t bytes = a.peer_table_bytes();
+    EXPECT_GE(bytes, last) << p;
+    EXPECT_GE(bytes, per_peer * p) << p;
+    EXPECT_LE(bytes, per_peer * (p + 4) + 8) << p;
+    EXPECT_LE(bytes, a.heap_bytes()) << p;
+    last = bytes;
+  }
+  EXPECT_GT(last, per_peer * 29);
+  // Everything else does not depend on the peers: the rest equals an agent without any
+  // (same inputs, the drained action queue at the same capacity policy) up to the queue.
+  auto r0 = Agent::create(AgentConfig{}, 1, 0);
+  ASSERT_TRUE(r0.ok());
+  EXPECT_LE(r0.value().heap_bytes(), a.heap_bytes() - a.peer_table_bytes() + 0U);
+}
+
 TEST(AgentMemory, SharedConfigTwentyNeighboursWithinTighterBudget) {
   // Issue 7 goal: a viewer under 2 KB plus its neighbour lists. With the config shared by the
   // host (create_shared) the agent is ~1.7 KB plus ~42 B per neighbour.

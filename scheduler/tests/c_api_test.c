@@ -95,7 +95,10 @@ int main(void) {
   CHECK(p2pcdn_agent_create(cfg, 2, 0, &a) == P2PCDN_OK);
   p2pcdn_config_free(cfg);
   for (uint32_t i = 10; i <= 14; ++i) publish(a, 0, i);
+  CHECK(p2pcdn_agent_peer_table_bytes(a) == 0);
   p2pcdn_agent_handle_peer_connected(a, 0, 42, NULL);
+  CHECK(p2pcdn_agent_peer_table_bytes(a) > 0 &&
+        p2pcdn_agent_peer_table_bytes(a) <= p2pcdn_agent_heap_bytes(a));
   p2pcdn_action hello;
   CHECK(drain(a, P2PCDN_ACTION_SEND_MESSAGE, &hello) >= 1);
   /* Have{rendition 0, index 14} in wire format v1: version, type 3, u16 rendition, u32 index. */

@@ -120,6 +120,8 @@ int p2pcdn_agent_poll_action(p2pcdn_agent* agent, p2pcdn_action* out);
 int64_t p2pcdn_agent_next_timeout(const p2pcdn_agent* agent);
 void p2pcdn_agent_get_stats(const p2pcdn_agent* agent, p2pcdn_agent_stats* out);
 size_t p2pcdn_agent_heap_bytes(const p2pcdn_agent* agent);
+/* The part of p2pcdn_agent_heap_bytes() proportional to the number of peers (the peer table). */
+size_t p2pcdn_agent_peer_table_bytes(const p2pcdn_agent* agent);
 const char* p2pcdn_errc_name(int code);
 
 #ifdef __cplusplus

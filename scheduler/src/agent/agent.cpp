@@ -17,10 +17,9 @@ namespace agent_detail {
 Core::Core(std::shared_ptr<const AgentConfig> cfg, const PeerTraits& self_in, std::uint64_t seed_in,
            TimeUs now_in, std::string_view policy_name)
     : config_owner(std::move(cfg)),
-      config(*config_owner),
       now(now_in),
       created_us(now_in),
-      window_size(static_cast<std::uint8_t>(config.window_segments)),
+      window_size(static_cast<std::uint8_t>(config().window_segments)),
       notyet_mask(window_bits()),
       self(self_in),
       prng(seed_in),
@@ -32,20 +31,19 @@ Core::Core(std::shared_ptr<const AgentConfig> cfg, const PeerTraits& self_in, st
   std::byte* block = reinterpret_cast<std::byte*>(this) + sizeof(Core);
   std::uninitialized_fill_n(reinterpret_cast<std::uint8_t*>(block), window_size, 0);
   auto* slot_mem = reinterpret_cast<Slot*>(block + window_size);
-  std::uninitialized_value_construct_n(slot_mem, window_size);
-  slots = std::launder(slot_mem);
-  policy::Policy* made = policy::make_policy_at(policy_name, config, policy_storage.data());
+  std::uninitialized_value_construct_n(slot_mem, window_size);  // slots() finds them
+  policy::Policy* made = policy::make_policy_at(policy_name, config(), policy_storage.data());
   if (made != nullptr && static_cast<void*>(made) != policy_storage.data()) {
     made->~Policy();  // the_policy() needs the base at offset 0 (always so with one base)
     made = nullptr;
   }
   policy_ok = made != nullptr;
   if (policy_ok) {
-    p2p_on_ = !config.p2p_disabled && made->uses_peers();
-    upload_on_ = p2p_on_ && !config.upload_disabled;
+    p2p_on_ = !config().p2p_disabled && made->uses_peers();
+    upload_on_ = p2p_on_ && !config().upload_disabled;
     deadline_fallback_ = made->deadline_fallback();
   }
-  skip_on_ = config.skip_idle_epochs;
+  skip_on_ = config().skip_idle_epochs;
 }
 
 Core::~Core() {
@@ -103,8 +101,8 @@ void Core::epoch() {
       policy_changed = policy_after != policy_before;
     }
   }
-  if (p2p_on() && peers.size() < config.peers_min &&
-      (!peers_asked || now - peers_asked_at_us >= config.request_peers_interval_us)) {
+  if (p2p_on() && peers.size() < config().peers_min &&
+      (!peers_asked || now - peers_asked_at_us >= config().request_peers_interval_us)) {
     peers_asked = true;
     peers_asked_at_us = now;
     ++stats.peer_requests_asked;
@@ -152,8 +150,8 @@ TimeUs Core::quiet_horizon() const {
     // moving with now after that.
     consider(player.next_deadline_us + 1);
   }
-  if (p2p_on() && peers.size() < config.peers_min && peers_asked) {
-    consider(peers_asked_at_us + config.request_peers_interval_us);
+  if (p2p_on() && peers.size() < config().peers_min && peers_asked) {
+    consider(peers_asked_at_us + config().request_peers_interval_us);
   }
   return t;
 }
@@ -181,8 +179,8 @@ TimeUs Core::next_timeout_scratch() const {
       }
     }
   }
-  if (p2p_on() && peers.size() < config.peers_min && peers_asked) {
-    consider(peers_asked_at_us + config.request_peers_interval_us);
+  if (p2p_on() && peers.size() < config().peers_min && peers_asked) {
+    consider(peers_asked_at_us + config().request_peers_interval_us);
   }
   return t;
 }
@@ -273,7 +271,7 @@ void Agent::handle_segment_published(TimeUs now, const SegmentInfo& segment) {
   s.publish(segment);
   const agent_detail::Edge* after = s.edge(s.rendition);
   const bool quiet = other && after == mine &&
-                     (mine == nullptr || (after->available_at_us == before.available_at_us &&
+                     (mine == nullptr || (after->available_at_us() == before.available_at_us() &&
                                           after->last_index == before.last_index &&
                                           after->size_bytes == before.size_bytes &&
                                           after->duration_ms == before.duration_ms));
@@ -312,8 +310,8 @@ void Agent::handle_transfer_progress(TimeUs now, TransferId transfer, std::uint6
   if (auto* t = state_->find_transfer(static_cast<std::uint32_t>(transfer));
       t != nullptr && t->kind != agent_detail::Kind::kUpload && !t->verifying) {
     const TimeUs no_bytes = t->kind == agent_detail::Kind::kHttp
-                                ? state_->config.http_no_bytes_timeout_us
-                                : state_->config.p2p_no_bytes_timeout_us;
+                                ? state_->config().http_no_bytes_timeout_us
+                                : state_->config().p2p_no_bytes_timeout_us;
     t->timeout_us = now + no_bytes;  // bytes arrived: restart the no-bytes timer
     state_->invalidate_timeout();
     // (it may now expire earlier than the horizon of the last idle epoch assumed)
@@ -360,6 +358,7 @@ std::optional<Action> Agent::poll_action() {
 TimeUs Agent::next_timeout() const { return state_->next_timeout(); }
 const AgentStats& Agent::stats() const { return state_->stats; }
 std::size_t Agent::heap_bytes() const { return state_->heap_bytes(); }
+std::size_t Agent::peer_table_bytes() const { return state_->peers.heap_bytes(); }
 std::size_t Agent::peer_count() const { return state_->peers.size(); }
 
 }  // namespace p2pcdn::sched

@@ -33,14 +33,34 @@ struct Slot {
 };
 static_assert(sizeof(Slot) == 16);
 
-// The latest published segment of a rendition (to rebuild the window after a switch).
+// The latest published segment of a rendition (to rebuild the window after a switch). 20 B,
+// 4-aligned (8 of them in Core): the time is two 32-bit halves (exact round trip), and an
+// entry is in use iff duration_ms != 0 (publish() stores at least 1 ms, see to_ms).
 struct Edge {
-  TimeUs available_at_us = 0;
+  std::uint32_t available_lo = 0;  // low and high halves of available_at_us
+  std::uint32_t available_hi = 0;
   std::uint32_t last_index = 0;
   std::uint32_t size_bytes = 0;
-  std::uint16_t duration_ms = 0;
+  std::uint16_t duration_ms = 0;  // 0: unused entry
   std::uint16_t rendition = 0;
-  bool valid = false;
+  [[nodiscard]] bool valid() const { return duration_ms != 0; }
+  [[nodiscard]] TimeUs available_at_us() const {
+    return static_cast<TimeUs>((std::uint64_t{available_hi} << 32) | available_lo);
+  }
+  void set_available_at_us(TimeUs t) {
+    const auto u = static_cast<std::uint64_t>(t);
+    available_lo = static_cast<std::uint32_t>(u);
+    available_hi = static_cast<std::uint32_t>(u >> 32);
+  }
+};
+static_assert(sizeof(Edge) == 20);
+
+// What the core keeps of the last PlayerView: playhead and buffer end are only ever read as
+// their difference, and the view's rendition is next_needed's (24 B instead of 40).
+struct PlayerState {
+  SegmentKey next_needed{};
+  TimeUs buffer_ahead_us = 0;        // buffer_end_us - playhead_us as the host reported them
+  TimeUs next_deadline_us = kNever;  // absolute host time at which the buffer runs dry
 };
 
 enum class Kind : std::uint8_t { kHttp, kP2p, kUpload };
@@ -91,8 +111,9 @@ struct Core {
 
   // ---- state. Hot fields first (read by nearly every input), so that an input to a cold
   // agent touches few cache lines; then the window, then what only some inputs read.
-  std::shared_ptr<const AgentConfig> config_owner;  // keeps `config` alive (may be shared)
-  const AgentConfig& config;                        // policy name cleared / never read again
+  std::shared_ptr<const AgentConfig> config_owner;  // keeps config() alive (may be shared)
+  // Policy name never read after construction. Through the owner (no reference member: 8 B).
+  [[nodiscard]] const AgentConfig& config() const { return *config_owner; }
   TimeUs now;
   TimeUs created_us;
   [[nodiscard]] std::uint32_t now_ms() const {
@@ -125,7 +146,7 @@ struct Core {
   TimeUs policy_wake_us = kNever;
   TimeUs http_retry_at_us = 0;  // no new HTTP request before this (failure backoff)
   TimeUs peers_asked_at_us = 0;
-  PlayerView player{};
+  PlayerState player{};
   SegmentKey delivered_key{};
   float http_kbps = 0;                   // EWMA of measured HTTP throughput (0 = none yet)
   std::uint8_t http_failure_streak = 0;  // consecutive HTTP failures
@@ -165,9 +186,13 @@ struct Core {
   // without touching the peer table), then `slots`. The counts come first so that their
   // address is this + sizeof(Core) whatever W is: Agent::prefetch loads nothing to find them.
   // The fields above and these arrays are the hot part.
-  Slot* slots;  // [W], right after the W holder counts (W is a multiple of 8)
+  // Both found from `this` (no pointer member): the counts at this + sizeof(Core), the slots
+  // [W] right after them (W is a multiple of 8, so they stay 8-aligned).
   [[nodiscard]] std::uint8_t* holder_count() const {
-    return reinterpret_cast<std::uint8_t*>(slots) - window_size;
+    return reinterpret_cast<std::uint8_t*>(const_cast<Core*>(this)) + sizeof(Core);
+  }
+  [[nodiscard]] Slot* slots() const {
+    return std::launder(reinterpret_cast<Slot*>(holder_count() + window_size));
   }
   [[nodiscard]] std::uint64_t window_bits() const {  // the W low bits set
     return window_size >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << window_size) - 1;
@@ -181,7 +206,9 @@ struct Core {
   util::Prng prng;
   std::uint64_t seed;
   std::array<std::byte, kOutboxBytes> outbox{};
-  std::array<PeerId, kBannedMax> banned{};
+  // Recently banned peers (ring of kBannedMax, banned_count used): allocated by the first ban
+  // only, since almost no agent ever bans (8 B instead of 32 in every agent).
+  std::unique_ptr<std::array<PeerId, kBannedMax>> banned;
 
   // Bytes of the window arrays that follow Core in its allocation, for W ring positions.
   static constexpr std::size_t window_bytes(std::uint32_t w) {
@@ -198,11 +225,11 @@ struct Core {
   [[nodiscard]] bool in_window(std::uint32_t index) const {
     return window_valid && index >= base && index - base < window_size;
   }
-  Slot& slot(std::uint32_t index) { return slots[ring_pos(index)]; }
+  Slot& slot(std::uint32_t index) { return slots()[ring_pos(index)]; }
   // Every phase change goes through here (keeps stored_count).
   void set_phase(Slot& s, Phase p) {
     ++mutations;
-    const std::uint64_t bit = std::uint64_t{1} << static_cast<std::size_t>(&s - slots);
+    const std::uint64_t bit = std::uint64_t{1} << static_cast<std::size_t>(&s - slots());
     if (s.phase == Phase::kStored) --stored_count;
     if (p == Phase::kStored) ++stored_count;
     notyet_mask = p == Phase::kNotYet ? notyet_mask | bit : notyet_mask & ~bit;
@@ -219,7 +246,7 @@ struct Core {
                : ((notyet_mask >> r) | (notyet_mask << (window_size - r))) & window_bits();
     return n >= 64 ? rotated : rotated & ((std::uint64_t{1} << n) - 1);
   }
-  [[nodiscard]] const Slot& slot(std::uint32_t index) const { return slots[ring_pos(index)]; }
+  [[nodiscard]] const Slot& slot(std::uint32_t index) const { return slots()[ring_pos(index)]; }
   Edge* edge(std::uint16_t r);
   [[nodiscard]] const Edge* edge(std::uint16_t r) const;
   void publish(const SegmentInfo& info);

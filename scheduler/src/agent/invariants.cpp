@@ -8,7 +8,7 @@ Status Agent::check_invariants() const {
   using agent_detail::Kind;
   const agent_detail::Core& c = *state_;
   auto broken = [](const char* what) { return Status(Errc::kCapacityExceeded, what); };
-  if (c.peers.size() > c.config.peers_max || c.peers.size() > kPeersMax)
+  if (c.peers.size() > c.config().peers_max || c.peers.size() > kPeersMax)
     return broken("peers over cap");
   if (c.transfers.size() > kTransfersMax) return broken("transfers over kTransfersMax");
   if (c.pending.size() - c.pending_head > kPendingActionsMax + 8)
@@ -16,11 +16,11 @@ Status Agent::check_invariants() const {
   for (const Kind k : {Kind::kHttp, Kind::kP2p, Kind::kUpload}) {
     if (c.count(k) != c.count_scan(k)) return broken("transfer counters disagree with the table");
   }
-  if (c.count(Kind::kHttp) > c.config.simultaneous_http_downloads)
+  if (c.count(Kind::kHttp) > c.config().simultaneous_http_downloads)
     return broken("HTTP downloads over cap");
-  if (c.count(Kind::kP2p) > c.config.simultaneous_p2p_downloads)
+  if (c.count(Kind::kP2p) > c.config().simultaneous_p2p_downloads)
     return broken("P2P downloads over cap");
-  if (c.count(Kind::kUpload) > c.config.upload_slots) return broken("uploads over slots");
+  if (c.count(Kind::kUpload) > c.config().upload_slots) return broken("uploads over slots");
   for (std::size_t a = 0; a < c.transfers.size(); ++a) {
     const auto& t = c.transfers[a];
     if (t.kind == Kind::kUpload) continue;
@@ -40,11 +40,11 @@ Status Agent::check_invariants() const {
   }
   std::size_t stored = 0;
   for (std::uint32_t i = 0; i < c.window_size; ++i)
-    stored += c.slots[i].phase == policy::Phase::kStored ? 1U : 0U;
+    stored += c.slots()[i].phase == policy::Phase::kStored ? 1U : 0U;
   if (stored != c.stored_count) return broken("stored slot count stale");
   std::uint64_t notyet = 0;
   for (std::uint32_t i = 0; i < c.window_size; ++i) {
-    if (c.slots[i].phase == policy::Phase::kNotYet) notyet |= std::uint64_t{1} << i;
+    if (c.slots()[i].phase == policy::Phase::kNotYet) notyet |= std::uint64_t{1} << i;
   }
   if (notyet != c.notyet_mask) return broken("not-yet slot mask stale");
   const auto* e = c.edge(c.rendition);
@@ -67,7 +67,7 @@ Status Agent::check_invariants() const {
     }
     if (downloads != p.downloads || uploads != p.uploads) return broken("peer counters disagree");
     if (p.downloads > 1) return broken("more than one download from a peer");
-    if (p.uploads > c.config.uploads_per_peer_max) return broken("uploads per peer over cap");
+    if (p.uploads > c.config().uploads_per_peer_max) return broken("uploads per peer over cap");
   }
   // The cached next_timeout(), when it would be returned now, equals a recomputation.
   if (c.timeout_cache_fresh() && c.timeout_cached_us != c.next_timeout_scratch()) {

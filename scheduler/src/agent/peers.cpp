@@ -11,7 +11,7 @@ namespace p2pcdn::sched::agent_detail {
 
 bool Core::is_banned(PeerId id) const {
   for (std::size_t i = 0; i < banned_count; ++i) {
-    if (banned[i] == id) return true;
+    if ((*banned)[i] == id) return true;  // banned_count > 0: allocated
   }
   return false;
 }
@@ -35,14 +35,14 @@ std::uint32_t Core::holders_scan(std::uint32_t index) const {
 
 void Core::add_peer(PeerId id, const PeerTraits& traits) {
   if (find_peer(id) != kNoPeer) return;
-  if (is_banned(id) || peers.size() >= std::min<std::size_t>(config.peers_max, kPeersMax)) {
+  if (is_banned(id) || peers.size() >= std::min<std::size_t>(config().peers_max, kPeersMax)) {
     push(Pending{ActionKind::kDropPeer, Msg::kNone, 0, id, TransferId{}, SegmentKey{}, 0});
     return;
   }
   // traits.region / isp are not kept: no decision reads them (yet).
   Peer p;
   p.uplink_kbps = traits.uplink_kbps_hint;
-  p.tokens = static_cast<float>(config.peer_request_burst);
+  p.tokens = static_cast<float>(config().peer_request_burst);
   p.tokens_at_ms = now_ms();
   peers.push_back(id, rendition, 0, p);
   if (p2p_on()) {
@@ -76,7 +76,8 @@ void Core::remove_peer(PeerId id) {
 
 void Core::drop_peer(PeerId id) {
   if (!is_banned(id)) {
-    banned[banned_next] = id;
+    if (!banned) banned = std::make_unique<std::array<PeerId, kBannedMax>>();
+    (*banned)[banned_next] = id;
     banned_next = static_cast<std::uint8_t>((banned_next + 1) % kBannedMax);
     banned_count = static_cast<std::uint8_t>(std::min<std::size_t>(banned_count + 1U, kBannedMax));
   }
@@ -87,9 +88,9 @@ void Core::drop_peer(PeerId id) {
 
 void Core::peer_failure(std::size_t j) {
   Peer& p = peers[j];
-  p.score -= static_cast<float>(config.failure_penalty);
+  p.score -= static_cast<float>(config().failure_penalty);
   p.throughput_kbps = 0;  // PML: throughput history cleared on any error but a plain abort
-  if (++p.strikes >= config.p2p_error_retries) drop_peer(peers.id(j));
+  if (++p.strikes >= config().p2p_error_retries) drop_peer(peers.id(j));
 }
 
 bool Core::on_have(std::size_t j, const wire::Have& have) {
@@ -180,7 +181,7 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes, bool& qui
         }
       }
       if (reject->reason != wire::RejectReason::kNotFound) p->busy_until_ms = now_ms() + 1'000;
-      p->score -= static_cast<float>(config.failure_penalty);
+      p->score -= static_cast<float>(config().failure_penalty);
       erase_transfer(ti);
       return Status();
     }
@@ -202,9 +203,9 @@ void Core::on_request(std::size_t j, const wire::Request& req) {
   const PeerId id = peers.id(j);
   // Token bucket per peer: refill, then spend one token per request.
   const double refill = static_cast<double>(now_ms() - p.tokens_at_ms) * 1e-3 *
-                        static_cast<double>(config.peer_requests_per_s);
+                        static_cast<double>(config().peer_requests_per_s);
   p.tokens = static_cast<float>(
-      std::min<double>(config.peer_request_burst, static_cast<double>(p.tokens) + refill));
+      std::min<double>(config().peer_request_burst, static_cast<double>(p.tokens) + refill));
   p.tokens_at_ms = now_ms();
   auto reject = [&](wire::RejectReason why) {
     ++stats.uploads_rejected;
@@ -230,8 +231,8 @@ void Core::on_request(std::size_t j, const wire::Request& req) {
       return;
     }
   }
-  if (uploads_total >= std::min<std::size_t>(config.upload_slots, kUploadsMax) ||
-      p.uploads >= config.uploads_per_peer_max) {
+  if (uploads_total >= std::min<std::size_t>(config().upload_slots, kUploadsMax) ||
+      p.uploads >= config().uploads_per_peer_max) {
     reject(wire::RejectReason::kBusy);
     return;
   }
@@ -244,7 +245,7 @@ void Core::on_request(std::size_t j, const wire::Request& req) {
   t.request_id = req.request_id;
   t.size_bytes = slot(req.index).size_bytes;
   t.started_us = now;
-  t.timeout_us = now + config.upload_slot_timeout_us;
+  t.timeout_us = now + config().upload_slot_timeout_us;
   add_transfer(t);
   ++p.uploads;
   push(Pending{ActionKind::kStartUpload, Msg::kNone, 0, id, TransferId{t.id}, key, req.request_id});

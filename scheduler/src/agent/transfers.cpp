@@ -51,14 +51,14 @@ void Core::mark_verifying(Transfer& t) {
 
 TimeUs Core::http_estimate_us(std::uint32_t size_bytes) const {
   const double rate = http_kbps > 0 ? static_cast<double>(http_kbps)
-                                    : static_cast<double>(config.http_rate_guess_kbps);
-  return config.http_rtt_guess_us + transfer_us(size_bytes, rate);
+                                    : static_cast<double>(config().http_rate_guess_kbps);
+  return config().http_rtt_guess_us + transfer_us(size_bytes, rate);
 }
 
 TimeUs Core::p2p_estimate_us(const Peer& p, std::uint32_t size_bytes) const {
   double rate = p.throughput_kbps;
-  if (rate <= 0) rate = p.uplink_kbps > 0 ? p.uplink_kbps * 0.5 : config.p2p_min_rate_kbps;
-  return config.http_rtt_guess_us + transfer_us(size_bytes, rate);
+  if (rate <= 0) rate = p.uplink_kbps > 0 ? p.uplink_kbps * 0.5 : config().p2p_min_rate_kbps;
+  return config().http_rtt_guess_us + transfer_us(size_bytes, rate);
 }
 
 TimeUs Core::deadline_of(std::uint32_t index) const {
@@ -73,7 +73,7 @@ TimeUs Core::deadline_of(std::uint32_t index) const {
 TimeUs Core::fallback_at(const Transfer& t) const {
   const TimeUs d = deadline_of(t.index);
   if (d == kNever) return kNever;
-  return d - http_estimate_us(t.size_bytes) - config.fallback_margin_us;
+  return d - http_estimate_us(t.size_bytes) - config().fallback_margin_us;
 }
 
 void Core::erase_transfer(std::size_t ti) {
@@ -94,7 +94,7 @@ bool Core::start_http(std::uint32_t index, bool preempt) {
   if (s.phase != Phase::kMissing) return false;
   if (now < http_retry_at_us) return false;  // backing off after HTTP failures
   const std::size_t cap =
-      std::min<std::size_t>(config.simultaneous_http_downloads, kHttpDownloadsMax);
+      std::min<std::size_t>(config().simultaneous_http_downloads, kHttpDownloadsMax);
   if (count(Kind::kHttp) >= cap) {
     if (!preempt) return false;
     // PML: abort a later-queued HTTP download to free a slot for a more urgent one.
@@ -116,8 +116,8 @@ bool Core::start_http(std::uint32_t index, bool preempt) {
   t.rendition = rendition;
   t.size_bytes = s.size_bytes;
   t.started_us = now;
-  t.timeout_us = now + std::max(config.http_no_bytes_timeout_us,
-                                transfer_us(s.size_bytes, config.http_min_rate_kbps));
+  t.timeout_us = now + std::max(config().http_no_bytes_timeout_us,
+                                transfer_us(s.size_bytes, config().http_min_rate_kbps));
   add_transfer(t);
   set_phase(s, Phase::kHttp);
   push(Pending{ActionKind::kHttpFetch, Msg::kNone, 0, PeerId{}, TransferId{t.id},
@@ -131,7 +131,7 @@ bool Core::start_p2p(std::uint32_t index, std::size_t j) {
   Slot& s = slot(index);
   if (s.phase != Phase::kMissing) return false;
   if (count(Kind::kP2p) >=
-      std::min<std::size_t>(config.simultaneous_p2p_downloads, kP2pDownloadsMax)) {
+      std::min<std::size_t>(config().simultaneous_p2p_downloads, kP2pDownloadsMax)) {
     return false;
   }
   Transfer t;
@@ -142,8 +142,8 @@ bool Core::start_p2p(std::uint32_t index, std::size_t j) {
   t.peer = peers.id(j);
   t.size_bytes = s.size_bytes;
   t.started_us = now;
-  t.timeout_us = now + std::max(config.p2p_no_bytes_timeout_us,
-                                transfer_us(s.size_bytes, config.p2p_min_rate_kbps));
+  t.timeout_us = now + std::max(config().p2p_no_bytes_timeout_us,
+                                transfer_us(s.size_bytes, config().p2p_min_rate_kbps));
   add_transfer(t);
   ++p.downloads;
   set_phase(s, Phase::kP2p);
@@ -154,7 +154,7 @@ bool Core::start_p2p(std::uint32_t index, std::size_t j) {
 
 bool Core::switch_to_http(std::uint32_t index) {
   const std::size_t cap =
-      std::min<std::size_t>(config.simultaneous_http_downloads, kHttpDownloadsMax);
+      std::min<std::size_t>(config().simultaneous_http_downloads, kHttpDownloadsMax);
   if (count(Kind::kHttp) >= cap) return false;
   for (std::size_t ti = 0; ti < transfers.size(); ++ti) {
     const Transfer& t = transfers[ti];
@@ -195,7 +195,7 @@ void Core::transfer_done(std::uint32_t id, Outcome outcome) {
   const bool current = t.rendition == rendition && in_window(t.index);
   const TimeUs elapsed = std::max<TimeUs>(now - t.started_us, 1);
   const double kbps = static_cast<double>(t.size_bytes) * 8000.0 / static_cast<double>(elapsed);
-  const float alpha = static_cast<float>(config.score_ewma_alpha);
+  const float alpha = static_cast<float>(config().score_ewma_alpha);
   switch (t.kind) {
     case Kind::kUpload:
       if (outcome == Outcome::kCompleted) {
@@ -223,12 +223,12 @@ void Core::transfer_done(std::uint32_t id, Outcome outcome) {
       if (outcome == Outcome::kFailed) {
         ++stats.http_failures;
         if (http_failure_streak < 16) ++http_failure_streak;
-        TimeUs delay = config.http_retry_delay_us;
-        for (std::uint8_t i = 1; i < http_failure_streak && delay < config.http_retry_delay_max_us;
-             ++i) {
+        TimeUs delay = config().http_retry_delay_us;
+        for (std::uint8_t i = 1;
+             i < http_failure_streak && delay < config().http_retry_delay_max_us; ++i) {
           delay *= 2;
         }
-        http_retry_at_us = now + std::min(delay, config.http_retry_delay_max_us);
+        http_retry_at_us = now + std::min(delay, config().http_retry_delay_max_us);
       }
       erase_transfer(ti);
       return;

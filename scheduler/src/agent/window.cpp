@@ -14,13 +14,13 @@ std::uint16_t to_ms(TimeUs us) {
 
 Edge* Core::edge(std::uint16_t r) {
   for (auto& e : edges) {
-    if (e.valid && e.rendition == r) return &e;
+    if (e.valid() && e.rendition == r) return &e;
   }
   return nullptr;
 }
 const Edge* Core::edge(std::uint16_t r) const {
   for (const auto& e : edges) {
-    if (e.valid && e.rendition == r) return &e;
+    if (e.valid() && e.rendition == r) return &e;
   }
   return nullptr;
 }
@@ -28,7 +28,7 @@ const Edge* Core::edge(std::uint16_t r) const {
 std::uint32_t Core::behind_slots() const {
   const Edge* e = edge(rendition);
   const TimeUs dur_us = e != nullptr ? TimeUs{e->duration_ms} * 1000 : 4'000'000;
-  const TimeUs n = config.cache_behind_us / std::max<TimeUs>(dur_us, 1) + 1;
+  const TimeUs n = config().cache_behind_us / std::max<TimeUs>(dur_us, 1) + 1;
   return static_cast<std::uint32_t>(std::min<TimeUs>(n, window_size / 2));
 }
 
@@ -44,7 +44,7 @@ void Core::fill_slot_from_edge(std::uint32_t index) {
   const Edge* e = edge(rendition);
   if (e != nullptr && index <= e->last_index) {
     const TimeUs back = TimeUs{e->last_index - index} * TimeUs{e->duration_ms} * 1000;
-    s.available_at_us = e->available_at_us - back;
+    s.available_at_us = e->available_at_us() - back;
     s.size_bytes = e->size_bytes;
     s.duration_ms = e->duration_ms;
     set_phase(s, Phase::kNotYet);
@@ -65,20 +65,19 @@ void Core::publish(const SegmentInfo& info) {
     // Replace an invalid entry, else the one with the oldest edge (renditions nobody watches).
     e = &edges[0];
     for (auto& cand : edges) {
-      if (!cand.valid) {
+      if (!cand.valid()) {
         e = &cand;
         break;
       }
-      if (cand.available_at_us < e->available_at_us) e = &cand;
+      if (cand.available_at_us() < e->available_at_us()) e = &cand;
     }
     *e = Edge{};
     e->rendition = info.key.rendition;
-    e->valid = true;
-    e->last_index = info.key.index;
+    e->last_index = info.key.index;  // so the branch below fills it (duration_ms >= 1: valid)
   }
   if (info.key.index >= e->last_index) {
     e->last_index = info.key.index;
-    e->available_at_us = info.available_at_us;
+    e->set_available_at_us(info.available_at_us);
     e->size_bytes = info.size_bytes;
     e->duration_ms = to_ms(info.duration_us);
   }
@@ -162,8 +161,9 @@ void Core::rebase(std::uint32_t new_base) {
 void Core::set_player(const PlayerView& view) {
   const SegmentKey need = view.next_needed;
   if (!(have_player && need == player.next_needed)) delivered_valid = false;
-  player = view;
-  player.rendition = need.rendition;  // next_needed is authoritative
+  player.next_needed = need;  // authoritative: the view's rendition is need's
+  player.buffer_ahead_us = view.buffer_end_us - view.playhead_us;
+  player.next_deadline_us = view.next_deadline_us;
   have_player = true;
   const std::uint32_t back = behind_slots();
   const std::uint32_t want_base = need.index > back ? need.index - back : 0;
@@ -180,10 +180,10 @@ void Core::enforce_cache() {
   // Evict segments that ended more than cache_behind_us before the playhead (PML live rule),
   // then the oldest held segments while over cache_segments_max.
   if (!window_valid || !have_player) return;
-  TimeUs end_rel = player.buffer_end_us - player.playhead_us;  // end of segment need-1
-  std::uint32_t held = stored_count;  // = slots in kStored (the whole ring is the window)
+  TimeUs end_rel = player.buffer_ahead_us;  // end of segment need-1
+  std::uint32_t held = stored_count;        // = slots in kStored (the whole ring is the window)
   for (std::uint32_t idx = player.next_needed.index; idx-- > base;) {
-    if (end_rel < -config.cache_behind_us && slot(idx).phase == Phase::kStored) {
+    if (end_rel < -config().cache_behind_us && slot(idx).phase == Phase::kStored) {
       set_phase(slot(idx), Phase::kMissing);
       --held;
       push(Pending{ActionKind::kEvictSegment, Msg::kNone, 0, PeerId{}, TransferId{},
@@ -191,7 +191,7 @@ void Core::enforce_cache() {
     }
     end_rel -= slot_duration_us(idx);
   }
-  for (std::uint32_t i = 0; i < window_size && held > config.cache_segments_max; ++i) {
+  for (std::uint32_t i = 0; i < window_size && held > config().cache_segments_max; ++i) {
     Slot& s = slot(base + i);
     if (s.phase == Phase::kStored && base + i != player.next_needed.index) {
       set_phase(s, Phase::kMissing);

@@ -10,7 +10,7 @@
 namespace p2pcdn::sched::policy {
 
 inline TimeUs PlanContext::now() const { return core_.now; }
-inline const AgentConfig& PlanContext::config() const { return core_.config; }
+inline const AgentConfig& PlanContext::config() const { return core_.config(); }
 inline std::uint64_t PlanContext::seed() const { return core_.seed; }
 inline util::Prng& PlanContext::prng() {
   ++core_.mutations;  // a draw changes the state: this epoch is not idle
@@ -43,7 +43,7 @@ inline std::size_t PlanContext::queue_size() const {
 inline TimeUs PlanContext::buffer_us() const {
   // Time-aware: the buffer left now, not when the player last reported.
   const auto& v = core_.player;
-  if (v.next_deadline_us == kNever) return std::max<TimeUs>(v.buffer_end_us - v.playhead_us, 0);
+  if (v.next_deadline_us == kNever) return std::max<TimeUs>(v.buffer_ahead_us, 0);
   return std::max<TimeUs>(v.next_deadline_us - core_.now, 0);
 }
 
@@ -114,7 +114,7 @@ inline bool PlanContext::peer_has(std::size_t j, std::uint32_t index) const {
 
 inline std::size_t PlanContext::http_free() const {
   const std::size_t cap =
-      std::min<std::size_t>(core_.config.simultaneous_http_downloads, kHttpDownloadsMax);
+      std::min<std::size_t>(core_.config().simultaneous_http_downloads, kHttpDownloadsMax);
   const std::size_t used = core_.count(agent_detail::Kind::kHttp);
   return used >= cap ? 0 : cap - used;
 }
@@ -122,7 +122,7 @@ inline std::size_t PlanContext::http_free() const {
 inline std::size_t PlanContext::p2p_free() const {
   if (!core_.p2p_on()) return 0;
   const std::size_t cap =
-      std::min<std::size_t>(core_.config.simultaneous_p2p_downloads, kP2pDownloadsMax);
+      std::min<std::size_t>(core_.config().simultaneous_p2p_downloads, kP2pDownloadsMax);
   const std::size_t used = core_.count(agent_detail::Kind::kP2p);
   return used >= cap ? 0 : cap - used;
 }

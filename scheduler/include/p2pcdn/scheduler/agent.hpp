@@ -176,6 +176,11 @@ class Agent {
   // Heap bytes owned by this agent (state, peer table, policy, queues): with sizeof(Agent)
   // the whole memory cost of one viewer.
   [[nodiscard]] std::size_t heap_bytes() const;
+  // The part of heap_bytes() that is the neighbour list: every byte whose amount is
+  // proportional to the number of peers (the peer table: ids, renditions, `have` masks and
+  // per-peer records, at its capacity). 0 with no peer ever connected; <= heap_bytes(). A host
+  // reports it apart from the rest (issue 7's budget is 2 KB per viewer plus this).
+  [[nodiscard]] std::size_t peer_table_bytes() const;
   [[nodiscard]] std::size_t peer_count() const;
   // Verifies the internal invariants (every table within its cap, no segment downloaded twice
   // at once, per-peer counters consistent). For tests, fuzzers and debug hosts; O(state).
