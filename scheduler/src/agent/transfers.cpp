@@ -37,7 +37,9 @@ std::size_t Core::count_scan(Kind kind) const {
 }
 
 void Core::add_transfer(const Transfer& t) {
-  if (transfers.size() == transfers.capacity()) transfers.reserve(transfers.size() + 4);
+  // Exact growth, released when the last transfer ends (erase_transfer): in live-1h an agent
+  // has 0.58 transfers on average but held capacity for 5.3 (212 B) when growing by 4.
+  if (transfers.size() == transfers.capacity()) transfers.reserve(transfers.size() + 1);
   transfers.push_back(t);
   if (!t.verifying) ++active[static_cast<std::size_t>(t.kind)];
   // A new time trigger (its timeout) for idle-epoch skipping.
@@ -86,6 +88,8 @@ void Core::erase_transfer(std::size_t ti) {
   }
   if (!t.verifying) --active[static_cast<std::size_t>(t.kind)];
   transfers.erase(transfers.begin() + static_cast<std::ptrdiff_t>(ti));
+  // No element is left to reference: releasing the block invalidates nothing a caller holds.
+  if (transfers.empty()) transfers.shrink_to_fit();
 }
 
 bool Core::start_http(std::uint32_t index, bool preempt) {
