@@ -266,15 +266,18 @@ void Agent::handle_segment_published(TimeUs now, const SegmentInfo& segment) {
   // Another rendition's live edge is read by no plan: quiet, unless remembering it evicted
   // (or the window is not open yet and it opens it on) our own rendition's edge.
   const bool other = s.window_valid && segment.key.rendition != s.rendition;
-  const agent_detail::Edge* mine = s.edge(s.rendition);
-  const agent_detail::Edge before = mine != nullptr ? *mine : agent_detail::Edge{};
+  // By index: adding another rendition's entry moves the table (same entry = same index).
+  const std::size_t mine = s.edge_slot(s.rendition);
+  const agent_detail::Edge before =
+      mine != agent_detail::Core::kNoEdge ? s.edges[mine] : agent_detail::Edge{};
   s.publish(segment);
-  const agent_detail::Edge* after = s.edge(s.rendition);
-  const bool quiet = other && after == mine &&
-                     (mine == nullptr || (after->available_at_us() == before.available_at_us() &&
-                                          after->last_index == before.last_index &&
-                                          after->size_bytes == before.size_bytes &&
-                                          after->duration_ms == before.duration_ms));
+  const std::size_t at = s.edge_slot(s.rendition);
+  const agent_detail::Edge* after = at == agent_detail::Core::kNoEdge ? nullptr : &s.edges[at];
+  const bool quiet = other && at == mine &&
+                     (after == nullptr || (after->available_at_us() == before.available_at_us() &&
+                                           after->last_index == before.last_index &&
+                                           after->size_bytes == before.size_bytes &&
+                                           after->duration_ms == before.duration_ms));
   s.epoch_unless_idle(quiet);
 }
 

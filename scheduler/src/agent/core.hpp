@@ -34,8 +34,8 @@ struct Slot {
 static_assert(sizeof(Slot) == 16);
 
 // The latest published segment of a rendition (to rebuild the window after a switch). 20 B,
-// 4-aligned (8 of them in Core): the time is two 32-bit halves (exact round trip), and an
-// entry is in use iff duration_ms != 0 (publish() stores at least 1 ms, see to_ms).
+// 4-aligned: the time is two 32-bit halves (exact round trip); duration_ms >= 1 once
+// publish() filled it (see to_ms).
 struct Edge {
   std::uint32_t available_lo = 0;  // low and high halves of available_at_us
   std::uint32_t available_hi = 0;
@@ -43,7 +43,6 @@ struct Edge {
   std::uint32_t size_bytes = 0;
   std::uint16_t duration_ms = 0;  // 0: unused entry
   std::uint16_t rendition = 0;
-  [[nodiscard]] bool valid() const { return duration_ms != 0; }
   [[nodiscard]] TimeUs available_at_us() const {
     return static_cast<TimeUs>((std::uint64_t{available_hi} << 32) | available_lo);
   }
@@ -157,6 +156,7 @@ struct Core {
   // A window field placed where it fills padding: a copy of edge(rendition)->last_index
   // (edge_known: that edge exists), for queue_end().
   std::uint32_t edge_last_index = 0;
+  std::uint8_t edge_count = 0;  // entries in `edges` (below)
   // ---- idle-epoch skipping (AgentConfig::skip_idle_epochs). After an epoch that changed
   // nothing (`mutations`, the prng and the policy's bytes unchanged), the next epoch is
   // provably idle as long as (a) now < quiet_until_us: no time trigger (timeout, availability,
@@ -200,7 +200,18 @@ struct Core {
   // Ring positions whose slot is kNotYet (all of them at first); kept by set_phase, so the
   // scans for segments becoming available read only those slots.
   std::uint64_t notyet_mask;
-  std::array<Edge, 8> edges{};
+  // The live edges of the renditions heard of, in the order first heard, at most kEdgesMax
+  // (then the oldest is replaced). A heap block of exactly edge_count entries: a stream has a
+  // few renditions, and 8 inline entries cost 160 B in every agent.
+  std::unique_ptr<Edge[]> edges;  // [edge_count] (declared above, where it fills padding)
+  static constexpr std::size_t kEdgesMax = 8;
+  [[nodiscard]] std::size_t edge_slot(std::uint16_t r) const {  // index in edges, or kNoEdge
+    for (std::size_t i = 0; i < edge_count; ++i) {
+      if (edges[i].rendition == r) return i;
+    }
+    return kNoEdge;
+  }
+  static constexpr std::size_t kNoEdge = kEdgesMax;
 
   PeerTraits self;  // what Hello announces (config.self_* or create_shared's `self`)
   util::Prng prng;

@@ -100,7 +100,8 @@ std::size_t Core::heap_bytes() const {
   const std::size_t config_bytes = config_owner.use_count() == 1 ? sizeof(AgentConfig) : 0;
   return sizeof(Core) + window_bytes(window_size) + config_bytes + peers.heap_bytes() +
          transfers.capacity() * sizeof(Transfer) + pending.capacity() * sizeof(Pending) +
-         (banned ? sizeof(*banned) : 0) + 0 /* the policy lives inside Core */;
+         (banned ? sizeof(*banned) : 0) + edge_count * sizeof(Edge) +
+         0 /* the policy lives inside Core */;
 }
 
 }  // namespace p2pcdn::sched::agent_detail

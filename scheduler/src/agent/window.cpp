@@ -13,16 +13,12 @@ std::uint16_t to_ms(TimeUs us) {
 }  // namespace
 
 Edge* Core::edge(std::uint16_t r) {
-  for (auto& e : edges) {
-    if (e.valid() && e.rendition == r) return &e;
-  }
-  return nullptr;
+  const std::size_t i = edge_slot(r);
+  return i == kNoEdge ? nullptr : &edges[i];
 }
 const Edge* Core::edge(std::uint16_t r) const {
-  for (const auto& e : edges) {
-    if (e.valid() && e.rendition == r) return &e;
-  }
-  return nullptr;
+  const std::size_t i = edge_slot(r);
+  return i == kNoEdge ? nullptr : &edges[i];
 }
 
 std::uint32_t Core::behind_slots() const {
@@ -62,18 +58,23 @@ void Core::publish(const SegmentInfo& info) {
   if (info.size_bytes == 0 || info.duration_us <= 0) return;  // nothing to fetch
   Edge* e = edge(info.key.rendition);
   if (e == nullptr) {
-    // Replace an invalid entry, else the one with the oldest edge (renditions nobody watches).
-    e = &edges[0];
-    for (auto& cand : edges) {
-      if (!cand.valid()) {
-        e = &cand;
-        break;
+    // A new entry at the end while there are fewer than kEdgesMax, else replace the one with
+    // the oldest edge, the first such (renditions nobody watches). Entries are never removed,
+    // so this is the former fixed table's rule (first unused entry, else the oldest).
+    if (edge_count < kEdgesMax) {
+      auto grown = std::make_unique<Edge[]>(edge_count + 1U);
+      std::copy_n(edges.get(), edge_count, grown.get());
+      edges = std::move(grown);
+      e = &edges[edge_count++];
+    } else {
+      e = &edges[0];
+      for (std::size_t i = 1; i < kEdgesMax; ++i) {
+        if (edges[i].available_at_us() < e->available_at_us()) e = &edges[i];
       }
-      if (cand.available_at_us() < e->available_at_us()) e = &cand;
     }
     *e = Edge{};
     e->rendition = info.key.rendition;
-    e->last_index = info.key.index;  // so the branch below fills it (duration_ms >= 1: valid)
+    e->last_index = info.key.index;  // so the branch below fills it
   }
   if (info.key.index >= e->last_index) {
     e->last_index = info.key.index;
