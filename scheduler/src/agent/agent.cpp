@@ -21,6 +21,7 @@ Core::Core(std::shared_ptr<const AgentConfig> cfg, const PeerTraits& self_in, st
       created_us(now_in),
       window_size(static_cast<std::uint8_t>(config().window_segments)),
       notyet_mask(window_bits()),
+      slot_anchor_us(now_in),
       self(self_in),
       prng(seed_in),
       seed(seed_in) {
@@ -73,7 +74,7 @@ void Core::epoch() {
   if (window_valid) {
     for (std::uint64_t m = notyet_in(base, queue_end()); m != 0; m &= m - 1) {
       Slot& s = slot(base + static_cast<std::uint32_t>(std::countr_zero(m)));  // kNotYet
-      if (s.available_at_us <= now) set_phase(s, Phase::kMissing);
+      if (available_at(s) <= now) set_phase(s, Phase::kMissing);
     }
   }
   deliver_if_ready();
@@ -142,7 +143,7 @@ TimeUs Core::quiet_horizon() const {
   consider(http_retry_at_us);  // start_http's backoff
   if (window_valid) {          // kNotYet slots becoming available (all of them, not the first)
     for (std::uint64_t m = notyet_in(base, queue_end()); m != 0; m &= m - 1) {
-      consider(slot(base + static_cast<std::uint32_t>(std::countr_zero(m))).available_at_us);
+      consider(available_at(slot(base + static_cast<std::uint32_t>(std::countr_zero(m)))));
     }
   }
   if (have_player && player.next_deadline_us != kNever) {
@@ -173,8 +174,8 @@ TimeUs Core::next_timeout_scratch() const {
     const std::uint32_t from = std::max(base, player.next_needed.index);
     for (std::uint64_t m = notyet_in(from, queue_end()); m != 0; m &= m - 1) {
       const Slot& s = slot(from + static_cast<std::uint32_t>(std::countr_zero(m)));  // kNotYet
-      if (s.available_at_us != kNever) {
-        consider(s.available_at_us);
+      if (const TimeUs at = available_at(s); at != kNever) {
+        consider(at);
         break;
       }
     }

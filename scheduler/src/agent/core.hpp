@@ -23,15 +23,18 @@ namespace p2pcdn::sched::agent_detail {
 using policy::Phase;
 
 // One segment of the current rendition in the sliding window (ring indexed by
-// index % window_size).
+// index % window_size). 12 B: its availability time is a 32-bit offset from the core's
+// slot_anchor_us (read and written only through Core::available_at / set_available_at, which
+// keep it exact: see there).
+inline constexpr std::int32_t kOffNever = std::numeric_limits<std::int32_t>::min();
 struct Slot {
-  TimeUs available_at_us = kNever;  // kNever: not published (yet)
+  std::int32_t available_off = kOffNever;  // kOffNever: not published (yet) = kNever
   std::uint32_t size_bytes = 0;
   std::uint16_t duration_ms = 0;
   Phase phase = Phase::kNotYet;
   std::uint8_t attempts = 0;  // low nibble: HTTP attempts, high nibble: P2P attempts
 };
-static_assert(sizeof(Slot) == 16);
+static_assert(sizeof(Slot) == 12);
 
 // The latest published segment of a rendition (to rebuild the window after a switch). 20 B,
 // 4-aligned: the time is two 32-bit halves (exact round trip); duration_ms >= 1 once
@@ -200,10 +203,22 @@ struct Core {
   // Ring positions whose slot is kNotYet (all of them at first); kept by set_phase, so the
   // scans for segments becoming available read only those slots.
   std::uint64_t notyet_mask;
+  // Slot times are slot_anchor_us + Slot::available_off (exact). The anchor starts at the
+  // creation time and moves (all offsets rewritten) when a time does not fit 31 bits around it
+  // (about every 35 min of a live stream); if the window's times cannot all fit around one
+  // anchor, they move to wide_times (W exact 64-bit times; never seen in practice).
+  TimeUs slot_anchor_us;
+  [[nodiscard]] TimeUs available_at(const Slot& s) const {
+    if (wide_times) [[unlikely]]
+      return wide_times[static_cast<std::size_t>(&s - slots())];
+    return s.available_off == kOffNever ? kNever : slot_anchor_us + s.available_off;
+  }
+  void set_available_at(Slot& s, TimeUs t);  // window.cpp
   // The live edges of the renditions heard of, in the order first heard, at most kEdgesMax
   // (then the oldest is replaced). A heap block of exactly edge_count entries: a stream has a
   // few renditions, and 8 inline entries cost 160 B in every agent.
-  std::unique_ptr<Edge[]> edges;  // [edge_count] (declared above, where it fills padding)
+  std::unique_ptr<Edge[]> edges;         // [edge_count] (declared above, where it fills padding)
+  std::unique_ptr<TimeUs[]> wide_times;  // [W] or null (see slot_anchor_us)
   static constexpr std::size_t kEdgesMax = 8;
   [[nodiscard]] std::size_t edge_slot(std::uint16_t r) const {  // index in edges, or kNoEdge
     for (std::size_t i = 0; i < edge_count; ++i) {

@@ -101,7 +101,7 @@ std::size_t Core::heap_bytes() const {
   return sizeof(Core) + window_bytes(window_size) + config_bytes + peers.heap_bytes() +
          transfers.capacity() * sizeof(Transfer) + pending.capacity() * sizeof(Pending) +
          (banned ? sizeof(*banned) : 0) + edge_count * sizeof(Edge) +
-         0 /* the policy lives inside Core */;
+         (wide_times ? window_size * sizeof(TimeUs) : 0) + 0 /* the policy lives inside Core */;
 }
 
 }  // namespace p2pcdn::sched::agent_detail

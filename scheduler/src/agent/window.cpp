@@ -37,10 +37,11 @@ void Core::fill_slot_from_edge(std::uint32_t index) {
   Slot& s = slot(index);
   set_phase(s, Phase::kNotYet);  // (keeps the counters) then a blank, unpublished slot
   s = Slot{};
+  set_available_at(s, kNever);  // (wide_times too)
   const Edge* e = edge(rendition);
   if (e != nullptr && index <= e->last_index) {
     const TimeUs back = TimeUs{e->last_index - index} * TimeUs{e->duration_ms} * 1000;
-    s.available_at_us = e->available_at_us() - back;
+    set_available_at(s, e->available_at_us() - back);
     s.size_bytes = e->size_bytes;
     s.duration_ms = e->duration_ms;
     set_phase(s, Phase::kNotYet);
@@ -52,6 +53,54 @@ void Core::fill_slot_from_edge(std::uint32_t index) {
       set_phase(s, Phase::kVerifying);
     }
   }
+}
+
+namespace {
+// off = v - anchor when that is exact and a valid offset (not kOffNever).
+bool offset_of(TimeUs v, TimeUs anchor, std::int32_t& off) {
+  TimeUs d = 0;
+  if (__builtin_sub_overflow(v, anchor, &d)) return false;
+  if (d <= kOffNever || d > std::numeric_limits<std::int32_t>::max()) return false;
+  off = static_cast<std::int32_t>(d);
+  return true;
+}
+}  // namespace
+
+void Core::set_available_at(Slot& s, TimeUs t) {
+  const auto pos = static_cast<std::size_t>(&s - slots());
+  if (wide_times) {
+    wide_times[pos] = t;
+    return;
+  }
+  if (t == kNever) {
+    s.available_off = kOffNever;
+    return;
+  }
+  if (offset_of(t, slot_anchor_us, s.available_off)) return;
+  // Re-anchor at t if every other slot's time fits around it, else go wide. Both exact.
+  s.available_off = kOffNever;  // its old time no longer counts
+  Slot* all = slots();
+  bool fits = true;
+  std::int32_t unused = 0;
+  for (std::size_t i = 0; i < window_size && fits; ++i) {
+    if (all[i].available_off != kOffNever) {
+      fits = offset_of(slot_anchor_us + all[i].available_off, t, unused);
+    }
+  }
+  if (fits) {
+    for (std::size_t i = 0; i < window_size; ++i) {
+      if (all[i].available_off != kOffNever) {
+        offset_of(slot_anchor_us + all[i].available_off, t, all[i].available_off);
+      }
+    }
+    slot_anchor_us = t;
+    s.available_off = 0;
+    return;
+  }
+  auto wide = std::make_unique<TimeUs[]>(window_size);
+  for (std::size_t i = 0; i < window_size; ++i) wide[i] = available_at(all[i]);
+  wide[pos] = t;
+  wide_times = std::move(wide);
 }
 
 void Core::publish(const SegmentInfo& info) {
@@ -91,7 +140,7 @@ void Core::publish(const SegmentInfo& info) {
   }
   if (info.key.rendition == rendition && in_window(info.key.index)) {
     Slot& s = slot(info.key.index);
-    s.available_at_us = info.available_at_us;
+    set_available_at(s, info.available_at_us);
     s.size_bytes = info.size_bytes;
     s.duration_ms = to_ms(info.duration_us);
   }

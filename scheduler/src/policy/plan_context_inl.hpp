@@ -83,7 +83,7 @@ inline QueueItem PlanContext::queue(std::size_t i) const {
   QueueItem q;
   q.index = index;
   q.size_bytes = s.size_bytes;
-  q.available_at_us = s.available_at_us;
+  q.available_at_us = c.available_at(s);
   q.deadline_us = deadline;
   q.ahead_us = ahead;
   q.phase = s.phase;
