@@ -17,6 +17,7 @@
 #include "p2pcdn/scheduler/wire.hpp"
 #include "policy/policy.hpp"
 #include "util/prng.hpp"
+#include "util/tight_vec.hpp"
 
 namespace p2pcdn::sched::agent_detail {
 
@@ -131,14 +132,16 @@ struct Core {
   std::uint32_t base = 0;  // lowest index in the window
   std::uint32_t next_transfer_id = 1;
   PeerTable peers;
-  std::vector<Transfer> transfers;
-  std::vector<Pending> pending;
+  // 16 B each (std::vector: 24); the queue's read position lives in its spare bytes.
+  util::TightVec<Transfer> transfers;
+  util::TightVec<Pending> pending;
+  std::uint32_t& pending_head() { return pending.spare; }  // < pending.size() (<= the cap + a few)
+  [[nodiscard]] std::uint32_t pending_head() const { return pending.spare; }
   // The policy object lives here (no heap block, no pointer: its Policy base is at offset 0).
   alignas(8) std::array<std::byte, policy::kPolicyBytesMax> policy_storage{};
   [[nodiscard]] policy::Policy* the_policy() {
     return std::launder(reinterpret_cast<policy::Policy*>(policy_storage.data()));
   }
-  std::uint32_t pending_head = 0;  // < pending.size() <= kPendingActionsMax + a few
   // Fixed at construction (config and policy traits never change): !config.p2p_disabled &&
   // policy->uses_peers(); that && !config.upload_disabled; policy->deadline_fallback().
   bool p2p_on_ = false;
@@ -380,12 +383,12 @@ struct Core {
   // copied by an out-of-line call, it cost a store-forwarding stall per action.
   void push(const Pending& p) {
     ++mutations;  // even if dropped (push_slow): the caller changed state with it
-    if (pending_head == pending.size()) {
+    if (pending_head() == pending.size()) {
       pending.clear();
-      pending_head = 0;
+      pending_head() = 0;
     }
     if (pending.size() != pending.capacity() &&
-        pending.size() - pending_head < kPendingActionsMax) {
+        pending.size() - pending_head() < kPendingActionsMax) {
       // Field by field: the caller's temporary then lives in registers (one wide copy of it
       // made the compiler build it on the stack and wait for those stores to drain).
       Pending& q = pending.emplace_back();
@@ -409,7 +412,7 @@ struct Core {
   }
   void announce_have(std::uint32_t index);
   std::optional<Action> poll();
-  [[nodiscard]] bool outbox_empty() const { return pending_head == pending.size(); }
+  [[nodiscard]] bool outbox_empty() const { return pending_head() == pending.size(); }
   [[nodiscard]] bool p2p_on() const { return p2p_on_; }
   [[nodiscard]] bool upload_on() const { return upload_on_; }
   [[nodiscard]] bool deadline_fallback() const { return deadline_fallback_; }

@@ -11,7 +11,7 @@ Status Agent::check_invariants() const {
   if (c.peers.size() > c.config().peers_max || c.peers.size() > kPeersMax)
     return broken("peers over cap");
   if (c.transfers.size() > kTransfersMax) return broken("transfers over kTransfersMax");
-  if (c.pending.size() - c.pending_head > kPendingActionsMax + 8)
+  if (c.pending.size() - c.pending_head() > kPendingActionsMax + 8)
     return broken("pending actions over cap");
   for (const Kind k : {Kind::kHttp, Kind::kP2p, Kind::kUpload}) {
     if (c.count(k) != c.count_scan(k)) return broken("transfer counters disagree with the table");

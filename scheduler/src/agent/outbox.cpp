@@ -7,7 +7,7 @@
 namespace p2pcdn::sched::agent_detail {
 
 void Core::push_slow(const Pending& p) {
-  if (pending.size() - pending_head >= kPendingActionsMax && p.kind == ActionKind::kSendMessage) {
+  if (pending.size() - pending_head() >= kPendingActionsMax && p.kind == ActionKind::kSendMessage) {
     // The host is not draining: messages are best effort (a lost Have/Reject only costs a
     // timeout elsewhere); state-changing actions are bounded by the transfer caps and kept.
     return;
@@ -30,9 +30,9 @@ std::optional<Action> Core::poll() {
   // Built in place in the returned optional (one named object returned on every path): a
   // local Action copied into the optional at return cost a store-forwarding stall per call.
   std::optional<Action> out;
-  while (pending_head < pending.size()) {
+  while (pending_head() < pending.size()) {
     // By reference, field by field (see push): valid until the clear() below.
-    const Pending& p = pending[pending_head++];
+    const Pending& p = pending[pending_head()++];
     Action& a = out.emplace();
     a.kind = p.kind;
     a.peer = p.peer;
@@ -82,9 +82,9 @@ std::optional<Action> Core::poll() {
       }
       a.bytes = std::span<const std::byte>(outbox.data(), n);
     }
-    if (pending_head == pending.size()) {
+    if (pending_head() == pending.size()) {
       pending.clear();
-      pending_head = 0;
+      pending_head() = 0;
       // Drained: release the block. A host drains after every input, so an idle agent holds
       // none (it held 8.2 entries' capacity on average, 196 B, in live-1h); the next burst
       // allocates again (push_slow, announce_have). Capacity never decides anything.

@@ -87,7 +87,7 @@ void Core::erase_transfer(std::size_t ti) {
     if (t.kind == Kind::kUpload && p->uploads > 0) --p->uploads;
   }
   if (!t.verifying) --active[static_cast<std::size_t>(t.kind)];
-  transfers.erase(transfers.begin() + static_cast<std::ptrdiff_t>(ti));
+  transfers.erase_at(ti);
   // No element is left to reference: releasing the block invalidates nothing a caller holds.
   if (transfers.empty()) transfers.shrink_to_fit();
 }
