@@ -119,6 +119,7 @@ void BM_ManyAgentsColdState(benchmark::State& state, const char* policy, bool sh
   state.counters["skipped_frac"] =
       static_cast<double>(skipped) / static_cast<double>(std::max<std::uint64_t>(run + skipped, 1));
   state.counters["heap_bytes"] = static_cast<double>(agents[0].heap_bytes());
+  state.counters["peer_table_bytes"] = static_cast<double>(agents[0].peer_table_bytes());
 }
 
 // The host's per-input sequence on one warm agent for the common input, a neighbour's Have
