@@ -122,7 +122,7 @@ class Policy {
 };
 
 // Every policy object fits here: the agent keeps it inside its own state (no heap block).
-inline constexpr std::size_t kPolicyBytesMax = 32;
+inline constexpr std::size_t kPolicyBytesMax = 24;
 
 // Constructs the policy in `storage` (kPolicyBytesMax bytes, 8-aligned) and returns it; the
 // owner calls ~Policy() (never delete). Each policy's make_<id> static_asserts that it fits.

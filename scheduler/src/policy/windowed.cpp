@@ -21,8 +21,7 @@ class Windowed final : public Policy {
   void plan(PlanContext& ctx) override {
     const AgentConfig& cfg = ctx.config();
     const TimeUs now = ctx.now();
-    if (!started_) {
-      started_ = true;
+    if (next_random_us_ == kNotStarted) {
       created_us_ = now;
       next_random_us_ = now + random_period(ctx);
     }
@@ -139,9 +138,12 @@ class Windowed final : public Policy {
     }
   }
 
+  // Before the first plan next_random_us_ is kNotStarted, a value it never takes after it:
+  // now + random_period() > INT64_MIN as the period is >= 1 (create() rejects
+  // random_http_period_us <= 0). So no `started` flag (it made the object 32 B).
+  static constexpr TimeUs kNotStarted = std::numeric_limits<TimeUs>::min();
   TimeUs created_us_ = 0;
-  TimeUs next_random_us_ = 0;
-  bool started_ = false;
+  TimeUs next_random_us_ = kNotStarted;
 };
 
 }  // namespace
