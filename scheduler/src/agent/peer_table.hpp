@@ -75,7 +75,9 @@ class PeerTable {
   }
 
   void push_back(PeerId id, std::uint16_t r, std::uint64_t have, const Peer& rec) {
-    if (size_ == cap_) regrow(size_ + 4);  // grow in small steps
+    // Exact growth (a connection is rare next to messages; the slack of growing by 4 cost
+    // ~30 B per viewer in live-1h).
+    if (size_ == cap_) regrow(size_ + 1U);
     ids()[size_] = id;
     rends()[size_] = r;
     haves()[size_] = have;

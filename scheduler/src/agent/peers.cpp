@@ -71,7 +71,7 @@ void Core::remove_peer(PeerId id) {
   }
   set_have(j, 0, peers.rendition(j));  // its announcements leave the holder counts
   peers.erase(j);
-  if (peers.capacity() - peers.size() > 8) peers.shrink_to_fit();
+  peers.shrink_to_fit();  // exact, as push_back grows it
 }
 
 void Core::drop_peer(PeerId id) {
