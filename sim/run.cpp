@@ -65,6 +65,7 @@ RunOutcome run_once(const models::Scenario& scenario, const RunRequest& request)
   info.run.memory_viewers = memory.viewers;
   info.run.memory_t_s = memory.t_s;
   info.run.memory_bytes_per_viewer = memory.measured_bytes_per_viewer;
+  info.run.memory_neighbour_list_bytes_per_viewer = memory.neighbour_list_bytes_per_viewer;
   for (const MemoryItem& item : memory.items)
     info.run.memory_items.emplace_back(item.name, item.bytes_per_viewer);
   return outcome;

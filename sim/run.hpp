@@ -40,7 +40,7 @@ void write_run_outputs(const std::filesystem::path& out, const models::Scenario&
                        const std::vector<analysis::ReportSection>& extra = {});
 
 // The per-viewer memory breakdown as text lines for the CLI ("" when never measured), e.g.
-//   memory per viewer  1234 B measured at 10000 viewers (t=540 s): agent heap 800, ...
+//   memory per viewer  1234 B measured at 10000 viewers (t=540 s): agent: state 800, ...
 std::string format_memory(const MemoryBreakdown& memory);
 
 // Peak resident memory of this process so far, bytes.

@@ -19,6 +19,7 @@ struct RunStats {
   std::uint64_t memory_viewers = 0;
   double memory_t_s = 0;
   double memory_bytes_per_viewer = 0;                        // sum of the attributed items
+  double memory_neighbour_list_bytes_per_viewer = 0;         // the part that is neighbour lists
   std::vector<std::pair<std::string, double>> memory_items;  // (component, bytes per viewer)
 };
 

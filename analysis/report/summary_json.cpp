@@ -202,6 +202,7 @@ io::Json summary_to_json(const Summary& s, const RunInfo& info, const SummaryExt
     memory.set("viewers", info.run.memory_viewers);
     memory.set("t_s", info.run.memory_t_s);
     memory.set("bytes_per_viewer", info.run.memory_bytes_per_viewer);
+    memory.set("neighbour_list_bytes_per_viewer", info.run.memory_neighbour_list_bytes_per_viewer);
     Json items = Json::object();
     for (const auto& [name, per_viewer] : info.run.memory_items) items.set(name, per_viewer);
     memory.set("items", std::move(items));

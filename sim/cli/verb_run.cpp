@@ -63,11 +63,12 @@ void print_key_figures(const sim::RunOutcome& outcome) {
               static_cast<double>(outcome.info.run.peak_rss_bytes) / 1e6,
               static_cast<unsigned long long>(outcome.info.events_processed));
   if (outcome.info.run.memory_viewers > 0) {
+    const double lists = outcome.info.run.memory_neighbour_list_bytes_per_viewer;
     std::printf(
-        "  memory             %.0f B per live viewer (at %llu viewers; by component in "
-        "summary.json run.memory)\n",
-        outcome.info.run.memory_bytes_per_viewer,
-        static_cast<unsigned long long>(outcome.info.run.memory_viewers));
+        "  memory             %.0f B per live viewer: %.0f B + %.0f B of neighbour lists (at "
+        "%llu viewers; by component in summary.json run.memory)\n",
+        outcome.info.run.memory_bytes_per_viewer, outcome.info.run.memory_bytes_per_viewer - lists,
+        lists, static_cast<unsigned long long>(outcome.info.run.memory_viewers));
   }
 }
 

@@ -354,20 +354,25 @@ class Host {
     v.profile = audience_.profile(arrival);
     v.joined_at = now;
     ++host_.viewers_total;
-    // Access links: one downlink and one uplink resource per slot, reused by later viewers.
+    // Access links: an uplink resource per slot, reused by later viewers, and a downlink one
+    // in the exact model only (sender-shared caps a transfer by the downlink instead: a
+    // resource there would be 88 B per viewer that no flow crosses).
+    const bool downlinks = scenario_.network.model == models::NetworkModel::kExact;
     if (!slot_resources_made(slot)) {
-      const std::size_t slots = std::max<std::size_t>(slot_down_.size(), slot + 1);
-      reserve_gently(slot_down_, slots);
+      const std::size_t slots = std::max<std::size_t>(slot_up_.size(), slot + 1);
       reserve_gently(slot_up_, slots);
       reserve_gently(slot_made_, slots);
-      slot_down_.resize(slots);
       slot_up_.resize(slots);
-      slot_down_[slot] = network_.add_resource(v.profile.down_bps);
+      if (downlinks) {
+        reserve_gently(slot_down_, slots);
+        slot_down_.resize(slots);
+        slot_down_[slot] = network_.add_resource(v.profile.down_bps);
+      }
       slot_up_[slot] = network_.add_resource(std::max<std::uint64_t>(1, v.profile.up_bps));
       slot_made_.resize(std::max<std::size_t>(slot_made_.size(), slot + 1));
       slot_made_[slot] = 1;
     } else {
-      network_.set_capacity(now, slot_down_[slot], v.profile.down_bps);
+      if (downlinks) network_.set_capacity(now, slot_down_[slot], v.profile.down_bps);
       network_.set_capacity(now, slot_up_[slot], std::max<std::uint64_t>(1, v.profile.up_bps));
     }
     if (slot >= slot_class_.size()) {
@@ -1331,8 +1336,11 @@ class Host {
     m.t_s = to_seconds(now);
     const auto live = static_cast<double>(m.viewers);
     std::uint64_t agent_heap = 0;
+    std::uint64_t peer_tables = 0;
     for (std::uint32_t s = 0; s < viewer_state_.size(); ++s) {
-      if (viewers_.is_live(s)) agent_heap += viewer_state_[s].agent->heap_bytes();
+      if (!viewers_.is_live(s)) continue;
+      agent_heap += viewer_state_[s].agent->heap_bytes();
+      peer_tables += viewer_state_[s].agent->peer_table_bytes();
     }
     const std::size_t records = viewer_state_.capacity();
     std::uint64_t members = channel_members_.capacity() * sizeof(channel_members_[0]);
@@ -1352,7 +1360,8 @@ class Host {
         {"viewer: other fields", records * (sizeof(Viewer) - sizeof(models::Player) -
                                             sizeof(ViewerProfile) - sizeof(std::optional<Agent>)) +
                                      (viewer_state_.heap_bytes() - records * sizeof(Viewer))},
-        {"agent heap", agent_heap},
+        {"agent: state", agent_heap - peer_tables},
+        {"agent: neighbour list", peer_tables},
         {"connections", connections_.heap_bytes()},
         {"transfer lists", transfer_lists_.heap_bytes()},
         {"download notes", download_lists_.heap_bytes()},
@@ -1372,6 +1381,8 @@ class Host {
       measured += bytes;
     }
     m.measured_bytes_per_viewer = static_cast<double>(measured) / live;
+    m.neighbour_list_bytes_per_viewer =
+        static_cast<double>(peer_tables + connections_.heap_bytes()) / live;
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
     const struct mallinfo2 info = mallinfo2();
     m.heap_in_use_bytes = static_cast<double>(info.uordblks + info.hblkhd);

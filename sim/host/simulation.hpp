@@ -86,7 +86,10 @@ struct MemoryBreakdown {
   double t_s = 0;             // when
   std::vector<MemoryItem> items;
   double measured_bytes_per_viewer = 0;  // sum of the items except "unattributed heap"
-  double heap_in_use_bytes = 0;          // allocator's total in use (0 if unknown), whole run
+  // The part of it that is neighbour lists (the agents' peer tables and the host's connection
+  // rows): issue 7's budget is 2 KB per viewer plus these.
+  double neighbour_list_bytes_per_viewer = 0;
+  double heap_in_use_bytes = 0;  // allocator's total in use (0 if unknown), whole run
 };
 
 struct InvariantViolation {

@@ -176,7 +176,9 @@ RunInfo sample_info() {
   info.run.version = "0.1.0";
   info.run.memory_viewers = 1000;
   info.run.memory_bytes_per_viewer = 3000;
-  info.run.memory_items = {{"agent heap", 2000}, {"event queue", 1000}};
+  info.run.memory_neighbour_list_bytes_per_viewer = 800;
+  info.run.memory_items = {
+      {"agent: state", 1200}, {"agent: neighbour list", 800}, {"event queue", 1000}};
   return info;
 }
 
@@ -194,7 +196,8 @@ TEST(SummaryJson, HasDocumentedKeysAndPassesCheck) {
   EXPECT_EQ(j.at("breakdowns").at("device").as_array().size(), 2u);
   EXPECT_EQ(j.at("run").at("host").as_string(), "host-a");
   EXPECT_EQ(j.at("scheduler").at("requests_sent").as_int(), 8);
-  EXPECT_DOUBLE_EQ(j.at("run").at("memory").at("items").at("agent heap").as_double(), 2000);
+  EXPECT_DOUBLE_EQ(j.at("run").at("memory").at("items").at("agent: state").as_double(), 1200);
+  EXPECT_DOUBLE_EQ(j.at("run").at("memory").at("neighbour_list_bytes_per_viewer").as_double(), 800);
   EXPECT_DOUBLE_EQ(j.at("scheduler").at("request_success_rate").as_double(), 0.75);
   EXPECT_EQ(j.as_object().back().first, "run");  // `run` last: the only varying part
   EXPECT_TRUE(check_summary_json(j).empty());

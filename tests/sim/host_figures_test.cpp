@@ -18,17 +18,26 @@ TEST(MemoryBreakdown, IsMeasuredAtTheBusiestSampleAndAddsUp) {
   EXPECT_LE(m.viewers, r.result.host.peak_viewers);
   double sum = 0;
   bool player = false, agent = false, connections = false;
+  double neighbour_list = 0, connection_rows = 0;
   for (const MemoryItem& item : m.items) {
     EXPECT_GE(item.bytes_per_viewer, 0.0) << item.name;
     if (item.name != "unattributed heap") sum += item.bytes_per_viewer;
     if (item.name == "viewer: player") player = item.bytes_per_viewer > 0;
-    if (item.name == "agent heap") agent = item.bytes_per_viewer > 0;
+    if (item.name == "agent: state") agent = item.bytes_per_viewer > 0;
+    if (item.name == "agent: neighbour list") neighbour_list = item.bytes_per_viewer;
+    if (item.name == "connections") connection_rows = item.bytes_per_viewer;
     if (item.name == "connections") connections = item.bytes_per_viewer > 0;
   }
   EXPECT_NEAR(sum, m.measured_bytes_per_viewer, 1e-6 * m.measured_bytes_per_viewer);
   EXPECT_TRUE(player);
   EXPECT_TRUE(agent);
   EXPECT_TRUE(connections);
+  // Neighbour lists: the agents' peer tables (> 0: viewers have neighbours) and the host's
+  // connection rows, a part of the total.
+  EXPECT_GT(neighbour_list, 0.0);
+  EXPECT_NEAR(m.neighbour_list_bytes_per_viewer, neighbour_list + connection_rows,
+              1e-9 * m.measured_bytes_per_viewer);
+  EXPECT_LT(m.neighbour_list_bytes_per_viewer, m.measured_bytes_per_viewer);
   EXPECT_DOUBLE_EQ(r.result.host.bytes_per_viewer, m.measured_bytes_per_viewer);
 }
 
