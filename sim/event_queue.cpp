@@ -1,5 +1,6 @@
 #include "sim/event_queue.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -11,9 +12,36 @@ std::uint32_t EventQueue::take_block() {
     free_blocks_.pop_back();
     return id;
   }
+  return allocate_block();
+}
+
+std::uint32_t EventQueue::allocate_block() {
+  if (!dead_ids_.empty()) {
+    const std::uint32_t id = dead_ids_.back();
+    blocks_[id].reset(new Block);  // not value-initialised: no zeroing
+    dead_ids_.pop_back();
+    ++live_blocks_;
+    return id;
+  }
   if (blocks_.size() >= kNoBlock) throw std::length_error("EventQueue: too many pending events");
-  blocks_.push_back(std::unique_ptr<Block>(new Block));  // not value-initialised: no zeroing
+  blocks_.push_back(std::unique_ptr<Block>(new Block));
+  ++live_blocks_;
   return static_cast<std::uint32_t>(blocks_.size() - 1);
+}
+
+// Frees pooled blocks down to max(kSpareBlocks, blocks in use) once the pool holds more than
+// twice that: the hysteresis keeps a queue that oscillates around a size from churning malloc.
+void EventQueue::trim_pool() {
+  const std::size_t in_use = live_blocks_ - free_blocks_.size();
+  const std::size_t keep = std::max(kSpareBlocks, in_use);
+  if (free_blocks_.size() <= 2 * keep) return;
+  while (free_blocks_.size() > keep) {
+    const std::uint32_t id = free_blocks_.back();
+    free_blocks_.pop_back();
+    blocks_[id].reset();
+    dead_ids_.push_back(id);
+    --live_blocks_;
+  }
 }
 
 void EventQueue::grow_chain(int b) {
@@ -99,6 +127,7 @@ Event EventQueue::pop_from_bucket() {
     free_blocks_.push_back(id);  // only once read: put() may hand it to a lower bucket
     id = next;
   }
+  trim_pool();
   min_ = nullptr;
   --size_;
   return event;
@@ -108,8 +137,7 @@ void EventQueue::reserve(std::size_t n) {
   const std::size_t wanted = (n + kBlockEvents - 1) / kBlockEvents;
   while (free_blocks_.size() < wanted) {
     if (blocks_.size() >= kNoBlock) throw std::length_error("EventQueue: too many pending events");
-    blocks_.push_back(std::unique_ptr<Block>(new Block));
-    free_blocks_.push_back(static_cast<std::uint32_t>(blocks_.size() - 1));
+    free_blocks_.push_back(allocate_block());
   }
 }
 
@@ -119,6 +147,8 @@ void EventQueue::clear() {
   nonempty_ = {};
   std::vector<std::unique_ptr<Block>>().swap(blocks_);  // releases the memory
   std::vector<std::uint32_t>().swap(free_blocks_);
+  std::vector<std::uint32_t>().swap(dead_ids_);
+  live_blocks_ = 0;
   std::vector<Event>().swap(wide_);
   std::vector<std::uint32_t>().swap(free_wide_);
   last_hi_ = 0;

@@ -102,14 +102,19 @@ class EventQueue {
   // Heap bytes held (blocks in use or pooled, the equal-key list, the free lists,
   // the side table).
   [[nodiscard]] std::size_t heap_bytes() const {
-    return blocks_.capacity() * sizeof(std::unique_ptr<Block>) + blocks_.size() * sizeof(Block) +
-           free_blocks_.capacity() * sizeof(std::uint32_t) + equal_.capacity() * sizeof(Event) +
-           wide_.capacity() * sizeof(Event) + free_wide_.capacity() * sizeof(std::uint32_t);
+    return blocks_.capacity() * sizeof(std::unique_ptr<Block>) + live_blocks_ * sizeof(Block) +
+           (free_blocks_.capacity() + dead_ids_.capacity()) * sizeof(std::uint32_t) +
+           equal_.capacity() * sizeof(Event) + wide_.capacity() * sizeof(Event) +
+           free_wide_.capacity() * sizeof(std::uint32_t);
   }
+  // Blocks allocated (in buckets or pooled) and pooled (tests).
+  [[nodiscard]] std::size_t blocks_allocated() const { return live_blocks_; }
+  [[nodiscard]] std::size_t blocks_pooled() const { return free_blocks_.size(); }
   // Pending events kept in the side table (tests).
   [[nodiscard]] std::size_t wide_events() const { return wide_.size() - free_wide_.size(); }
 
-  // Pre-allocates pool blocks for n pending events (all buckets share them).
+  // Pre-allocates pool blocks for n pending events (all buckets share them). The pool keeps
+  // them until pops find it holding more than twice the blocks in use (see trim_pool).
   void reserve(std::size_t n);
 
   // Drops every event, releases the memory and resets the monotone bound (a fresh run).
@@ -122,6 +127,9 @@ class EventQueue {
   // one partly used block per bucket.
   static constexpr std::uint32_t kBlockEvents = 1024;
   static constexpr std::uint32_t kNoBlock = 0xFFFFFFFFu;
+  // Pooled blocks always kept (a burst's blocks beyond that go back to malloc once the queue
+  // has drained to half of them: a t = 0 join burst no longer pins its peak for the run).
+  static constexpr std::size_t kSpareBlocks = 8;
 
   // An event as the blocks store it (24 bytes).
   struct Rec {
@@ -186,6 +194,8 @@ class EventQueue {
   }
   void grow_chain(int b);
   std::uint32_t take_block();
+  std::uint32_t allocate_block();
+  void trim_pool();
   [[nodiscard]] int lowest_chain() const;
   void locate_min() const;
   Event pop_from_bucket();
@@ -195,8 +205,10 @@ class EventQueue {
   std::array<Chain, kBuckets> chains_{};     // buckets 1..128 (entry 0 unused)
   std::array<std::uint64_t, 3> nonempty_{};  // bit b set <=> chain b not empty
   std::vector<std::unique_ptr<Block>> blocks_;  // the pool; a block's index is its id
-  std::vector<std::uint32_t> free_blocks_;
-  std::vector<Event> wide_;  // side table; entries recycled through free_wide_
+  std::vector<std::uint32_t> free_blocks_;      // allocated blocks in no bucket
+  std::vector<std::uint32_t> dead_ids_;         // ids whose block went back to malloc
+  std::size_t live_blocks_ = 0;                 // blocks allocated
+  std::vector<Event> wide_;                     // side table; entries recycled through free_wide_
   std::vector<std::uint32_t> free_wide_;
   std::uint64_t last_hi_ = 0;  // key of the last popped event
   std::uint64_t last_lo_ = 0;
