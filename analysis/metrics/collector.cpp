@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 #include <utility>
+#include <vector>
 
 namespace p2pcdn::analysis {
 namespace {
@@ -203,14 +205,17 @@ void MetricsCollector::advance(TimeUs now) {
 }
 
 void MetricsCollector::viewer_joined(TimeUs now) {
+  if (config_.keep_concurrency_log) check_loggable(now);
   advance(now);
+  IntervalCounters& c = interval(interval_of(now));
   ++viewers_now_;
   peak_concurrency_ = std::max(peak_concurrency_, viewers_now_);
-  IntervalCounters& c = interval(interval_of(now));
   c.viewers_peak = std::max(c.viewers_peak, viewers_now_);
+  log_event(now, LogKind::kJoin);
 }
 
 void MetricsCollector::viewer_left(TimeUs now) {
+  if (config_.keep_concurrency_log) check_loggable(now);
   advance(now);
   if (viewers_now_ == 0) {
     throw std::logic_error("metrics: viewer_left at " + std::to_string(now) +
@@ -221,9 +226,11 @@ void MetricsCollector::viewer_left(TimeUs now) {
                            " while every remaining viewer is stalling (call stall_ended first)");
   }
   --viewers_now_;
+  log_event(now, LogKind::kLeave);
 }
 
 void MetricsCollector::stall_started(TimeUs now) {
+  if (config_.keep_concurrency_log) check_loggable(now);
   advance(now);
   stall_events_used_ = true;
   if (stalling_now_ >= viewers_now_) {
@@ -231,19 +238,22 @@ void MetricsCollector::stall_started(TimeUs now) {
                            " with more stalls than viewers");
   }
   ++stalling_now_;
+  log_event(now, LogKind::kStallStart);
 }
 
 void MetricsCollector::stall_ended(TimeUs now) {
+  if (config_.keep_concurrency_log) check_loggable(now);
   advance(now);
   if (stalling_now_ == 0) {
     throw std::logic_error("metrics: stall_ended at " + std::to_string(now) +
                            " with no stall in progress");
   }
   --stalling_now_;
+  log_event(now, LogKind::kStallEnd);
 }
 
-void MetricsCollector::sample(TimeUs now, std::uint64_t viewers_stalling,
-                              double mean_bitrate_kbps) {
+void MetricsCollector::sample_mean(TimeUs now, std::uint64_t viewers_stalling,
+                                   double mean_bitrate_kbps) {
   advance(now);
   IntervalCounters& c = interval(interval_of(now));
   if (viewers_now_ > 0) {
@@ -255,6 +265,50 @@ void MetricsCollector::sample(TimeUs now, std::uint64_t viewers_stalling,
     ++c.bitrate_samples;
     c.bitrate_sum_kbps += mean_bitrate_kbps;
   }
+}
+
+void MetricsCollector::sample(TimeUs now, std::uint64_t viewers_stalling,
+                              double mean_bitrate_kbps) {
+  if (!config_.keep_concurrency_log) {
+    sample_mean(now, viewers_stalling, mean_bitrate_kbps);
+    return;
+  }
+  // mean / 1.0 == mean exactly, so the replay of (sum = mean, n = 1) gives the same sample.
+  const bool finite = std::isfinite(mean_bitrate_kbps);
+  sample_logged(
+      {now, viewers_stalling, finite ? mean_bitrate_kbps : 0.0, finite ? 1u : 0u, finite});
+}
+
+void MetricsCollector::sample_parts(TimeUs now, std::uint64_t viewers_stalling,
+                                    double bitrate_sum_kbps, std::uint64_t bitrate_viewers) {
+  if (!config_.keep_concurrency_log) {
+    sample_mean(
+        now, viewers_stalling,
+        bitrate_viewers > 0 ? bitrate_sum_kbps / static_cast<double>(bitrate_viewers) : 0.0);
+    return;
+  }
+  sample_logged({now, viewers_stalling, bitrate_sum_kbps, bitrate_viewers, true});
+}
+
+void MetricsCollector::sample_logged(const SampleRecord& r) {
+  check_loggable(r.t);
+  const double mean = r.bitrate_viewers > 0
+                          ? r.bitrate_sum_kbps / static_cast<double>(r.bitrate_viewers)
+                          : (r.has_bitrate ? 0.0 : kNaN);
+  sample_mean(r.t, r.viewers_stalling, mean);
+  sample_log_.push_back(r);  // only once the call succeeded: a rejected call never replays
+}
+
+void MetricsCollector::check_loggable(TimeUs now) const {
+  if (now > kMaxLoggedTime) {
+    throw std::invalid_argument("metrics: time " + std::to_string(now) +
+                                " us is too large for the concurrency log");
+  }
+}
+
+void MetricsCollector::log_event(TimeUs now, LogKind kind) {
+  if (!config_.keep_concurrency_log) return;
+  event_log_.push_back(static_cast<std::uint64_t>(now) << 2 | static_cast<std::uint64_t>(kind));
 }
 
 void MetricsCollector::connection_attempt(std::uint32_t nat_a, std::uint32_t nat_b, bool success,
@@ -339,6 +393,193 @@ void MetricsCollector::add_scheduler(const SchedulerTotals& session) {
   t.malformed_messages += session.malformed_messages;
   t.decision_epochs += session.decision_epochs;
   t.epochs_skipped += session.epochs_skipped;
+}
+
+namespace {
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < names.size(); ++i) out += (i > 0 ? ", " : "") + names[i];
+  return out + "]";
+}
+
+// Names the first config field that differs ("" if none); keep_concurrency_log is checked apart.
+std::string config_difference(const MetricsConfig& a, const MetricsConfig& b) {
+  if (a.interval_us != b.interval_us) {
+    return "interval_us (" + std::to_string(a.interval_us) + " vs " +
+           std::to_string(b.interval_us) + ")";
+  }
+  if (a.duration_us != b.duration_us) {
+    return "duration_us (" + std::to_string(a.duration_us) + " vs " +
+           std::to_string(b.duration_us) + ")";
+  }
+  const std::pair<const char*, const std::vector<std::string> MetricsConfig::*> lists[] = {
+      {"pops", &MetricsConfig::pops},       {"renditions", &MetricsConfig::renditions},
+      {"devices", &MetricsConfig::devices}, {"nats", &MetricsConfig::nats},
+      {"regions", &MetricsConfig::regions},
+  };
+  for (const auto& [name, field] : lists) {
+    if (a.*field != b.*field) {
+      return std::string(name) + " (" + join_names(a.*field) + " vs " + join_names(b.*field) + ")";
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+MetricsCollector MetricsCollector::merge(std::span<const MetricsCollector* const> parts) {
+  if (parts.empty()) throw std::invalid_argument("metrics merge: no parts to merge");
+  for (std::size_t p = 0; p < parts.size(); ++p) {
+    if (parts[p] == nullptr) {
+      throw std::invalid_argument("metrics merge: part " + std::to_string(p) + " is null");
+    }
+    if (!parts[p]->config_.keep_concurrency_log) {
+      throw std::invalid_argument("metrics merge: part " + std::to_string(p) +
+                                  " was built without keep_concurrency_log (its joins, leaves, "
+                                  "stalls and samples cannot be replayed)");
+    }
+    const std::string diff = config_difference(parts[0]->config_, parts[p]->config_);
+    if (!diff.empty()) {
+      throw std::invalid_argument("metrics merge: part " + std::to_string(p) +
+                                  "'s config differs from part 0's in " + diff);
+    }
+  }
+  MetricsCollector out(parts[0]->config_);
+
+  // Additive state, summed in part order (so doubles round the same way every time).
+  const std::size_t npops = out.config_.pops.size();
+  std::size_t n_intervals = out.intervals_.size();
+  for (const MetricsCollector* part : parts) {
+    n_intervals = std::max(n_intervals, part->intervals_.size());
+  }
+  out.intervals_.resize(n_intervals);
+  out.cdn_by_pop_.resize(n_intervals * npops);
+  const auto add_groups = [](std::vector<GroupCounters>& to,
+                             const std::vector<GroupCounters>& from) {
+    for (std::size_t i = 0; i < from.size(); ++i) {
+      GroupCounters& g = to[i];
+      const GroupCounters& f = from[i];
+      g.cdn += f.cdn;
+      g.p2p += f.p2p;
+      g.turn += f.turn;
+      g.viewers += f.viewers;
+      g.started += f.started;
+      g.stalled += f.stalled;
+      g.rebuffer_n += f.rebuffer_n;
+      g.bitrate_n += f.bitrate_n;
+      g.rebuffer_sum += f.rebuffer_sum;
+      g.startup_s_sum += f.startup_s_sum;
+      g.bitrate_sum += f.bitrate_sum;
+    }
+  };
+  const auto add_all = [](std::vector<std::uint64_t>& to, const std::vector<std::uint64_t>& from) {
+    for (std::size_t i = 0; i < from.size(); ++i) to[i] += from[i];
+  };
+  std::size_t n_events = 0, n_samples = 0;
+  for (const MetricsCollector* part : parts) {
+    // Only the byte counters of an interval add up; its integrals, peak and samples come
+    // from the replay below.
+    for (std::size_t k = 0; k < part->intervals_.size(); ++k) {
+      IntervalCounters& c = out.intervals_[k];
+      const IntervalCounters& f = part->intervals_[k];
+      c.cdn += f.cdn;
+      c.p2p += f.p2p;
+      c.turn += f.turn;
+    }
+    add_all(out.cdn_by_pop_, part->cdn_by_pop_);
+    add_groups(out.by_device_, part->by_device_);
+    add_groups(out.by_nat_, part->by_nat_);
+    add_groups(out.by_region_, part->by_region_);
+    add_groups(out.by_rendition_, part->by_rendition_);
+    add_all(out.nat_attempts_, part->nat_attempts_);
+    add_all(out.nat_successes_, part->nat_successes_);
+    add_all(out.nat_relayed_, part->nat_relayed_);
+    out.add_scheduler(part->scheduler_);
+    out.viewers_ += part->viewers_;
+    out.started_ += part->started_;
+    out.stalled_ += part->stalled_;
+    out.rebuffering_.merge(part->rebuffering_);
+    out.stalls_per_hour_.merge(part->stalls_per_hour_);
+    out.startup_s_.merge(part->startup_s_);
+    out.bitrate_kbps_.merge(part->bitrate_kbps_);
+    out.switches_.merge(part->switches_);
+    out.watch_s_.merge(part->watch_s_);
+    out.viewer_offload_.merge(part->viewer_offload_);
+    n_events += part->event_log_.size();
+    n_samples += part->sample_log_.size();
+  }
+  out.event_log_.reserve(n_events);
+  out.sample_log_.reserve(n_samples);  // an upper bound: samples at one instant combine
+
+  // Replay in time order. Each part's logs are already time-ordered (advance() enforces it),
+  // so a K-way merge by time, parts in index order at equal times, needs only cursors.
+  std::vector<std::size_t> next_event(parts.size(), 0), next_sample(parts.size(), 0);
+  const auto event_time = [](std::uint64_t record) { return static_cast<TimeUs>(record >> 2); };
+  for (;;) {
+    TimeUs t = kNever;
+    bool any = false;
+    for (std::size_t p = 0; p < parts.size(); ++p) {
+      const MetricsCollector& part = *parts[p];
+      if (next_event[p] < part.event_log_.size()) {
+        t = std::min(t, event_time(part.event_log_[next_event[p]]));
+        any = true;
+      }
+      if (next_sample[p] < part.sample_log_.size()) {
+        t = std::min(t, part.sample_log_[next_sample[p]].t);
+        any = true;
+      }
+    }
+    if (!any) break;
+    for (std::size_t p = 0; p < parts.size(); ++p) {
+      const std::vector<std::uint64_t>& log = parts[p]->event_log_;
+      std::size_t& i = next_event[p];
+      for (; i < log.size() && event_time(log[i]) == t; ++i) {
+        switch (static_cast<LogKind>(log[i] & 3u)) {
+          case LogKind::kJoin:
+            out.viewer_joined(t);
+            break;
+          case LogKind::kLeave:
+            out.viewer_left(t);
+            break;
+          case LogKind::kStallStart:
+            out.stall_started(t);
+            break;
+          case LogKind::kStallEnd:
+            out.stall_ended(t);
+            break;
+        }
+      }
+    }
+    // Then the samples at t: the r-th sample of each part that has one joins combined sample r.
+    for (;;) {
+      SampleRecord combined;
+      combined.t = t;
+      combined.has_bitrate = false;
+      bool sampled = false;
+      for (std::size_t p = 0; p < parts.size(); ++p) {
+        const std::vector<SampleRecord>& log = parts[p]->sample_log_;
+        std::size_t& i = next_sample[p];
+        if (i >= log.size() || log[i].t != t) continue;
+        const SampleRecord& r = log[i++];
+        combined.viewers_stalling += r.viewers_stalling;
+        if (r.has_bitrate) {
+          // The first contribution is taken as is (not 0.0 + x), so a single part replays
+          // its own sums bit for bit.
+          combined.bitrate_sum_kbps = combined.has_bitrate
+                                          ? combined.bitrate_sum_kbps + r.bitrate_sum_kbps
+                                          : r.bitrate_sum_kbps;
+          combined.bitrate_viewers += r.bitrate_viewers;
+          combined.has_bitrate = true;
+        }
+        sampled = true;
+      }
+      if (!sampled) break;
+      out.sample_logged(combined);
+    }
+  }
+  for (const MetricsCollector* part : parts) out.stall_events_used_ |= part->stall_events_used_;
+  return out;
 }
 
 Summary MetricsCollector::finish(TimeUs end) {

@@ -1,11 +1,13 @@
 // MetricsCollector: what the simulator host reports while a run goes on, kept in
 // bounded memory (O(intervals x PoPs) counters plus fixed-size sketches; nothing
 // per viewer is kept), turned into a Summary by finish(). O(1) per call except
-// the interval crossings of add_bytes_spread and of the time integrals.
+// the interval crossings of add_bytes_spread and of the time integrals. Partitioned runs
+// keep a small time-ordered log so merge() can rebuild one run's collector from K parts.
 // Must never include sim/ and never look at a clock: time comes in as `now`.
 #pragma once
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,10 @@ struct MetricsConfig {
   TimeUs interval_us = seconds(10);
   TimeUs duration_us = 0;  // planned run length (sizes the series; the run may end earlier)
   std::vector<std::string> pops, renditions, devices, nats, regions;
+  // Partitioned runs set it so merge() can replay joins, leaves, stalls and samples in time
+  // order (peaks, per-interval peaks and sampled shares are not additive across parts).
+  // Costs 8 bytes per join/leave/stall call and 40 per sample; off: no log, no cost.
+  bool keep_concurrency_log = false;
 };
 
 // One viewer's session, reported once when it leaves (or at the end of the run for
@@ -75,7 +81,15 @@ class MetricsCollector {
   // Optional periodic sample: viewers stalling now (used for the stalling share only if
   // stall_started/ended are never called) and the mean bitrate of the viewers playing now
   // (NaN if none: the sample is then ignored for the bitrate).
+  // In log mode a finite mean is logged as (sum = mean, n = 1) and a non-finite one as "no
+  // bitrate" (merge() then ignores it for the bitrate unless another part has one).
   void sample(TimeUs now, std::uint64_t viewers_stalling, double mean_bitrate_kbps);
+  // Exactly sample(now, viewers_stalling, bitrate_viewers > 0 ? bitrate_sum_kbps /
+  // bitrate_viewers : 0.0) (0.0, not NaN, when no viewer has a bitrate), but in log mode the
+  // parts are logged so merge() combines partitions' samples at one instant as
+  // (sum of sums) / (sum of n) over the whole audience.
+  void sample_parts(TimeUs now, std::uint64_t viewers_stalling, double bitrate_sum_kbps,
+                    std::uint64_t bitrate_viewers);
 
   // A P2P connection attempt between a viewer of NAT type nat_a (initiator) and nat_b.
   // success: the connection was established, directly or through TURN; relayed: through TURN.
@@ -88,6 +102,24 @@ class MetricsCollector {
   // Closes the integrals at `end` and computes everything. Bytes attributed at or after
   // `end` count in the last interval. Can be called more than once (for a partial run).
   Summary finish(TimeUs end);
+
+  // One collector for the whole run from the collectors of its partitions, in a fixed part
+  // order (the result depends only on that order, not on which thread filled which part).
+  // Additive state (bytes, groups, NAT matrices, scheduler totals, outcomes, sketches) is
+  // summed / merged in part order. Concurrency, stalls and samples are replayed from the
+  // parts' logs through the result's own viewer_joined/viewer_left/stall_*/sample_parts in
+  // time order; at equal times: part 0's join/leave/stall records in log order, then part
+  // 1's, ..., then one combined sample if any part sampled at that instant (stalling = sum,
+  // bitrate = sum of sums / sum of n, 0.0 if n = 0 unless every part's sample came from
+  // sample() with no bitrate: then none). So a sample sees every change at its instant, even
+  // one its part logged after it. If a part sampled r times at one instant, its r-th
+  // sample joins the r-th combined sample. The result has keep_concurrency_log = true (it can
+  // be merged again; merge is associative: merge({merge({a, b}), c}) == merge({a, b, c})).
+  // A std::vector<MetricsCollector*> converts to the span. Throws std::invalid_argument if
+  // parts is empty, holds a null pointer, a part was built without keep_concurrency_log, or
+  // the configs differ (the message names the field and the part). Cost: O(log records x
+  // (1 + parts / records per instant) + intervals x parts); no allocation per record.
+  static MetricsCollector merge(std::span<const MetricsCollector* const> parts);
 
   const MetricsConfig& config() const { return config_; }
   std::uint64_t concurrency() const { return viewers_now_; }
@@ -116,6 +148,22 @@ class MetricsCollector {
                    std::uint64_t bytes);
   void check_indices(std::uint32_t pop, std::uint32_t rendition, std::uint32_t device,
                      std::uint32_t nat, std::uint32_t region) const;
+  void sample_mean(TimeUs now, std::uint64_t viewers_stalling, double mean_bitrate_kbps);
+
+  // Concurrency log (keep_concurrency_log only). A join/leave/stall record is one word:
+  // time << 2 | kind, so logged times must be below 2^62 us (~146 000 years).
+  enum class LogKind : std::uint8_t { kJoin, kLeave, kStallStart, kStallEnd };
+  static constexpr TimeUs kMaxLoggedTime = (TimeUs{1} << 62) - 1;
+  struct SampleRecord {
+    TimeUs t = 0;
+    std::uint64_t viewers_stalling = 0;
+    double bitrate_sum_kbps = 0;        // sample_parts' sum, or sample()'s finite mean
+    std::uint64_t bitrate_viewers = 0;  // sample_parts' n, or 1 for sample()'s finite mean
+    bool has_bitrate = true;            // false: sample() with a non-finite mean
+  };
+  void check_loggable(TimeUs now) const;
+  void log_event(TimeUs now, LogKind kind);
+  void sample_logged(const SampleRecord& r);
 
   // Intervals allowed beyond the planned duration before a time is treated as a host bug.
   static constexpr std::size_t kMaxExtraIntervals = 100'000;
@@ -131,6 +179,8 @@ class MetricsCollector {
   TimeUs last_t_ = 0;
   std::uint64_t viewers_now_ = 0, stalling_now_ = 0, peak_concurrency_ = 0;
   bool stall_events_used_ = false;
+  std::vector<std::uint64_t> event_log_;  // time-ordered join/leave/stall records
+  std::vector<SampleRecord> sample_log_;  // time-ordered samples
 
   std::uint64_t viewers_ = 0, started_ = 0, stalled_ = 0;
   DdSketch rebuffering_, stalls_per_hour_, startup_s_, bitrate_kbps_, switches_, watch_s_,
