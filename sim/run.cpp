@@ -3,8 +3,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include "analysis/report/summary_json.hpp"
 #include "analysis/report/timeseries_csv.hpp"
@@ -45,6 +47,7 @@ RunOutcome run_once(const models::Scenario& scenario, const RunRequest& request)
   options.stop = request.stop;
   options.progress = request.progress;
   options.trace_viewer = request.trace_viewer;
+  options.threads = request.threads;
   const auto start = std::chrono::steady_clock::now();
   RunOutcome outcome{simulate(scenario, options), {}};
   const double wall =
@@ -61,6 +64,10 @@ RunOutcome run_once(const models::Scenario& scenario, const RunRequest& request)
   char host[256] = {};
   if (gethostname(host, sizeof host - 1) == 0) info.run.host = host;
   info.run.version = version_string();
+  info.run.partitions = outcome.result.partitions;
+  const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
+  info.run.threads =
+      std::min<unsigned>(request.threads == 0 ? cores : request.threads, outcome.result.partitions);
   const MemoryBreakdown& memory = outcome.result.memory;
   info.run.memory_viewers = memory.viewers;
   info.run.memory_t_s = memory.t_s;

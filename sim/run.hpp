@@ -23,6 +23,7 @@ struct RunRequest {
   const std::atomic<bool>* stop = nullptr;
   std::function<void(double, std::uint64_t, std::uint64_t)> progress;
   std::optional<std::uint64_t> trace_viewer;
+  unsigned threads = 1;  // for the partitions of a partitioned run (0: all cores)
 };
 
 struct RunOutcome {

@@ -14,6 +14,8 @@ struct RunStats {
   std::uint64_t peak_rss_bytes = 0;
   std::string host;     // machine name
   std::string version;  // p2pcdn-sim version / git describe
+  std::uint32_t partitions = 1;  // simulations the run was split into (run.partition)
+  unsigned threads = 1;          // threads that ran them (results do not depend on it)
   // Memory per live viewer by component, measured by the host at its busiest sample
   // (memory_viewers == 0: not measured).
   std::uint64_t memory_viewers = 0;

@@ -197,6 +197,8 @@ io::Json summary_to_json(const Summary& s, const RunInfo& info, const SummaryExt
   run.set("peak_rss_bytes", info.run.peak_rss_bytes);
   run.set("host", info.run.host);
   run.set("version", info.run.version);
+  run.set("partitions", static_cast<std::uint64_t>(info.run.partitions));
+  run.set("threads", static_cast<std::uint64_t>(info.run.threads));
   if (info.run.memory_viewers > 0) {
     Json memory = Json::object();
     memory.set("viewers", info.run.memory_viewers);

@@ -18,6 +18,8 @@ void decode_run(Ctx& ctx, const Node* n, RunSpec& r) {
   m.number("duration_s", r.duration_s, {0.0, 30.0 * 86400.0, true, false});
   m.integer("seed", r.seed);
   m.number("warmup_s", r.warmup_s, non_negative());
+  m.choice("partition", r.partition,
+           {{"none", RunPartition::kNone}, {"region", RunPartition::kRegion}});
 }
 
 void decode_channel(Ctx& ctx, const Node& n, const std::string& path, ChannelSpec& c) {

@@ -17,10 +17,18 @@
 namespace p2pcdn::models {
 
 // ---------------------------------------------------------------- run
+// How one run is split so that several threads can simulate it (sim/host/partition.hpp).
+enum class RunPartition : std::uint8_t {
+  kNone,    // one simulation of the whole audience (the default)
+  kRegion,  // one simulation per group of regions that share no PoP or TURN relay; the tracker
+            // matches peers within their group (a region-scoped tracker, D)
+};
+
 struct RunSpec {
   double duration_s = 1800.0;  // simulated time; default.yaml is a 30 min event (D)
   std::uint64_t seed = 1;      // run seed for every RandomStream
   double warmup_s = 0.0;       // metrics before this time are not reported (D)
+  RunPartition partition = RunPartition::kNone;
 };
 
 // ---------------------------------------------------------------- audience

@@ -178,9 +178,10 @@ theoretical offload bounds (fluid and max-flow) and the cost (CDN per GB, 95th p
                        a Student-t 95 % confidence interval (DIR/replications.json and .csv)
   --replications auto  add replications until the CI half-width of --target metric=H is under H
                        (default target: offload=0.005), at most --max-replications (default 30)
-  --threads N          replications run in parallel on N threads (default: all cores); results do
-                       not depend on N. With replications, DIR/summary.json etc. are those of the
-                       first replication (seed N)
+  --threads N          replications, or the partitions of one run (run.partition: region), run in
+                       parallel on N threads (default: all cores); results do not depend on N.
+                       With replications, DIR/summary.json etc. are those of the first
+                       replication (seed N)
   --baseline           also run the CDN-only baseline (same scenario and seed, p2p.enabled=false)
                        for the cost saving; without it the saving is against the counterfactual
                        "all delivered bytes from the CDN" (labelled so). It runs on a second

@@ -58,10 +58,15 @@ void print_key_figures(const sim::RunOutcome& outcome) {
               std::isnan(s.stalled_share) ? 0.0 : 100 * s.stalled_share);
   std::printf("  start-up time      p50 %.2f s, p90 %.2f s\n", s.startup_s.p50, s.startup_s.p90);
   std::printf("  average bitrate    mean %.0f kbit/s\n", s.avg_bitrate_kbps.mean);
-  std::printf("  run                %.1f s wall, %.0f MB peak memory, %llu events\n",
+  std::printf("  run                %.1f s wall, %.0f MB peak memory, %llu events",
               outcome.info.run.wall_time_s,
               static_cast<double>(outcome.info.run.peak_rss_bytes) / 1e6,
               static_cast<unsigned long long>(outcome.info.events_processed));
+  if (outcome.info.run.partitions > 1) {
+    std::printf(" (%u partitions by region on %u threads)", outcome.info.run.partitions,
+                outcome.info.run.threads);
+  }
+  std::printf("\n");
   if (outcome.info.run.memory_viewers > 0) {
     const double lists = outcome.info.run.memory_neighbour_list_bytes_per_viewer;
     std::printf(
@@ -233,6 +238,7 @@ int verb_run(const Args& args, const std::atomic<bool>& stop) {
   request.seed = seed;
   request.stop = &stop;
   request.trace_viewer = args.trace_viewer;
+  request.threads = static_cast<unsigned>(args.threads);
   request.progress = [&progress, &concurrent](double t, std::uint64_t events,
                                               std::uint64_t viewers) {
     progress.update(t, events, viewers);

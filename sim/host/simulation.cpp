@@ -30,6 +30,8 @@
 #include "sim/host/lazy_timer.hpp"
 #include "sim/host/list_pool.hpp"
 #include "sim/host/message_pool.hpp"
+#include "sim/host/partition.hpp"
+#include "sim/host/partition_run.hpp"
 #include "sim/host/slot_pool.hpp"
 #include "sim/host/world.hpp"
 
@@ -163,11 +165,16 @@ static_assert(sizeof(Viewer) <= 288, "Viewer record grew: check the field order 
 
 class Host {
  public:
-  Host(const models::Scenario& scenario, const SimulationOptions& options)
+  // owned_regions: the regions whose viewers this host simulates (a partition of the run,
+  // sim/host/partition.hpp); empty = all. A partition keeps the metrics log that
+  // MetricsCollector::merge needs.
+  Host(const models::Scenario& scenario, const SimulationOptions& options,
+       std::vector<bool> owned_regions = {})
       : scenario_(scenario),
         options_(options),
         seed_(options.seed),
         world_(World::build(scenario, options.seed)),
+        owned_regions_(std::move(owned_regions)),
         audience_(scenario, options.seed),
         engine_(network_),
         agent_config_(make_agent_config(scenario)),
@@ -213,17 +220,7 @@ class Host {
                                     ? static_cast<std::uint64_t>(scenario.turn.capacity_gbps * 1e9)
                                     : 0));
     }
-    for (std::size_t r = 0; r < regions; ++r) {
-      std::size_t best = r;
-      for (std::size_t q = 0; q < regions && !has_relay[r]; ++q) {
-        if (!has_relay[q]) continue;
-        if (!has_relay[best] || world_->topology.region_to_region_rtt_us(r, q) <
-                                    world_->topology.region_to_region_rtt_us(r, best)) {
-          best = q;
-        }
-      }
-      turn_relay_.push_back(best);
-    }
+    turn_relay_ = turn_relay_regions(scenario, *world_);
     channel_members_.resize(world_->streams.size());
   }
 
@@ -252,8 +249,13 @@ class Host {
     }
     const bool partial = status == RunStatus::kStopped;
     const TimeUs end = partial ? engine_.now() : end_us_;
+    finished_at_ = end;
     return finish(end, partial);
   }
+
+  // After run(): the collector itself, for MetricsCollector::merge.
+  analysis::MetricsCollector take_metrics() { return std::move(metrics_); }
+  TimeUs finished_at() const { return finished_at_; }
 
  private:
   struct Dispatch {
@@ -275,10 +277,12 @@ class Host {
     config.nats = {"open",      "full-cone",  "restricted", "port-restricted",
                    "symmetric", "udp-blocked"};
     config.regions = world_->region_names;
+    config.keep_concurrency_log = partitioned();
     return config;
   }
 
   TimeUs interval_us() const { return from_seconds(scenario_.metrics.interval_s); }
+  bool partitioned() const { return !owned_regions_.empty(); }
   std::uint64_t viewer_count() const { return viewers_.live_count(); }
   bool stop_requested() const {
     return options_.stop != nullptr && options_.stop->load(std::memory_order_relaxed);
@@ -328,9 +332,14 @@ class Host {
   }
 
   // ---------------------------------------------------------------- arrivals and departures
+  // A partition skips the arrivals of other regions: every partition walks the same arrival
+  // sequence, and a profile depends only on (seed, viewer id, channel), so each viewer is the
+  // same as in a run without partitions.
   void schedule_next_arrival() {
     while (auto arrival = audience_.next()) {
       if (arrival->time_us >= end_us_) return;
+      pending_profile_ = audience_.profile(*arrival);
+      if (!owned_regions_.empty() && !owned_regions_[pending_profile_.region]) continue;
       pending_arrival_ = *arrival;
       engine_.schedule(std::max(arrival->time_us, engine_.now()), EventKind::kViewerArrive, 0);
       return;
@@ -339,11 +348,12 @@ class Host {
 
   void on_arrival() {
     const Arrival arrival = pending_arrival_;
+    const ViewerProfile profile = pending_profile_;
     schedule_next_arrival();
-    join(arrival);
+    join(arrival, profile);
   }
 
-  void join(const Arrival& arrival) {
+  void join(const Arrival& arrival, const ViewerProfile& profile) {
     const TimeUs now = engine_.now();
     const std::uint32_t slot = viewers_.acquire();
     viewer_state_.grow_to(slot + 1);
@@ -351,7 +361,7 @@ class Host {
     v = Viewer{};
     pending_attempts_[slot] = 0;  // attempts of the slot's previous viewer are stale
     connections_.ensure_slot(slot);
-    v.profile = audience_.profile(arrival);
+    v.profile = profile;
     v.joined_at = now;
     ++host_.viewers_total;
     // Access links: an uplink resource per slot, reused by later viewers, and a downlink one
@@ -1320,9 +1330,7 @@ class Host {
       Transfer& t = transfer_state_[index];
       if (t.started) account_bytes(t, bytes_done(t, now), now);
     }
-    metrics_.sample(
-        now, metrics_.stalling(),
-        bitrate_viewers_ > 0 ? bitrate_sum_kbps_ / static_cast<double>(bitrate_viewers_) : 0.0);
+    metrics_.sample_parts(now, metrics_.stalling(), bitrate_sum_kbps_, bitrate_viewers_);
     if (viewers_.live_count() > 0 && viewers_.live_count() >= memory_.viewers) measure_memory(now);
     sample_swarms(now);
     const TimeUs next = now + interval_us();
@@ -1384,6 +1392,14 @@ class Host {
     m.neighbour_list_bytes_per_viewer =
         static_cast<double>(peer_tables + connections_.heap_bytes()) / live;
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+    // Not for a partition: the allocator's total is the whole process's (other partitions
+    // included), and glibc counts only the main arena while partitions run on threads.
+    if (partitioned()) {
+      host_.agent_heap_bytes_peak_sample = agent_heap;
+      host_.bytes_per_viewer = m.measured_bytes_per_viewer;
+      memory_ = std::move(m);
+      return;
+    }
     const struct mallinfo2 info = mallinfo2();
     m.heap_in_use_bytes = static_cast<double>(info.uordblks + info.hblkhd);
     // The agents' own heap bytes are counted by heap_bytes(), the rest of the allocator's
@@ -1567,6 +1583,7 @@ class Host {
   SimulationOptions options_;
   std::uint64_t seed_;
   std::unique_ptr<World> world_;
+  std::vector<bool> owned_regions_;  // empty: every region (no partitions)
   AudienceSource audience_;
   FastFlowNetwork network_;
   Engine<FastFlowNetwork> engine_;
@@ -1576,6 +1593,7 @@ class Host {
   analysis::MetricsCollector metrics_;
   std::optional<sched::Tracker> tracker_;
   TimeUs end_us_;
+  TimeUs finished_at_ = 0;
 
   SlotPool viewers_;
   ChunkedStore<Viewer> viewer_state_;
@@ -1614,6 +1632,7 @@ class Host {
   std::vector<PeerId> exclude_, candidates_;
   std::vector<std::pair<TransferId, std::uint64_t>> progress_;
   Arrival pending_arrival_{};
+  ViewerProfile pending_profile_{};
   std::uint64_t sent_[3] = {0, 0, 0};
   std::uint64_t received_[3] = {0, 0, 0};
   std::uint64_t outcomes_recorded_ = 0;
@@ -1626,9 +1645,24 @@ class Host {
 
 }  // namespace
 
+PartitionOutput simulate_partition(const models::Scenario& scenario,
+                                   const SimulationOptions& options,
+                                   std::vector<bool> owned_regions) {
+  Host host(scenario, options, std::move(owned_regions));
+  SimulationResult result = host.run();
+  return PartitionOutput{std::move(result), host.take_metrics(), host.finished_at()};
+}
+
 SimulationResult simulate(const models::Scenario& scenario, const SimulationOptions& options) {
-  Host host(scenario, options);
-  return host.run();
+  std::vector<std::vector<bool>> partitions;
+  if (scenario.run.partition != models::RunPartition::kNone) {
+    partitions = plan_partitions(scenario, *World::build(scenario, options.seed));
+  }
+  if (partitions.size() <= 1) {
+    Host host(scenario, options);
+    return host.run();
+  }
+  return simulate_partitions(scenario, options, partitions);
 }
 
 }  // namespace p2pcdn::sim

@@ -29,6 +29,10 @@ struct SimulationOptions {
   std::optional<std::uint64_t> trace_viewer;
   // Called with each viewer's outcome as it is recorded (tests check per-viewer accounting).
   std::function<void(const analysis::ViewerOutcome&)> on_viewer_outcome;
+  // Threads for a partitioned run (run.partition: region); 0 = all cores. The result is the
+  // same whatever the count. With more than one thread, progress and on_viewer_outcome are
+  // called from several threads (never at the same time).
+  unsigned threads = 1;
 };
 
 // Host-side figures beyond the metrics (for the run object, benchmarks and tests).
@@ -104,6 +108,7 @@ struct SimulationResult {
   std::vector<InvariantViolation> violations;  // empty = every invariant held
   std::vector<IntervalSample> bound_samples;   // one per metrics interval
   MemoryBreakdown memory;
+  std::uint32_t partitions = 1;  // simulations the run was split into (run.partition)
   bool turn_enabled = false;
   std::array<std::array<bool, 6>, 6> nat_direct_possible{};  // the scenario's NAT matrix
 };
