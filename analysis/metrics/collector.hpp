@@ -28,7 +28,9 @@ struct MetricsConfig {
   std::vector<std::string> pops, renditions, devices, nats, regions;
   // Partitioned runs set it so merge() can replay joins, leaves, stalls and samples in time
   // order (peaks, per-interval peaks and sampled shares are not additive across parts).
-  // Costs 8 bytes per join/leave/stall call and 40 per sample; off: no log, no cost.
+  // Costs 8 bytes per join/leave/stall call and 40 per sample; off: no log, no cost. With it,
+  // those calls throw std::invalid_argument for times >= 2^62 us, and a call that throws is
+  // not logged (so a merge never replays a rejected call).
   bool keep_concurrency_log = false;
 };
 
@@ -117,8 +119,9 @@ class MetricsCollector {
   // be merged again; merge is associative: merge({merge({a, b}), c}) == merge({a, b, c})).
   // A std::vector<MetricsCollector*> converts to the span. Throws std::invalid_argument if
   // parts is empty, holds a null pointer, a part was built without keep_concurrency_log, or
-  // the configs differ (the message names the field and the part). Cost: O(log records x
-  // (1 + parts / records per instant) + intervals x parts); no allocation per record.
+  // the configs differ (the message names the field and the part). Cost: O(R + T x K + I x K)
+  // for R log records, T distinct logged instants, K parts, I intervals; no allocation per
+  // record (the result's logs are reserved once).
   static MetricsCollector merge(std::span<const MetricsCollector* const> parts);
 
   const MetricsConfig& config() const { return config_; }
