@@ -193,10 +193,23 @@ SimulationResult simulate_partitions(const models::Scenario& scenario,
   }
   std::vector<std::optional<PartitionOutput>> outputs(count);
   std::vector<std::exception_ptr> errors(count);
+  // Largest audience share first (fewer idle threads at the end); any thread may take any
+  // partition: each is a deterministic simulation of its own.
+  std::vector<std::size_t> order(count);
+  std::vector<double> share(count, 0.0);
+  for (std::size_t i = 0; i < count; ++i) {
+    order[i] = i;
+    for (std::size_t r = 0; r < partitions[i].size(); ++r) {
+      if (partitions[i][r] && r < scenario.topology.regions.size())
+        share[i] += scenario.topology.regions[r].viewer_share;
+    }
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return share[a] > share[b]; });
   std::atomic<std::size_t> next{0};
-  // Any thread may take any partition: each is a deterministic simulation of its own.
   const auto work = [&] {
-    for (std::size_t i = next++; i < count; i = next++) {
+    for (std::size_t n = next++; n < count; n = next++) {
+      const std::size_t i = order[n];
       try {
         SimulationOptions o = options;
         o.progress = progress.for_partition(i);
