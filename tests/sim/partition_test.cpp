@@ -9,6 +9,7 @@
 #include "analysis/report/summary_json.hpp"
 #include "analysis/report/timeseries_csv.hpp"
 #include "sim/host/partition.hpp"
+#include "sim/run.hpp"
 #include "sim_test_support.hpp"
 
 namespace p2pcdn::sim {
@@ -157,6 +158,19 @@ TEST(PartitionedRun, StopsWhenAskedAndReportsPartial) {
   EXPECT_TRUE(r.partial);
   EXPECT_GT(calls, 0U);
   EXPECT_LT(r.simulated_s, s.run.duration_s);
+}
+
+TEST(PartitionedRun, TheRunRecordSaysHowItWasSplit) {
+  const models::Scenario s = load("ci.yaml", ci_small({"run.duration_s=20"}));
+  RunRequest request;
+  request.seed = s.run.seed;
+  request.threads = 8;  // more than partitions: only 2 are used
+  const RunOutcome outcome = run_once(s, request);
+  EXPECT_EQ(outcome.info.run.partitions, 2U);
+  EXPECT_EQ(outcome.info.run.threads, 2U);
+  const std::string json =
+      analysis::io::dump(analysis::summary_to_json(outcome.result.summary, outcome.info));
+  EXPECT_NE(json.find("\"partitions\": 2"), std::string::npos) << json.substr(json.size() - 400);
 }
 
 TEST(PartitionedRun, ABadPartitionValueNamesTheKey) {
