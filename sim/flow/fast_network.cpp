@@ -39,9 +39,8 @@ std::size_t FastFlowNetwork::heap_bytes() const {
   std::size_t bytes = resources_.capacity() * sizeof(Resource) + hubs_.capacity() * sizeof(Hub) +
                       flows_.capacity() * sizeof(Flow);
   for (const Resource& r : resources_) bytes += r.flows.heap_bytes();
-  // absl's B-tree packs ~15 keys of 16 bytes per 256-byte node, nodes at least half full: count
-  // 1.5 x the key as an estimate (it does not report its bytes).
-  constexpr std::size_t kSetNode = sizeof(Key) * 3 / 2;
+  // A std::set node holds the key plus the tree links (colour, parent, left, right).
+  constexpr std::size_t kSetNode = sizeof(Key) + 4 * sizeof(void*);
   for (const Hub& h : hubs_) bytes += (h.low.size() + h.high.size() + h.vfinish.size()) * kSetNode;
   for (const Flow& f : flows_) bytes += f.path.heap_bytes();
   bytes += ids_.capacity() * sizeof(std::uint32_t);

@@ -13,10 +13,9 @@
 #include <array>
 #include <cstdint>
 #include <memory>
-
+#include <set>
 #include <utility>
 #include <vector>
-#include "absl/container/btree_set.h"
 
 #include "sim/flow/flow_network.hpp"
 #include "sim/flow/id_list.hpp"
@@ -51,9 +50,6 @@ class FastFlowNetwork final : public FlowNetwork {
 
  private:
   using Key = std::pair<double, std::uint32_t>;  // (value, flow index)
-  // A B-tree, not std::set: a busy PoP's hub holds 10^5 flows at a million viewers, and a
-  // red-black tree's ~17 scattered nodes per lookup were ~9 % of the run there (perf, 1 M).
-  using KeySet = absl::btree_set<Key>;
   static constexpr std::int32_t kNone = -1;
 
   // Sum of bit/s bounds, 128-bit so that it can neither overflow nor drift.
@@ -101,9 +97,9 @@ class FastFlowNetwork final : public FlowNetwork {
   // `level` and progress implicitly through the virtual time (bytes per high flow so far).
   struct Hub {
     std::uint32_t resource = 0;
-    KeySet low;
-    KeySet high;
-    KeySet vfinish;  // high flows by virtual finish
+    std::set<Key> low;
+    std::set<Key> high;
+    std::set<Key> vfinish;  // high flows by virtual finish
     double low_sum = 0.0;
     double level = 0.0;
     double vtime = 0.0;
