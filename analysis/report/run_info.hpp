@@ -12,8 +12,8 @@ namespace p2pcdn::analysis {
 struct RunStats {
   double wall_time_s = 0;
   std::uint64_t peak_rss_bytes = 0;
-  std::string host;     // machine name
-  std::string version;  // p2pcdn-sim version / git describe
+  std::string host;              // machine name
+  std::string version;           // p2pcdn-sim version / git describe
   std::uint32_t partitions = 1;  // simulations the run was split into (run.partition)
   unsigned threads = 1;          // threads that ran them (results do not depend on it)
   // Memory per live viewer by component, measured by the host at its busiest sample

@@ -170,7 +170,9 @@ const Case kCases[] = {
     // CDN-only baseline, 3 feeds / 6 PoPs / BOLA (olympics), 5 feeds and a mobile cap (cricket).
     {"default_yaml", {}, 1, "default.yaml"},
     {"default_yaml_partitioned", {"run.partition=region"}, 1, "default.yaml"},
-    {"default_yaml_partitioned_turn", {"run.partition=region", "turn.enabled=true"}, 5,
+    {"default_yaml_partitioned_turn",
+     {"run.partition=region", "turn.enabled=true"},
+     5,
      "default.yaml"},
     {"cdn_only_yaml", {}, 1, "cdn-only.yaml"},
     {"olympics_yaml", {"run.warmup_s=0"}, 2, "olympics-opening.yaml"},
