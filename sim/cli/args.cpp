@@ -68,6 +68,8 @@ ParseResult parse_args(int argc, const char* const* argv) {
       args.quiet = true;
     } else if (arg == "--baseline") {
       args.baseline = true;
+    } else if (arg == "--no-memory-check") {
+      args.memory_check = false;
     } else if (arg == "--out" || arg == "-o") {
       auto v = value(arg);
       if (!v) return result;
@@ -164,7 +166,7 @@ std::string help_text(const std::string& verb) {
   if (verb == "run") {
     return R"(usage: p2pcdn-sim run SCENARIO.yaml [--out DIR] [--seed N] [--set key.path=value ...]
                        [--replications R|auto] [--target metric=half_width] [--max-replications N]
-                       [--threads N] [--baseline] [--quiet]
+                       [--threads N] [--baseline] [--quiet] [--no-memory-check]
 
 Runs one scenario and writes DIR/summary.json, DIR/timeseries.csv and DIR/report.html
 (default DIR: out/<scenario name>). Files are written whole or not at all. Both include the
@@ -189,6 +191,9 @@ theoretical offload bounds (fluid and max-flow) and the cost (CDN per GB, 95th p
                        memory reported then counts both)
   --quiet              no progress output
   --trace-viewer ID    print every scheduler action and player change of viewer ID to stderr
+  --no-memory-check    run even when the memory estimate (peak viewers x ~2.7 KB, more for a
+                       crowd joining at t = 0; bench/scale/README.md) exceeds the memory this
+                       machine has available; by default such a run stops at once with an error
 
 Ctrl-C stops cleanly: what was measured so far is written, marked "partial": true.
 )";

@@ -25,6 +25,7 @@ struct Args {
   std::optional<std::uint64_t> trace_viewer;  // --trace-viewer ID
   bool baseline = false;                      // --baseline: also run the CDN-only baseline (cost)
   bool quiet = false;                         // --quiet: no progress output
+  bool memory_check = true;                   // --no-memory-check turns the estimate check off
   bool help = false;
 };
 

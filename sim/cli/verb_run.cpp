@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -16,6 +17,7 @@
 #include "analysis/report/study_report.hpp"
 #include "analysis/report/summary_json.hpp"
 #include "models/scenario/loader.hpp"
+#include "sim/cli/memory_guard.hpp"
 #include "sim/cli/progress.hpp"
 #include "sim/cli/scenario_input.hpp"
 #include "sim/cli/verb_common.hpp"
@@ -160,6 +162,16 @@ void write_outputs_with_extras(const std::filesystem::path& out, const models::S
   analysis::write_summary_json(out / "summary.json", outcome.result.summary, outcome.info, extras);
 }
 
+// Replications simulated at the same time: one per thread, at most as many as there are.
+unsigned replications_at_once(const Args& args) {
+  const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
+  const unsigned threads = args.threads > 0 ? static_cast<unsigned>(args.threads) : cores;
+  const unsigned count = *args.replications == "auto"
+                             ? static_cast<unsigned>(std::max(1, args.max_replications))
+                             : static_cast<unsigned>(std::max(1UL, std::stoul(*args.replications)));
+  return std::min(threads, count);
+}
+
 int run_replicated(const Args& args, const LoadedScenario& loaded, std::uint64_t seed,
                    const std::filesystem::path& out, const std::atomic<bool>& stop) {
   study::ReplicationOptions options;
@@ -223,14 +235,20 @@ int verb_run(const Args& args, const std::atomic<bool>& stop) {
   const std::uint64_t seed = args.seed.value_or(loaded.scenario.run.seed);
   const std::filesystem::path out = args.out ? std::filesystem::path(*args.out)
                                              : std::filesystem::path("out") / loaded.scenario.name;
-  if (args.replications) return run_replicated(args, loaded, seed, out, stop);
+  if (args.replications) {
+    check_memory(args.positional[0], loaded.scenario, replications_at_once(args), args.memory_check,
+                 args.quiet);
+    return run_replicated(args, loaded, seed, out, stop);
+  }
   if (args.target_metric)
     throw std::invalid_argument("--target only applies with --replications auto");
 
-  Progress progress(loaded.scenario.name, loaded.scenario.run.duration_s, !args.quiet);
   // --baseline runs on another core at the same time unless told to use one thread.
   const bool concurrent_baseline =
       args.baseline && args.threads != 1 && std::thread::hardware_concurrency() > 1;
+  check_memory(args.positional[0], loaded.scenario, concurrent_baseline ? 2 : 1, args.memory_check,
+               args.quiet);
+  Progress progress(loaded.scenario.name, loaded.scenario.run.duration_s, !args.quiet);
   std::optional<ConcurrentBaseline> concurrent;
   if (concurrent_baseline) concurrent.emplace(args, seed, stop);
   sim::RunRequest request;

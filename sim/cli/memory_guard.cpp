@@ -1,0 +1,42 @@
+#include "sim/cli/memory_guard.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "sim/study/memory_estimate.hpp"
+
+namespace p2pcdn::cli {
+
+std::optional<std::uint64_t> available_memory_bytes() {
+  std::ifstream file("/proc/meminfo");
+  std::string line;
+  while (std::getline(file, line)) {
+    std::istringstream fields(line);
+    std::string key;
+    std::uint64_t kib = 0;
+    std::string unit;
+    if (fields >> key >> kib >> unit && key == "MemAvailable:" && unit == "kB") return kib * 1024;
+  }
+  return std::nullopt;
+}
+
+void check_memory(const std::string& scenario_path, const models::Scenario& scenario,
+                  unsigned concurrent_runs, bool enabled, bool quiet) {
+  const std::optional<std::uint64_t> available = available_memory_bytes();
+  if (!available) return;
+  const sim::MemoryEstimate estimate = sim::estimate_memory(scenario, concurrent_runs);
+  if (enabled) {
+    if (auto refusal = sim::memory_refusal(estimate, *available, scenario_path, scenario))
+      throw std::invalid_argument(*refusal);
+  }
+  // Worth a line once the run takes a good share of the machine: a planner sizing a big run
+  // sees how close it is before waiting for it.
+  if (!quiet && estimate.bytes > 0.25 * static_cast<double>(*available)) {
+    std::fprintf(stderr, "memory: %s expected, %.1f GB available\n",
+                 sim::describe(estimate).c_str(), static_cast<double>(*available) / 1e9);
+  }
+}
+
+}  // namespace p2pcdn::cli
