@@ -18,7 +18,7 @@ namespace p2pcdn::sim {
 inline constexpr double kStateBytesPerViewer = 2100.0;
 inline constexpr double kListBytesPerViewerAt32 = 600.0;  // scales with neighbours / 32
 inline constexpr double kBurstBytesPerViewer = 3900.0;
-inline constexpr double kFixedBytes = 64.0 * 1024 * 1024;  // binary, world, metrics, buffers
+inline constexpr double kFixedBytes = 32.0e6;  // binary, world, metrics, buffers
 
 struct MemoryEstimate {
   double peak_viewers = 0;   // maximum of the concurrency curve over the run
