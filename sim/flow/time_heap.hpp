@@ -2,6 +2,7 @@
 // update and erase by id, O(1) minimum, no allocation once grown. Ordered exactly like
 // std::set<std::pair<Time, id>>; it never reads a clock and holds one entry per id.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <utility>
@@ -27,8 +28,12 @@ class TimeHeap {
 
   // Inserts id at `at`, or moves it there if present.
   void set(std::uint32_t id, Time at) {
-    if (id >= pos_.size()) pos_.resize(static_cast<std::size_t>(id) + 1, 0);
+    if (id >= pos_.size()) {
+      grow_gently(pos_, static_cast<std::size_t>(id) + 1);
+      pos_.resize(static_cast<std::size_t>(id) + 1, 0);
+    }
     if (pos_[id] == 0) {
+      grow_gently(heap_, heap_.size() + 1);
       heap_.push_back(Entry(at, id));
       pos_[id] = static_cast<std::uint32_t>(heap_.size());
       up(heap_.size() - 1);
@@ -87,6 +92,13 @@ class TimeHeap {
     std::uint32_t id;
   };
   static_assert(sizeof(Entry) == 12);
+  // Grows by 1/8 instead of doubling: both vectors stay at their high-water mark (one entry per
+  // flow id for the flow network's explicit flows), so doubling left up to half of them
+  // allocated for nothing; the extra moves cost O(1) amortised per element.
+  template <class T>
+  static void grow_gently(std::vector<T>& v, std::size_t n) {
+    if (n > v.capacity()) v.reserve(std::max(n, v.size() + v.size() / 8 + 64));
+  }
   static bool less(const Entry& a, const Entry& b) {
     const Time ta = a.at(), tb = b.at();
     return ta < tb || (ta == tb && a.id < b.id);

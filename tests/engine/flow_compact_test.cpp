@@ -1,15 +1,20 @@
-// The fast solver's paths longer than its 3 inline ids (the ids then live in a heap block whose
-// address is stored over the inline ones), against the exact reference: enough flows to move
-// the flow pool several times, mixed with short paths, cancellations and id reuse.
+// The flow solver's compact storage against exact references: paths longer than the fast
+// solver's 3 inline ids (the ids then live in a heap block whose address is stored over the
+// inline ones), with enough flows to move the flow pool several times, short paths,
+// cancellations and id reuse; and the completion heap's 12-byte entries (a time split into two
+// 32-bit words) on times that need both words, negative ones included.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include "models/base/random_stream.hpp"
 #include "sim/flow/fast_network.hpp"
 #include "sim/flow/reference_max_min.hpp"
+#include "sim/flow/time_heap.hpp"
 
 namespace p2pcdn::sim {
 namespace {
@@ -82,7 +87,7 @@ Result run(FlowNetwork& net, const std::vector<Start>& starts, std::size_t resou
   return out;
 }
 
-TEST(FlowLongPathTest, FastMatchesReferenceWithPathsBeyondTheInlineIds) {
+TEST(FlowCompactTest, FastMatchesReferenceWithPathsBeyondTheInlineIds) {
   std::size_t compared = 0;
   std::size_t max_active = 0;
   for (std::uint64_t seed = 1; seed <= 12; ++seed) {
@@ -107,6 +112,46 @@ TEST(FlowLongPathTest, FastMatchesReferenceWithPathsBeyondTheInlineIds) {
   }
   EXPECT_GT(compared, 3000u);
   EXPECT_GT(max_active, 64u);  // the pool grew past its first block: records were moved
+}
+
+// Times whose high and low 32-bit words both vary (a wrong word order or a sign lost in the
+// split would misorder them), with many ties: the heap against std::set<(time, id)>.
+TEST(FlowCompactTest, TimeHeapOrdersTimesThatNeedBothWords) {
+  rng::RandomStream rs(11, 0, rng::Purpose::kTest);
+  const Time lows[] = {0, 1, Time{1} << 31, (Time{1} << 32) - 1};
+  std::vector<Time> times;
+  for (Time high = -3; high <= 3; ++high)
+    for (Time low : lows) times.push_back(high * (Time{1} << 32) + low);
+  times.push_back(kNever - 1);
+  TimeHeap heap;
+  std::set<std::pair<Time, std::uint32_t>> ref;
+  std::vector<Time> at(200, kNever);
+  for (int step = 0; step < 100'000; ++step) {
+    const auto id = static_cast<std::uint32_t>(rs.next_below(at.size()));
+    if (rs.next_below(4) == 0) {
+      heap.erase(id);
+      if (at[id] != kNever) ref.erase({at[id], id});
+      at[id] = kNever;
+    } else {
+      const Time t = times[rs.next_below(times.size())];
+      heap.set(id, t);
+      if (at[id] != kNever) ref.erase({at[id], id});
+      ref.insert({t, id});
+      at[id] = t;
+    }
+    ASSERT_EQ(heap.size(), ref.size());
+    if (ref.empty()) continue;
+    ASSERT_EQ(heap.top_time(), ref.begin()->first);
+    if (step % 31 == 0) {
+      std::vector<std::uint32_t> got;
+      heap.for_each_at(ref.begin()->first, [&](std::uint32_t i) { got.push_back(i); });
+      std::sort(got.begin(), got.end());
+      std::vector<std::uint32_t> want;
+      for (auto it = ref.begin(); it != ref.end() && it->first == ref.begin()->first; ++it)
+        want.push_back(it->second);
+      ASSERT_EQ(got, want);
+    }
+  }
 }
 
 }  // namespace
