@@ -28,7 +28,6 @@ FastFlowNetwork::FastFlowNetwork(std::uint32_t hub_threshold)
 
 ResourceId FastFlowNetwork::add_resource(std::uint64_t capacity_bps) {
   Resource r;
-  r.capacity = flow_math::bytes_per_us(capacity_bps);
   r.capacity_bps = capacity_bps;
   grow_gently(resources_);
   resources_.push_back(std::move(r));
@@ -36,6 +35,8 @@ ResourceId FastFlowNetwork::add_resource(std::uint64_t capacity_bps) {
 }
 
 std::size_t FastFlowNetwork::heap_bytes() const {
+  // The per-viewer records (see their comments): 88 and 72 bytes on a 64-bit target.
+  static_assert(sizeof(void*) != 8 || (sizeof(Flow) == 88 && sizeof(Resource) == 72));
   std::size_t bytes = resources_.capacity() * sizeof(Resource) + hubs_.capacity() * sizeof(Hub) +
                       flows_.capacity() * sizeof(Flow);
   for (const Resource& r : resources_) bytes += r.flows.heap_bytes();
@@ -46,10 +47,10 @@ std::size_t FastFlowNetwork::heap_bytes() const {
   bytes += ids_.capacity() * sizeof(std::uint32_t);
   const std::vector<std::uint32_t>* scratch[] = {&free_ids_,   &finished_, &seeds_,      &round_,
                                                  &dirty_,      &comp_res_, &comp_flows_, &guests_,
-                                                 &seed_flows_, &caps_,     &binds_,      &touched_};
+                                                 &seed_flows_, &binds_,    &touched_};
   for (const auto* v : scratch) bytes += v->capacity() * sizeof(std::uint32_t);
-  return bytes + heap_.capacity() * sizeof(LevelEntry) + explicit_next_.heap_bytes() +
-         hub_next_.heap_bytes();
+  return bytes + heap_.capacity() * sizeof(LevelEntry) + caps_.capacity() * sizeof(CapEntry) +
+         explicit_next_.heap_bytes() + hub_next_.heap_bytes();
 }
 
 bool FastFlowNetwork::is_hub(ResourceId resource) const {
@@ -67,7 +68,7 @@ bool FastFlowNetwork::is_transparent(ResourceId resource) const {
 bool FastFlowNetwork::bound_slack(std::uint32_t r) const {
   const Resource& res = resources_[r];
   const std::uint64_t c = res.capacity_bps;
-  return res.unbounded == 0 && res.bound_bps.hi == 0 && res.bound_bps.lo < c - (c >> 20);
+  return res.bound_hi == 0 && res.bound_lo < c - (c >> 20);
 }
 
 bool FastFlowNetwork::slack(std::uint32_t r) const {
@@ -78,7 +79,7 @@ bool FastFlowNetwork::slack(std::uint32_t r) const {
   // allocation fits under it, so it is the max-min one (unique) and the hub binds nobody.
   const Hub& h = hubs_[static_cast<std::size_t>(res.hub)];
   const std::uint64_t high = h.high.empty() ? 0 : h.high.size() * load_of(h.level);
-  const double cap = std::floor(res.capacity * kLoadScale);
+  const double cap = std::floor(res.capacity() * kLoadScale);
   if (!(cap < static_cast<double>(kMaxLoad))) return false;
   const auto c_load = static_cast<std::uint64_t>(cap);
   return h.low_load + h.complex_load + high < c_load - (c_load >> 20);
@@ -120,11 +121,13 @@ void FastFlowNetwork::count_bound(std::uint32_t r, std::uint32_t i, bool add) {
     bounded = true;
   }
   if (!bounded) {
-    res.unbounded = add ? res.unbounded + 1 : res.unbounded - 1;
+    res.bound_hi = add ? res.bound_hi + 1 : res.bound_hi - 1;  // 2^64
   } else if (add) {
-    res.bound_bps.add(bound);
+    res.bound_lo += bound;
+    res.bound_hi += res.bound_lo < bound ? 1 : 0;
   } else {
-    res.bound_bps.sub(bound);
+    res.bound_hi -= res.bound_lo < bound ? 1 : 0;
+    res.bound_lo -= bound;
   }
 }
 
@@ -164,8 +167,8 @@ double FastFlowNetwork::current_rate(const Flow& f) const {
 double FastFlowNetwork::remaining_at(const Flow& f, Time now) const {
   if (f.hub != kNone && f.high) {
     const Hub& h = hubs_[static_cast<std::size_t>(f.hub)];
-    if (now <= h.vtime_at) return f.vfinish - h.vtime;
-    return f.vfinish - (h.vtime + h.level * static_cast<double>(now - h.vtime_at));
+    if (now <= h.vtime_at) return f.vfinish() - h.vtime;
+    return f.vfinish() - (h.vtime + h.level * static_cast<double>(now - h.vtime_at));
   }
   // No elapsed time, no progress: a rate set and replaced within one instant may be transient
   // (even infinite: a flow solved while every resource of its path was left out).
@@ -180,19 +183,17 @@ void FastFlowNetwork::set_explicit(std::uint32_t i, Time now, double rate) {
   f.settled = now;
   f.rate = rate;
   if (f.hub == kNone) set_load(i, rate);
-  f.finish = flow_math::finish_time(now, f.remaining, rate);
-  if (f.finish != kNever) {
-    explicit_next_.set(i, f.finish);
+  const Time finish = flow_math::finish_time(now, f.remaining, rate);
+  if (finish != kNever) {
+    explicit_next_.set(i, finish);
   } else {
     explicit_next_.erase(i);
   }
 }
 
-void FastFlowNetwork::drop_explicit(std::uint32_t i) {
-  Flow& f = flows_[i];
-  if (f.finish != kNever) explicit_next_.erase(i);
-  f.finish = kNever;
-}
+// The explicit finish becomes kNever: the flow leaves explicit_next_ (where it is exactly
+// while its explicit finish is not kNever).
+void FastFlowNetwork::drop_explicit(std::uint32_t i) { explicit_next_.erase(i); }
 
 bool FastFlowNetwork::crosses(std::uint32_t i, std::uint32_t resource) const {
   const auto& path = flows_[i].path;
@@ -243,9 +244,9 @@ void FastFlowNetwork::hub_insert(std::uint32_t i, Time now) {
   // Unlimited flows never sit in "low" (its sum must stay finite); rebalance fixes the rest.
   if (f.e == kInf || (!h.high.empty() && f.e >= h.high.begin()->first)) {
     f.high = true;
-    f.vfinish = h.vtime + remaining;
+    f.set_vfinish(h.vtime + remaining);
     h.high.insert({f.e, i});
-    h.vfinish.insert({f.vfinish, i});
+    h.vfinish.insert({f.vfinish(), i});
   } else {
     f.high = false;
     f.remaining = remaining;
@@ -264,11 +265,12 @@ void FastFlowNetwork::hub_erase(std::uint32_t i, Time now) {
   Hub& h = hubs_[static_cast<std::size_t>(f.hub)];
   hub_advance(h, now);
   if (f.high) {
-    f.remaining = std::max(0.0, f.vfinish - h.vtime);
+    const double vfinish = f.vfinish();  // `remaining` holds it until the next line
+    f.remaining = std::max(0.0, vfinish - h.vtime);
     f.settled = now;
     f.rate = h.level;
     h.high.erase({f.e, i});
-    h.vfinish.erase({f.vfinish, i});
+    h.vfinish.erase({vfinish, i});
     f.high = false;
   } else {
     f.remaining = std::max(0.0, remaining_at(f, now));
@@ -289,10 +291,10 @@ void FastFlowNetwork::make_simple(std::uint32_t i, std::int32_t hub, Time now) {
   f.remaining = std::max(0.0, remaining_at(f, now));
   f.settled = now;
   f.hub = hub;
-  f.e = f.cap > 0.0 ? f.cap : kInf;
+  f.e = f.cap() > 0.0 ? f.cap() : kInf;
   for (std::uint32_t r : f.path) {
     if (resources_[r].hub != kNone) continue;
-    double headroom = resources_[r].capacity;  // provisional for shared resources: guest pass
+    double headroom = resources_[r].capacity();  // provisional for shared resources: guest pass
     for (std::uint32_t g : resources_[r].flows)
       if (g != i) headroom -= flows_[g].rate;
     f.e = std::min(f.e, std::max(0.0, headroom));
@@ -366,9 +368,9 @@ void FastFlowNetwork::hub_rebalance(std::uint32_t hub, Time now, double avail) {
         h.low_sum -= f.e;
         h.low_load -= load_of(f.e);
         f.high = true;
-        f.vfinish = h.vtime + f.remaining;
+        f.set_vfinish(h.vtime + f.remaining);
         h.high.insert({f.e, i});
-        h.vfinish.insert({f.vfinish, i});
+        h.vfinish.insert({f.vfinish(), i});
         continue;
       }
       h.level = kInf;
@@ -378,13 +380,14 @@ void FastFlowNetwork::hub_rebalance(std::uint32_t hub, Time now, double avail) {
     if (h.high.begin()->first <= t) {
       const std::uint32_t i = h.high.begin()->second;
       Flow& f = flows_[i];
-      h.level = t;  // irrelevant for the erase: vtime already advanced
-      f.remaining = std::max(0.0, f.vfinish - h.vtime);
+      h.level = t;                         // irrelevant for the erase: vtime already advanced
+      const double vfinish = f.vfinish();  // `remaining` holds it until the next line
+      f.remaining = std::max(0.0, vfinish - h.vtime);
       f.settled = now;
       f.rate = 0.0;
-      f.finish = kNever;
+      // Its explicit finish is kNever already: a high flow is never in explicit_next_.
       h.high.erase(h.high.begin());
-      h.vfinish.erase({f.vfinish, i});
+      h.vfinish.erase({vfinish, i});
       f.high = false;
       h.low.insert({f.e, i});
       h.low_sum += f.e;
@@ -401,9 +404,9 @@ void FastFlowNetwork::hub_rebalance(std::uint32_t hub, Time now, double avail) {
       h.low_sum -= f.e;
       h.low_load -= load_of(f.e);
       f.high = true;
-      f.vfinish = h.vtime + f.remaining;
+      f.set_vfinish(h.vtime + f.remaining);
       h.high.insert({f.e, i});
-      h.vfinish.insert({f.vfinish, i});
+      h.vfinish.insert({f.vfinish(), i});
       continue;
     }
     h.level = t;
@@ -415,6 +418,8 @@ void FastFlowNetwork::hub_rebalance(std::uint32_t hub, Time now, double avail) {
 
 void FastFlowNetwork::promote(std::uint32_t r, Time now, std::vector<std::uint32_t>& seeds) {
   Resource& res = resources_[r];
+  if (hubs_.size() >= static_cast<std::size_t>(kMaxHubs))
+    throw std::length_error("flow network: too many hubs");
   Hub h;
   h.resource = r;
   h.vtime_at = now;
@@ -452,7 +457,6 @@ void FastFlowNetwork::set_capacity(Time now, ResourceId resource, std::uint64_t 
     for (const Key& k : h.high) members.push_back(k.second);
   }
   for (std::uint32_t i : members) count_bounds(i, false);
-  res.capacity = flow_math::bytes_per_us(capacity_bps);
   res.capacity_bps = capacity_bps;
   for (std::uint32_t i : members) count_bounds(i, true);
   std::vector<std::uint32_t> seeds{static_cast<std::uint32_t>(r)};
@@ -488,7 +492,6 @@ FlowId FastFlowNetwork::start_flow(Time now, std::span<const ResourceId> path,
   f.path.assign(ids_.data(), ids_.size());
   check_time(now);
   f.active = true;
-  f.cap = flow_math::bytes_per_us(rate_cap_bps);
   f.cap_bps = rate_cap_bps;
   f.size = static_cast<double>(size_bytes);
   f.tag = tag;
@@ -554,9 +557,8 @@ void FastFlowNetwork::remove_flow(std::uint32_t i, Time now, std::vector<std::ui
   Flow& f = flows_[i];
   if (f.hub != kNone) {
     seeds.push_back(hubs_[static_cast<std::size_t>(f.hub)].resource);
-    hub_erase(i, now);
+    hub_erase(i, now);  // leaves it out of explicit_next_: its explicit finish is kNever
     f.hub = kNone;
-    f.finish = kNever;
   } else {
     drop_explicit(i);
     set_load(i, 0.0);
@@ -673,9 +675,9 @@ void FastFlowNetwork::visit(std::uint32_t i, Time now, std::vector<std::uint32_t
   if (guest && all_private(i)) {
     // Nothing shares its resources: only its limit may have changed (capacity, or a neighbour
     // left); re-key it directly.
-    double e = f.cap > 0.0 ? f.cap : kInf;
+    double e = f.cap() > 0.0 ? f.cap() : kInf;
     for (std::uint32_t r : f.path)
-      if (resources_[r].hub == kNone) e = std::min(e, resources_[r].capacity);
+      if (resources_[r].hub == kNone) e = std::min(e, resources_[r].capacity());
     if (e != f.e) {
       hub_erase(i, now);
       f.e = e;
@@ -743,18 +745,18 @@ void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>
   caps_.clear();
   for (std::uint32_t i : comp_flows_) {
     Flow& f = flows_[i];
-    f.solve_cap = f.cap > 0.0 ? f.cap : kInf;
+    double solve_cap = f.cap() > 0.0 ? f.cap() : kInf;
     if (f.hub != kNone) {
       const Hub& h = hubs_[static_cast<std::size_t>(f.hub)];
-      if (!h.high.empty()) f.solve_cap = std::min(f.solve_cap, h.level);
+      if (!h.high.empty()) solve_cap = std::min(solve_cap, h.level);
     }
     f.open = true;
-    if (f.solve_cap < kInf) caps_.push_back(i);
+    if (solve_cap < kInf) caps_.push_back({solve_cap, i});
     for (std::uint32_t r : f.path)
       if (counts(f, r)) ++resources_[r].unfrozen;
   }
   auto level_of = [&](const Resource& res) {
-    const double avail = res.capacity - res.frozen;
+    const double avail = res.capacity() - res.frozen;
     return res.hub == kNone
                ? std::max(0.0, avail) / static_cast<double>(res.unfrozen)
                : hub_probe(hubs_[static_cast<std::size_t>(res.hub)], avail, res.unfrozen);
@@ -780,16 +782,17 @@ void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>
     if (res.unfrozen > 0) heap_.push_back({level_of(res), r, res.version});
   }
   std::make_heap(heap_.begin(), heap_.end(), by_level);
-  std::sort(caps_.begin(), caps_.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return flows_[a].solve_cap < flows_[b].solve_cap;
-  });
+  // The same comparisons as on the flows' ids, so the same permutation (std::sort is not
+  // stable: ties keep the order these comparisons give them).
+  std::sort(caps_.begin(), caps_.end(),
+            [](const CapEntry& a, const CapEntry& b) { return a.cap < b.cap; });
   std::size_t open = comp_flows_.size();
   std::size_t next_cap = 0;
   double m = 0.0;
   auto freeze = [&](std::uint32_t i) {
     Flow& f = flows_[i];
     f.open = false;
-    f.new_rate = m;
+    if (f.hub == kNone) f.set_new_rate(m);  // a guest's `e` holds its limit (new_rate unused)
     --open;
     for (std::uint32_t r : f.path) {
       if (!counts(f, r)) continue;
@@ -807,10 +810,10 @@ void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>
       std::pop_heap(heap_.begin(), heap_.end(), by_level);
       heap_.pop_back();
     }
-    while (next_cap < caps_.size() && !flows_[caps_[next_cap]].open) ++next_cap;
+    while (next_cap < caps_.size() && !flows_[caps_[next_cap].flow].open) ++next_cap;
     m = kInf;
     if (!heap_.empty()) m = heap_.front().level;
-    if (next_cap < caps_.size()) m = std::min(m, flows_[caps_[next_cap]].solve_cap);
+    if (next_cap < caps_.size()) m = std::min(m, caps_[next_cap].cap);
     ++bind_stamp_;
     touched_.clear();
     if (m == kInf) {  // nothing limits the rest: they all run unbounded
@@ -831,14 +834,15 @@ void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>
         if (f.open && counts(f, r)) freeze(i);
       }
     }
-    for (; next_cap < caps_.size() && flows_[caps_[next_cap]].solve_cap <= bound; ++next_cap)
-      if (flows_[caps_[next_cap]].open) freeze(caps_[next_cap]);
+    for (; next_cap < caps_.size() && caps_[next_cap].cap <= bound; ++next_cap)
+      if (flows_[caps_[next_cap].flow].open) freeze(caps_[next_cap].flow);
     for (std::uint32_t r : touched_) push_level(r);
   }
   for (std::uint32_t i : comp_flows_) {
     Flow& f = flows_[i];
-    if (f.hub == kNone && (f.new_rate != f.rate || f.finish == kNever))
-      set_explicit(i, now, f.new_rate);
+    // Explicit finish kNever: not in explicit_next_.
+    if (f.hub == kNone && (f.new_rate() != f.rate || !explicit_next_.contains(i)))
+      set_explicit(i, now, f.new_rate());
   }
   bool overflow = false;
   for (std::uint32_t r : comp_res_) {
@@ -854,7 +858,7 @@ void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>
         continue;
       }
     } else if (!bound_slack(r)) {
-      avail = res.capacity;
+      avail = res.capacity();
       for (std::uint32_t i : res.flows) avail -= flows_[i].rate;
     }
     hub_rebalance(static_cast<std::uint32_t>(res.hub), now, avail);
@@ -868,7 +872,7 @@ void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>
   bool coupled_any = false;
   for (std::uint32_t i : guests_) {
     Flow& f = flows_[i];
-    double e = f.cap > 0.0 ? f.cap : kInf;
+    double e = f.cap() > 0.0 ? f.cap() : kInf;
     bool coupled = false;
     for (std::uint32_t r : f.path) {
       const Resource& res = resources_[r];
@@ -878,7 +882,7 @@ void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>
         // headroom, which moves unseen) keeps the limit stable and above the bound.
         for (std::uint32_t g : res.flows)
           if (g != i && flows_[g].hub != kNone) coupled = true;  // two simple flows never share
-        e = std::min(e, res.capacity);
+        e = std::min(e, res.capacity());
         continue;
       }
       double others = 0.0;
@@ -889,7 +893,7 @@ void FastFlowNetwork::solve_component(Time now, const std::vector<std::uint32_t>
         others += flows_[g].rate;
         fastest = std::max(fastest, flows_[g].rate);
       }
-      const double headroom = std::max(0.0, res.capacity - others);
+      const double headroom = std::max(0.0, res.capacity() - others);
       if (others > 0.0 && fastest >= headroom * (1.0 - 1e-9)) coupled = true;
       e = std::min(e, headroom);
     }

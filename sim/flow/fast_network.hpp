@@ -12,11 +12,12 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <memory>
+#include <cstring>
 #include <set>
 #include <utility>
 #include <vector>
 
+#include "sim/flow/flow_math.hpp"
 #include "sim/flow/flow_network.hpp"
 #include "sim/flow/id_list.hpp"
 #include "sim/flow/time_heap.hpp"
@@ -52,41 +53,33 @@ class FastFlowNetwork final : public FlowNetwork {
   using Key = std::pair<double, std::uint32_t>;  // (value, flow index)
   static constexpr std::int32_t kNone = -1;
 
-  // Sum of bit/s bounds, 128-bit so that it can neither overflow nor drift.
-  struct BoundSum {
-    std::uint64_t lo = 0, hi = 0;
-    void add(std::uint64_t x) {
-      lo += x;
-      hi += lo < x ? 1 : 0;
-    }
-    void sub(std::uint64_t x) {
-      hi -= lo < x ? 1 : 0;
-      lo -= x;
-    }
-  };
-
-  // Fields ordered by size (no padding holes): one per viewer uplink and downlink.
+  // One per viewer uplink and downlink, so every byte counts: fields ordered by size (no padding
+  // holes), the capacity in bytes/µs recomputed from `capacity_bps` (capacity(): the same
+  // expression, so the same bits) and the flags packed with `hub`. 72 bytes.
   struct Resource {
-    double capacity = 0.0;  // bytes/µs
     std::uint64_t capacity_bps = 0;
     double frozen = 0.0;  // progressive-filling scratch
     // Every flow crossing it adds its rate bound from the rest of its path (cap, other
-    // capacities); `unbounded` counts flows without one. Below the capacity it cannot bind.
-    BoundSum bound_bps;
+    // capacities) to the 96-bit sum (bound_hi, bound_lo); a flow without one adds 2^64 (a carry
+    // into bound_hi). Below the capacity (bound_hi == 0) it cannot bind. bound_hi never exceeds
+    // `count`: each flow adds less than 2^64 to the low word or exactly 1 to the high one.
+    std::uint64_t bound_lo = 0;
     // Non-hub: every flow crossing it. Hub: only its complex (explicitly solved) flows.
     IdList flows;
-    std::uint32_t count = 0;   // flows crossing it
-    std::int32_t hub = kNone;  // index in hubs_
+    std::uint32_t bound_hi = 0;
+    std::uint32_t count = 0;  // flows crossing it
     std::uint32_t stamp = 0;
     std::uint32_t unfrozen = 0;
     std::uint32_t bind = 0;
-    std::uint32_t version = 0;  // progressive-filling heap entries older than this are stale
-    std::uint32_t unbounded = 0;
-    bool skip = false;  // see-through hub in this solve
+    std::uint32_t version = 0;      // progressive-filling heap entries older than this are stale
+    std::int32_t hub : 30 = kNone;  // index in hubs_ (kMaxHubs bounds it)
+    bool skip : 1 = false;          // see-through hub in this solve
     // Slack when last solved: left out of the components while it stays slack (a flip is seeded
     // so that the next solve walks it once).
-    bool transparent = false;
+    bool transparent : 1 = false;
+    [[nodiscard]] double capacity() const { return flow_math::bytes_per_us(capacity_bps); }
   };
+  static constexpr std::int32_t kMaxHubs = std::int32_t{1} << 26;  // fits both hub bit-fields
   struct LevelEntry {
     double level;
     std::uint32_t resource;
@@ -110,54 +103,102 @@ class FastFlowNetwork final : public FlowNetwork {
     std::uint64_t complex_load = 0;
   };
   // A flow's resources: up to kInline in place (every path the simulator's host builds: no
-  // heap block per flow), longer ones on the heap. Fixed once the flow starts.
+  // heap block per flow), longer ones on the heap, the pointer stored over the inline ids (16
+  // bytes, 4-aligned). Fixed once the flow starts.
   class Path {
    public:
     static constexpr std::size_t kInline = 3;
     Path() = default;
-    Path(Path&&) noexcept = default;
-    Path& operator=(Path&&) noexcept = default;
+    Path(Path&& other) noexcept { take(other); }
+    Path& operator=(Path&& other) noexcept {
+      if (this != &other) {
+        release();
+        take(other);
+      }
+      return *this;
+    }
+    Path(const Path&) = delete;
+    Path& operator=(const Path&) = delete;
+    ~Path() { release(); }
     void assign(const std::uint32_t* ids, std::size_t n) {
+      release();
       size_ = static_cast<std::uint32_t>(n);
-      heap_.reset(n > kInline ? new std::uint32_t[n] : nullptr);
-      std::copy(ids, ids + n, heap_ ? heap_.get() : inline_.data());
+      std::uint32_t* to = ids_.data();
+      if (n > kInline) {
+        to = new std::uint32_t[n];
+        std::memcpy(ids_.data(), &to, sizeof(to));
+      }
+      std::copy(ids, ids + n, to);
     }
     [[nodiscard]] const std::uint32_t* begin() const {
-      return heap_ ? heap_.get() : inline_.data();
+      return size_ > kInline ? heap() : ids_.data();
     }
     [[nodiscard]] const std::uint32_t* end() const { return begin() + size_; }
     [[nodiscard]] std::size_t size() const { return size_; }
     [[nodiscard]] std::size_t heap_bytes() const {
-      return heap_ ? size_ * sizeof(std::uint32_t) : 0;
+      return size_ > kInline ? size_ * sizeof(std::uint32_t) : 0;
     }
 
    private:
-    std::unique_ptr<std::uint32_t[]> heap_;  // null: the ids are inline
-    std::array<std::uint32_t, kInline> inline_{};
+    static_assert(sizeof(std::uint32_t*) <= kInline * sizeof(std::uint32_t));
+    [[nodiscard]] std::uint32_t* heap() const {
+      std::uint32_t* p;
+      std::memcpy(&p, ids_.data(), sizeof(p));
+      return p;
+    }
+    void release() {
+      if (size_ > kInline) delete[] heap();
+      size_ = 0;
+    }
+    void take(Path& other) {
+      ids_ = other.ids_;
+      size_ = other.size_;
+      other.size_ = 0;
+    }
+    std::array<std::uint32_t, kInline> ids_{};  // the ids, or the heap block's address
     std::uint32_t size_ = 0;
   };
-  // Fields ordered by size (no padding holes): the pool of flows keeps its high-water mark.
+  // The pool of flows keeps its high-water mark, so every byte counts (88 bytes): fields ordered
+  // by size (no padding holes), flags packed with `hub`, and storage shared by fields that are
+  // never live at the same time:
+  // - a flow's state is complex (hub == kNone: explicit progress, solved by progressive
+  //   filling), simple low (explicit progress, rate e) or simple high (implicit progress);
+  // - `remaining` is the explicit progress (bytes left at `settled`) and, while high, the
+  //   virtual finish vfinish(): every move into high (hub_insert, hub_rebalance) reads the
+  //   explicit progress before it writes vfinish, and every move out reads vfinish before it
+  //   writes the explicit progress; remaining_at() reads the one of the flow's state;
+  // - `e` is a simple flow's limit outside its hub and, for a complex flow, the progressive-
+  //   filling result new_rate(): freeze() writes it for complex flows only, it is read at the
+  //   end of the same solve before any flow changes state, and make_simple() writes e first;
+  // - the explicit finish time is not stored: it is explicit_next_'s entry (a flow is in that
+  //   heap exactly when its explicit finish is not kNever, see set_explicit/drop_explicit);
+  // - the cap in bytes/µs is recomputed from `cap_bps` (cap(): the same expression, so the same
+  //   bits), and the solve's cap lives in caps_ (scratch), not here.
   struct Flow {
     Path path;
-    double cap = 0.0;  // bytes/µs, 0 = none
-    std::uint64_t cap_bps = 0;
+    std::uint64_t cap_bps = 0;  // 0 = none
     double size = 0.0;
     std::uint64_t tag = 0;
-    double e = 0.0;          // simple: its limit outside the hub
-    double vfinish = 0.0;    // high: virtual finish
-    double remaining = 0.0;  // explicit: bytes left at `settled`
+    double e = 0.0;          // simple: its limit outside the hub; complex: new_rate()
+    double remaining = 0.0;  // explicit: bytes left at `settled`; high: vfinish()
     Time settled = 0;
-    double rate = 0.0;  // explicit rate
-    Time finish = kNever;
+    double rate = 0.0;       // explicit rate
     std::uint64_t load = 0;  // complex: load_of(rate), counted in every hub of its path
-    double new_rate = 0.0;   // progressive-filling scratch
-    double solve_cap = 0.0;
-    std::int32_t hub = kNone;  // set when simple
     std::uint32_t stamp = 0;
-    bool active = false;
-    bool high = false;        // simple and at the hub's level
-    bool unbalanced = false;  // simple, inserted without its hub rebalanced yet
-    bool open = false;
+    std::int32_t hub : 28 = kNone;  // set when simple (kMaxHubs bounds it)
+    bool active : 1 = false;
+    bool high : 1 = false;        // simple and at the hub's level
+    bool unbalanced : 1 = false;  // simple, inserted without its hub rebalanced yet
+    bool open : 1 = false;
+    [[nodiscard]] double cap() const { return flow_math::bytes_per_us(cap_bps); }  // 0 = none
+    [[nodiscard]] double vfinish() const { return remaining; }  // high: virtual finish
+    void set_vfinish(double v) { remaining = v; }
+    [[nodiscard]] double new_rate() const { return e; }  // complex, during a solve
+    void set_new_rate(double r) { e = r; }
+  };
+  struct CapEntry {  // a flow of the component with a finite cap in this solve
+    double cap;
+    std::uint32_t flow;
   };
 
   const Flow& get(FlowId flow) const;
@@ -212,7 +253,8 @@ class FastFlowNetwork final : public FlowNetwork {
   std::vector<std::uint32_t> seed_flows_;
   std::vector<std::uint32_t> ids_;  // start_flow() scratch: the new path's ids
   std::vector<LevelEntry> heap_;
-  std::vector<std::uint32_t> caps_, binds_, touched_;  // complex flows the next solve must include
+  std::vector<CapEntry> caps_;
+  std::vector<std::uint32_t> binds_, touched_;
 };
 
 }  // namespace p2pcdn::sim
