@@ -191,7 +191,7 @@ theoretical offload bounds (fluid and max-flow) and the cost (CDN per GB, 95th p
                        memory reported then counts both)
   --quiet              no progress output
   --trace-viewer ID    print every scheduler action and player change of viewer ID to stderr
-  --no-memory-check    run even when the memory estimate (peak viewers x ~2.7 KB, more for a
+  --no-memory-check    run even when the memory estimate (peak viewers x ~2.5 KB, more for a
                        crowd joining at t = 0; bench/scale/README.md) exceeds the memory this
                        machine has available; by default such a run stops at once with an error
 

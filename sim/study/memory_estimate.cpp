@@ -18,8 +18,8 @@ MemoryEstimate estimate_memory(const models::Scenario& scenario, unsigned concur
       scenario.p2p.enabled ? kListBytesPerViewerAt32 * scenario.p2p.neighbours / 32.0 : 0.0;
   const double steady = kStateBytesPerViewer + lists;
   // A t = 0 crowd's transient state is freed as its connections settle, and later viewers
-  // reuse that memory: the peak is the larger of the two, not their sum (live-1h at 10^6: half
-  // the peak at t = 0, 2.58 GB measured, 2.7 GB estimated).
+  // reuse that memory: the peak is the larger of the two, not their sum (live-1h at 10^6, half
+  // of it at t = 0: 2.58 GB measured in the fifth session, 2.53 GB estimated).
   const double burst_bytes = e.burst_viewers * std::max(steady, kBurstBytesPerViewer);
   const double steady_bytes = e.peak_viewers * steady;
   e.bytes_per_viewer =

@@ -11,13 +11,14 @@
 
 namespace p2pcdn::sim {
 
-// Peak resident bytes per viewer, measured (bench/scale/README.md, "Memory estimate"): ~2.1 KB
-// of state plus ~0.6 KB of neighbour lists at the default 32 tracker neighbours once viewers
-// have joined over time; ~3.9 KB while a crowd that joined at the same instant sets up its
-// connections (attempts and events in flight for every viewer at once).
-inline constexpr double kStateBytesPerViewer = 2100.0;
-inline constexpr double kListBytesPerViewerAt32 = 600.0;  // scales with neighbours / 32
-inline constexpr double kBurstBytesPerViewer = 3900.0;
+// Peak resident bytes per viewer, measured (bench/scale/README.md, "Memory estimate"): ~1.95 KB
+// of state plus ~0.55 KB of neighbour lists at the default 32 tracker neighbours once viewers
+// have joined over time (2.57 KB at 10^6, 2.41 KB at 5 x 10^6); ~3.8 KB while a crowd that
+// joined at the same instant sets up its connections (attempts and events in flight for every
+// viewer at once).
+inline constexpr double kStateBytesPerViewer = 1950.0;
+inline constexpr double kListBytesPerViewerAt32 = 550.0;  // scales with neighbours / 32
+inline constexpr double kBurstBytesPerViewer = 3800.0;
 inline constexpr double kFixedBytes = 32.0e6;  // binary, world, metrics, buffers
 
 struct MemoryEstimate {
