@@ -215,6 +215,9 @@ Runs the grid of scenarios (every combination of the --vary values), each with R
 key; one line per value of the second). When audience.concurrency.peak_viewers is varied over
 >= 3 sizes, also fits CDN peak vs audience (log-log) and extrapolates to 10x the largest size
 with a 95 % prediction interval. Default DIR: out/<scenario name>-sweep.
+Before anything runs, every point's memory is estimated (as `run --help` says, times the
+replications run at once); a grid with a point that does not fit stops at once with an error
+(--no-memory-check runs it anyway).
 )";
   }
   if (verb == "compare") {
@@ -224,7 +227,8 @@ with a 95 % prediction interval. Default DIR: out/<scenario name>-sweep.
 Runs A and B on the same viewers (common random numbers: replication i of both uses seed+i) and
 reports paired differences B - A with 95 % confidence intervals (DIR/compare.json, compare.html).
 A and B are scenario files, or one scenario with two scheduler policies (--set p2p.policy=NAME).
-R replications each (default 5). Default DIR: out/<scenario name>-compare.
+R replications each (default 5). Default DIR: out/<scenario name>-compare. A and B must each
+fit in memory as many times as replications run at once (--no-memory-check skips that check).
 )";
   }
   if (verb == "check") {

@@ -1,13 +1,21 @@
 #include "sim/cli/memory_guard.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "sim/study/memory_estimate.hpp"
 
 namespace p2pcdn::cli {
+
+unsigned runs_at_once(int threads, std::size_t runs) {
+  const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
+  const unsigned pool = threads > 0 ? static_cast<unsigned>(threads) : cores;
+  return static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(pool, runs)));
+}
 
 std::optional<std::uint64_t> available_memory_bytes() {
   std::ifstream file("/proc/meminfo");

@@ -2,6 +2,7 @@
 // (sim/study/memory_estimate.hpp) and compares it with what this machine has available now.
 // Reads /proc/meminfo; never changes what a run computes.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -9,6 +10,9 @@
 #include "models/scenario/scenario.hpp"
 
 namespace p2pcdn::cli {
+
+// Simulations a study holds at once: one per thread (--threads, 0 = all cores), at most `runs`.
+unsigned runs_at_once(int threads, std::size_t runs);
 
 // MemAvailable of /proc/meminfo in bytes; nullopt where it cannot be read (not Linux).
 std::optional<std::uint64_t> available_memory_bytes();

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "analysis/io/atomic_file.hpp"
+#include "sim/cli/memory_guard.hpp"
 #include "sim/cli/scenario_input.hpp"
 #include "sim/cli/verb_common.hpp"
 #include "sim/cli/verbs.hpp"
@@ -42,6 +43,9 @@ int verb_compare(const Args& args, const std::atomic<bool>& stop) {
   options.threads = static_cast<unsigned>(args.threads);
   options.stop = &stop;
   options.on_done = progress_printer(args.quiet, "replication");
+  const unsigned at_once = runs_at_once(args.threads, 2 * options.replications);
+  check_memory(a.path, a.scenario, at_once, args.memory_check, args.quiet);
+  check_memory(b.path, b.scenario, at_once, args.memory_check, true);
   const analysis::CompareReportData data = study::run_compare(a, b, options);
 
   const std::filesystem::path out =

@@ -164,12 +164,10 @@ void write_outputs_with_extras(const std::filesystem::path& out, const models::S
 
 // Replications simulated at the same time: one per thread, at most as many as there are.
 unsigned replications_at_once(const Args& args) {
-  const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
-  const unsigned threads = args.threads > 0 ? static_cast<unsigned>(args.threads) : cores;
-  const unsigned count = *args.replications == "auto"
-                             ? static_cast<unsigned>(std::max(1, args.max_replications))
-                             : static_cast<unsigned>(std::max(1UL, std::stoul(*args.replications)));
-  return std::min(threads, count);
+  const std::size_t count = *args.replications == "auto"
+                                ? static_cast<std::size_t>(std::max(1, args.max_replications))
+                                : std::max<std::size_t>(1, std::stoul(*args.replications));
+  return runs_at_once(args.threads, count);
 }
 
 int run_replicated(const Args& args, const LoadedScenario& loaded, std::uint64_t seed,

@@ -1,9 +1,12 @@
 // `sweep`: the grid of variants with replications; sweep.csv and sweep.html.
 #include <cstdio>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "analysis/io/atomic_file.hpp"
 #include "analysis/report/study_report.hpp"
+#include "sim/cli/memory_guard.hpp"
 #include "sim/cli/scenario_input.hpp"
 #include "sim/cli/verb_common.hpp"
 #include "sim/cli/verbs.hpp"
@@ -30,6 +33,17 @@ int verb_sweep(const Args& args, const std::atomic<bool>& stop) {
     options.on_point = [](std::size_t done, std::size_t total) {
       std::fprintf(stderr, "sweep point %zu/%zu done\n", done, total);
     };
+  }
+  // Every point is checked before the first runs: a grid whose largest audience does not fit
+  // fails now, not after hours of its smaller points.
+  for (const study::GridPoint& point : study::expand_grid(options.axes)) {
+    std::vector<std::string> sets = args.sets;
+    sets.insert(sets.end(), point.sets.begin(), point.sets.end());
+    std::string where = args.positional[0] + " (sweep point";
+    for (const auto& set : point.sets) where += " " + set;
+    check_memory(where + ")", load_or_explain(args.positional[0], sets).scenario,
+                 runs_at_once(args.threads, options.replication.replications), args.memory_check,
+                 true);
   }
   const study::SweepResult result = study::run_sweep(options);
   const std::filesystem::path out =
