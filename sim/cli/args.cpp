@@ -202,7 +202,8 @@ Ctrl-C stops cleanly: what was measured so far is written, marked "partial": tru
     return R"(usage: p2pcdn-sim validate SCENARIO.yaml [--set key.path=value ...]
 
 Checks a scenario (and the files it extends) and prints every error as FILE:LINE:COL: KEY: message.
-Exit status 0 when valid, 1 when not.
+Exit status 0 when valid, 1 when not. A valid scenario also gets its memory estimate (what one
+run of it needs at its peak audience; see run --help) and the memory available here.
 )";
   }
   if (verb == "sweep") {

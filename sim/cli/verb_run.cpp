@@ -25,6 +25,7 @@
 #include "sim/run.hpp"
 #include "sim/study/bounds.hpp"
 #include "sim/study/cost.hpp"
+#include "sim/study/memory_estimate.hpp"
 #include "sim/study/replications.hpp"
 
 namespace p2pcdn::cli {
@@ -42,6 +43,13 @@ int verb_validate(const Args& args) {
     return 1;
   }
   std::printf("%s: valid\n", args.positional[0].c_str());
+  // What a run of it would need (bench/scale/run reads this line).
+  const sim::MemoryEstimate estimate = sim::estimate_memory(*loaded.scenario, 1);
+  std::printf("memory estimate: %.0f MB for one run (%.0f peak viewers x ~%.1f KB)",
+              estimate.bytes / 1e6, estimate.peak_viewers, estimate.bytes_per_viewer / 1e3);
+  if (const auto available = available_memory_bytes())
+    std::printf("; %.1f GB available here", static_cast<double>(*available) / 1e9);
+  std::printf("\n");
   return 0;
 }
 

@@ -31,7 +31,10 @@ MemoryEstimate estimate_memory(const models::Scenario& scenario, unsigned concur
 
 namespace {
 
-std::string gigabytes(double bytes) { return fmt::format("{:.1f} GB", bytes / 1e9); }
+std::string gigabytes(double bytes) {
+  return bytes < 1e9 ? fmt::format("{:.0f} MB", bytes / 1e6)
+                     : fmt::format("{:.1f} GB", bytes / 1e9);
+}
 
 // 12345678.4 -> "12,345,678".
 std::string with_separators(double count) {
