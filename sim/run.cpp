@@ -44,7 +44,11 @@ std::string version_string() {
 RunOutcome run_once(const models::Scenario& scenario, const RunRequest& request) {
   SimulationOptions options;
   options.seed = request.seed;
-  options.stop = request.stop;
+  MemoryWatchdog::Config watch = request.watchdog;
+  if (!request.memory_watchdog) watch.headroom = nullptr;  // still relays the user's stop
+  if (watch.floor_bytes == 0) watch.floor_bytes = memory_floor_bytes(machine_memory_bytes());
+  MemoryWatchdog watchdog(request.stop, std::move(watch));
+  options.stop = &watchdog.stop();
   options.progress = request.progress;
   options.trace_viewer = request.trace_viewer;
   options.threads = request.threads;
@@ -52,12 +56,14 @@ RunOutcome run_once(const models::Scenario& scenario, const RunRequest& request)
   RunOutcome outcome{simulate(scenario, options), {}};
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  watchdog.finish();
   analysis::RunInfo& info = outcome.info;
   info.scenario_path = request.scenario_path;
   info.scenario_name = scenario.name;
   info.seed = request.seed;
   info.policy = scenario.p2p.enabled ? policy_name(scenario.p2p.policy) : "cdn-only";
   info.partial = outcome.result.partial;
+  if (info.partial) info.run.stopped_by = watchdog.reason();
   info.events_processed = outcome.result.host.events;
   info.run.wall_time_s = wall;
   info.run.peak_rss_bytes = peak_rss_bytes();

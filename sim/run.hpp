@@ -14,6 +14,7 @@
 #include "analysis/report/run_info.hpp"
 #include "models/scenario/scenario.hpp"
 #include "sim/host/simulation.hpp"
+#include "sim/study/memory_watchdog.hpp"
 
 namespace p2pcdn::sim {
 
@@ -24,6 +25,10 @@ struct RunRequest {
   std::function<void(double, std::uint64_t, std::uint64_t)> progress;
   std::optional<std::uint64_t> trace_viewer;
   unsigned threads = 1;  // for the partitions of a partitioned run (0: all cores)
+  // Stop cleanly (partial results, RunStats::stopped_by) when the machine runs low on memory.
+  // Tests inject the headroom reader; floor_bytes 0 means memory_floor_bytes(this machine).
+  bool memory_watchdog = true;
+  MemoryWatchdog::Config watchdog;
 };
 
 struct RunOutcome {

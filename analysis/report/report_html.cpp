@@ -250,14 +250,20 @@ std::string report_html(const Summary& s, const RunInfo& info,
 
   // ---- header
   h += "<header><h1>" + escape_xml(name);
-  if (info.partial)
-    h += "<span class=\"badge\" title=\"stopped early: figures cover the measured span "
-         "only\">PARTIAL RUN</span>";
+  if (info.partial) {
+    const std::string why = info.run.stopped_by.empty() ? "" : " (" + info.run.stopped_by + ")";
+    h += "<span class=\"badge\" title=\"stopped early" + escape_xml(why) +
+         ": figures cover the measured span only\">PARTIAL RUN</span>";
+  }
   h += "</h1><div class=\"meta\">scenario <code>" + escape_xml(info.scenario_path) +
        "</code> · seed " + std::to_string(info.seed) + " · policy " +
        escape_xml(info.policy.empty() ? "–" : info.policy) + " · simulated " +
        duration_text(duration_s) + " · " + count(info.events_processed) + " events · interval " +
-       interval_text + "</div></header>\n";
+       interval_text +
+       (info.partial && !info.run.stopped_by.empty()
+            ? " · <strong>stopped early: " + escape_xml(info.run.stopped_by) + "</strong>"
+            : std::string()) +
+       "</div></header>\n";
 
   // ---- key figures: cards
   const double total_bytes = static_cast<double>(s.bytes_cdn) + static_cast<double>(s.bytes_p2p) +

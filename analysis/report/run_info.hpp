@@ -16,6 +16,9 @@ struct RunStats {
   std::string version;           // p2pcdn-sim version / git describe
   std::uint32_t partitions = 1;  // simulations the run was split into (run.partition)
   unsigned threads = 1;          // threads that ran them (results do not depend on it)
+  // Why a partial run stopped: "interrupted" (Ctrl-C, SIGTERM) or "low memory: ..." ("" when
+  // the run reached its end).
+  std::string stopped_by;
   // Memory per live viewer by component, measured by the host at its busiest sample
   // (memory_viewers == 0: not measured).
   std::uint64_t memory_viewers = 0;

@@ -199,6 +199,7 @@ io::Json summary_to_json(const Summary& s, const RunInfo& info, const SummaryExt
   run.set("version", info.run.version);
   run.set("partitions", static_cast<std::uint64_t>(info.run.partitions));
   run.set("threads", static_cast<std::uint64_t>(info.run.threads));
+  if (!info.run.stopped_by.empty()) run.set("stopped_by", info.run.stopped_by);
   if (info.run.memory_viewers > 0) {
     Json memory = Json::object();
     memory.set("viewers", info.run.memory_viewers);

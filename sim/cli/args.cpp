@@ -195,7 +195,11 @@ theoretical offload bounds (fluid and max-flow) and the cost (CDN per GB, 95th p
                        crowd joining at t = 0; bench/scale/README.md) exceeds the memory this
                        machine has available; by default such a run stops at once with an error
 
-Ctrl-C stops cleanly: what was measured so far is written, marked "partial": true.
+Ctrl-C stops cleanly: what was measured so far is written, marked "partial": true. So does a
+machine running out of memory mid-run (less than max(160 MiB, 0.5 % of its memory) left, swap
+and the cgroup limit counted): the run stops before the kernel kills it, and summary.json's
+run.stopped_by says why (a replication stopped so is an error instead: its statistics would be
+wrong).
 )";
   }
   if (verb == "validate") {

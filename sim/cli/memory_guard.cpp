@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 
 #include "sim/study/memory_estimate.hpp"
+#include "sim/study/memory_watchdog.hpp"
 
 namespace p2pcdn::cli {
 
@@ -18,16 +17,7 @@ unsigned runs_at_once(int threads, std::size_t runs) {
 }
 
 std::optional<std::uint64_t> available_memory_bytes() {
-  std::ifstream file("/proc/meminfo");
-  std::string line;
-  while (std::getline(file, line)) {
-    std::istringstream fields(line);
-    std::string key;
-    std::uint64_t kib = 0;
-    std::string unit;
-    if (fields >> key >> kib >> unit && key == "MemAvailable:" && unit == "kB") return kib * 1024;
-  }
-  return std::nullopt;
+  return sim::memory_headroom_bytes(/*count_swap=*/false);
 }
 
 void check_memory(const std::string& scenario_path, const models::Scenario& scenario,

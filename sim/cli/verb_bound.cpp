@@ -6,6 +6,7 @@
 
 #include "sim/cli/progress.hpp"
 #include "sim/cli/scenario_input.hpp"
+#include "sim/cli/verb_common.hpp"
 #include "sim/cli/verbs.hpp"
 #include "sim/run.hpp"
 #include "sim/study/bounds.hpp"
@@ -30,7 +31,7 @@ int verb_bound(const Args& args, const std::atomic<bool>& stop) {
   const analysis::BoundsFigures b = study::compute_bounds(outcome.result).figures;
   std::printf("%s (seed %llu, policy %s)%s\n", loaded.scenario.name.c_str(),
               static_cast<unsigned long long>(seed), outcome.info.policy.c_str(),
-              outcome.result.partial ? "  [PARTIAL: stopped early]" : "");
+              partial_label(outcome).c_str());
   std::printf("  %-34s %10s %12s\n", "offload", "value", "efficiency");
   std::printf("  %-34s %9.2f %%\n", "achieved", 100 * b.achieved_offload);
   std::printf("  %-34s %9.2f %% %11.1f %%\n", "max-flow bound (NAT connectivity)",

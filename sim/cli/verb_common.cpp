@@ -45,4 +45,10 @@ std::string replications_table(const std::vector<study::MetricStats>& stats) {
   return out;
 }
 
+std::string partial_label(const sim::RunOutcome& outcome) {
+  if (!outcome.result.partial) return "";
+  const std::string& why = outcome.info.run.stopped_by;
+  return "  [PARTIAL: stopped early" + (why.empty() ? std::string() : ": " + why) + "]";
+}
+
 }  // namespace p2pcdn::cli

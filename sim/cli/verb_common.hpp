@@ -1,5 +1,6 @@
 // What the study verbs (run --replications, sweep, compare) share on the command line:
-// --target parsing, progress lines and the replications table. Printing only.
+// --target parsing, progress lines, the replications table and the partial-run label.
+// Printing only.
 #pragma once
 #include <cstddef>
 #include <functional>
@@ -19,5 +20,8 @@ std::function<void(std::size_t, std::size_t)> progress_printer(bool quiet, std::
 
 // metric, mean, stddev, 95 % CI [low, high], n: one line per metric.
 std::string replications_table(const std::vector<study::MetricStats>& stats);
+
+// "" for a whole run; "  [PARTIAL: stopped early: <why>]" for one stopped early.
+std::string partial_label(const sim::RunOutcome& outcome);
 
 }  // namespace p2pcdn::cli

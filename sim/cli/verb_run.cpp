@@ -288,8 +288,7 @@ int verb_run(const Args& args, const std::atomic<bool>& stop) {
   write_outputs_with_extras(out, loaded.scenario, outcome, bounds, cost);
 
   std::printf("%s (seed %llu)%s\n", loaded.scenario.name.c_str(),
-              static_cast<unsigned long long>(seed),
-              outcome.result.partial ? "  [PARTIAL: stopped early]" : "");
+              static_cast<unsigned long long>(seed), partial_label(outcome).c_str());
   print_key_figures(outcome);
   print_bounds_and_cost(bounds, cost);
   if (std::getenv("P2PCDN_DEBUG")) {

@@ -15,12 +15,18 @@ namespace p2pcdn::study {
 
 ReplicationResult run_replication(const models::Scenario& scenario, const std::string& path,
                                   std::uint64_t seed, const std::atomic<bool>* stop,
-                                  sim::RunOutcome* outcome) {
+                                  sim::RunOutcome* outcome,
+                                  const sim::MemoryWatchdog::Config* watchdog) {
   sim::RunRequest request;
   request.scenario_path = path;
   request.seed = seed;
   request.stop = stop;
+  if (watchdog != nullptr) request.watchdog = *watchdog;
   sim::RunOutcome run = sim::run_once(scenario, request);
+  // A replication cut short by low memory must not enter the statistics as if it were whole
+  // (an interrupted study is the user's choice; this is not).
+  if (run.result.partial && run.info.run.stopped_by.starts_with(sim::kLowMemoryStop))
+    throw std::runtime_error(run.info.run.stopped_by);
   ReplicationResult r;
   r.seed = seed;
   r.bounds = compute_bounds(run.result).figures;
@@ -122,7 +128,8 @@ ReplicationSet run_replications(const models::Scenario& scenario,
       const bool keep = options.keep_first_outcome && i == 0;
       try {
         slots[i] = run_replication(scenario, options.scenario_path, options.base_seed + i,
-                                   options.stop, keep ? &outcome : nullptr);
+                                   options.stop, keep ? &outcome : nullptr,
+                                   options.watchdog ? &*options.watchdog : nullptr);
       } catch (const std::exception& e) {
         // Name the replication: rerun it alone with `run --seed N`.
         throw std::runtime_error("replication with seed " + std::to_string(options.base_seed + i) +

@@ -29,10 +29,12 @@ struct ReplicationResult {
 };
 
 // Runs one replication: simulate, bounds, counterfactual cost, flatten. `outcome` (optional)
-// receives the full run (for the outputs of the first replication).
+// receives the full run (for the outputs of the first replication); `watchdog` (tests) replaces
+// the low-memory stop's defaults. Throws if low memory cut the run short.
 ReplicationResult run_replication(const models::Scenario& scenario, const std::string& path,
                                   std::uint64_t seed, const std::atomic<bool>* stop,
-                                  sim::RunOutcome* outcome = nullptr);
+                                  sim::RunOutcome* outcome = nullptr,
+                                  const sim::MemoryWatchdog::Config* watchdog = nullptr);
 
 struct MetricStats {
   std::string name;
@@ -54,6 +56,7 @@ struct ReplicationOptions {
   unsigned threads = 0;  // 0 = hardware concurrency
   const std::atomic<bool>* stop = nullptr;
   bool keep_first_outcome = true;
+  std::optional<sim::MemoryWatchdog::Config> watchdog;  // tests: a fake memory reading
   std::function<void(std::size_t done, std::size_t planned)> on_done;  // progress (any thread)
 };
 
