@@ -70,7 +70,7 @@ std::optional<std::string> memory_refusal(const MemoryEstimate& estimate,
   return fmt::format(
       "{}: {}: this run needs about {} of memory ({} peak concurrent viewers x ~{:.1f} KB{}), "
       "but this machine has {} available. Lower the audience, or pass --no-memory-check to run "
-      "anyway (the kernel may then kill the run when memory runs out)",
+      "anyway (if memory then runs out, it stops with its results so far, marked partial)",
       scenario_path, audience_key(scenario), gigabytes(estimate.bytes),
       with_separators(estimate.peak_viewers), estimate.bytes_per_viewer / 1e3, runs,
       gigabytes(static_cast<double>(available_bytes)));

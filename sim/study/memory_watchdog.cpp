@@ -184,8 +184,8 @@ void MemoryWatchdog::watch() {
       lock.lock();
       if (headroom && *headroom < config_.floor_bytes) {
         reason_ = fmt::format(
-            "{}: the machine had {} MB left (under the {} MB kept free for writing the "
-            "results); stopped so that the kernel does not kill the run",
+            "{}: {} MB of memory left (machine or cgroup), under the {} MB kept free for "
+            "writing the results; stopped before the kernel would kill the run",
             kLowMemoryStop, *headroom >> 20, config_.floor_bytes >> 20);
         stop_.store(true, std::memory_order_relaxed);
         return;

@@ -91,15 +91,19 @@ MemoryWatchdog::Config fake(std::function<std::optional<std::uint64_t>()> reader
 
 TEST(MemoryWatchdog, StopsOnlyWhenHeadroomFallsUnderTheFloor) {
   std::atomic<int> reads{0};
-  MemoryWatchdog dog(
-      nullptr, fake([&]() -> std::optional<std::uint64_t> { return ++reads < 5 ? 5000 : 999; }));
+  MemoryWatchdog::Config config = fake([&]() -> std::optional<std::uint64_t> {
+    return ++reads < 5 ? std::uint64_t{5} << 30 : std::uint64_t{100} << 20;
+  });
+  config.floor_bytes = std::uint64_t{160} << 20;
+  MemoryWatchdog dog(nullptr, config);
   for (int i = 0; i < 2000 && !dog.stop().load(); ++i) std::this_thread::sleep_for(1ms);
   EXPECT_TRUE(dog.stop().load());
   EXPECT_GE(reads.load(), 5);
   dog.finish();
   const std::string why = dog.reason();
   EXPECT_TRUE(why.starts_with(kLowMemoryStop)) << why;
-  EXPECT_NE(why.find("0 MB left"), std::string::npos) << why;  // 999 B, in MB
+  EXPECT_NE(why.find("100 MB of memory left"), std::string::npos) << why;
+  EXPECT_NE(why.find("160 MB kept free"), std::string::npos) << why;
 }
 
 TEST(MemoryWatchdog, NeverActsWithHeadroomOrWithoutAReading) {
