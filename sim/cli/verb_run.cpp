@@ -216,6 +216,8 @@ int run_replicated(const Args& args, const LoadedScenario& loaded, std::uint64_t
                                         : "  [cap reached before the target half-width]")
                   : "");
   std::fputs(replications_table(set.stats).c_str(), stdout);
+  if (const std::size_t cut = set.runs.size() - study::whole_runs(set.runs).size(); cut > 0)
+    std::printf("  [PARTIAL: %zu replication(s) stopped early, left out of the statistics]\n", cut);
   std::printf(
       "  outputs: %s/{summary.json, timeseries.csv, report.html} (seed %llu), "
       "replications.json, replications.csv\n",

@@ -6,9 +6,16 @@
 
 namespace p2pcdn::study {
 
-std::vector<analysis::CompareReportRow> paired_rows(const std::vector<ReplicationResult>& a,
-                                                    const std::vector<ReplicationResult>& b) {
+std::vector<analysis::CompareReportRow> paired_rows(const std::vector<ReplicationResult>& all_a,
+                                                    const std::vector<ReplicationResult>& all_b) {
   std::vector<analysis::CompareReportRow> rows;
+  // Only pairs where both sides reached their end (Ctrl-C may cut one short).
+  std::vector<ReplicationResult> a, b;
+  for (std::size_t i = 0; i < std::min(all_a.size(), all_b.size()); ++i) {
+    if (all_a[i].partial || all_b[i].partial) continue;
+    a.push_back(all_a[i]);
+    b.push_back(all_b[i]);
+  }
   if (a.empty() || b.empty()) return rows;
   const std::vector<MetricStats> sa = summarize(a), sb = summarize(b);
   const std::size_t n = std::min(a.size(), b.size());

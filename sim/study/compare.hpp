@@ -18,7 +18,8 @@ struct CompareSide {
 };
 
 // Paired rows for every metric both sides have (in A's order). Metrics with fewer than one
-// finite pair are left out. diff = paired_ci(a, b) over the replications where both are finite.
+// finite pair are left out. diff = paired_ci(a, b) over the replications where both are finite;
+// a pair with an interrupted (partial) side is left out whole.
 std::vector<analysis::CompareReportRow> paired_rows(const std::vector<ReplicationResult>& a,
                                                     const std::vector<ReplicationResult>& b);
 

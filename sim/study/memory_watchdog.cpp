@@ -148,7 +148,15 @@ std::uint64_t memory_floor_bytes(std::optional<std::uint64_t> total_bytes) {
 }
 
 MemoryWatchdog::MemoryWatchdog(const std::atomic<bool>* user_stop, Config config)
-    : user_stop_(user_stop), config_(std::move(config)), thread_([this] { watch(); }) {}
+    : user_stop_(user_stop), config_(std::move(config)) {
+  // A stop already requested holds from the first event, not one relay period later.
+  if (user_stop_ != nullptr && user_stop_->load()) {
+    reason_ = "interrupted";
+    stop_.store(true);
+    return;
+  }
+  thread_ = std::thread([this] { watch(); });
+}
 
 MemoryWatchdog::~MemoryWatchdog() { finish(); }
 

@@ -41,6 +41,14 @@ ReplicationResult run_replication(const models::Scenario& scenario, const std::s
   return r;
 }
 
+std::vector<ReplicationResult> whole_runs(const std::vector<ReplicationResult>& runs) {
+  std::vector<ReplicationResult> whole;
+  for (const auto& r : runs) {
+    if (!r.partial) whole.push_back(r);
+  }
+  return whole;
+}
+
 std::vector<MetricStats> summarize(const std::vector<ReplicationResult>& runs, double level) {
   std::vector<MetricStats> out;
   if (runs.empty()) return out;
@@ -182,7 +190,7 @@ ReplicationSet run_replications(const models::Scenario& scenario,
     }
   }
   for (auto& slot : slots) set.runs.push_back(std::move(*slot));
-  set.stats = summarize(set.runs);
+  set.stats = summarize(whole_runs(set.runs));
   return set;
 }
 

@@ -60,9 +60,13 @@ struct ReplicationOptions {
   std::function<void(std::size_t done, std::size_t planned)> on_done;  // progress (any thread)
 };
 
+// The runs that reached their end: an interrupted one (Ctrl-C) covers a shorter span and
+// would bias every mean it entered.
+std::vector<ReplicationResult> whole_runs(const std::vector<ReplicationResult>& runs);
+
 struct ReplicationSet {
-  std::vector<ReplicationResult> runs;  // in seed order
-  std::vector<MetricStats> stats;
+  std::vector<ReplicationResult> runs;   // in seed order, interrupted ones included (marked)
+  std::vector<MetricStats> stats;        // over whole_runs(runs) only
   std::optional<sim::RunOutcome> first;  // the first replication's full run
   bool target_reached = false;           // auto mode: the half-width target was met
 };

@@ -143,6 +143,8 @@ SweepResult run_sweep(const SweepOptions& options) {
       for (const auto& kv : grid[i].sets) label += (label.empty() ? "" : ", ") + kv;
       throw std::runtime_error("sweep point " + label + ": " + e.what());
     }
+    // A point interrupted mid-run (Ctrl-C) is left out whole: its statistics would mix spans.
+    if (whole_runs(set.runs).size() != set.runs.size()) break;
     analysis::SweepReportPoint point;
     point.values = grid[i].values;
     for (const auto& s : set.stats) point.metrics.push_back({s.name, s.ci});

@@ -138,6 +138,14 @@ TEST(MemoryWatchdog, RelaysTheUsersStop) {
   EXPECT_EQ(dog.reason(), "interrupted");
 }
 
+TEST(MemoryWatchdog, AStopAlreadyRequestedHoldsAtOnce) {
+  std::atomic<bool> user{true};
+  MemoryWatchdog dog(&user, fake([] { return std::optional<std::uint64_t>{1u << 30}; }));
+  EXPECT_TRUE(dog.stop().load());  // no waiting for the thread
+  dog.finish();
+  EXPECT_EQ(dog.reason(), "interrupted");
+}
+
 TEST(MemoryWatchdog, FinishIsPromptAndIdempotent) {
   MemoryWatchdog::Config slow = fake([] { return std::optional<std::uint64_t>{1u << 30}; });
   slow.period = std::chrono::hours(1);

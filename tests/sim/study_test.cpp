@@ -3,6 +3,7 @@
 // bounds ordering, and the sweep grid. Small runs of smoke.yaml (200 viewers, 60 s).
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -178,6 +179,45 @@ TEST(StudyCompare, PairedRowsUsePairs) {
   EXPECT_DOUBLE_EQ(rows[0].diff.mean, 1.0);
   EXPECT_DOUBLE_EQ(rows[0].diff.half_width, 0.0);  // unpaired CI would be wide
   EXPECT_GT(rows[0].a.half_width, 1.0);
+}
+
+TEST(StudyCompare, PairsWithAnInterruptedSideAreLeftOut) {
+  std::vector<ReplicationResult> a(3), b(3);
+  const double av[] = {1, 5, 9}, bv[] = {2, 6, 100};  // the third pair is off: B cut short
+  for (int i = 0; i < 3; ++i) {
+    a[static_cast<std::size_t>(i)].metrics = {{"m", av[i]}};
+    b[static_cast<std::size_t>(i)].metrics = {{"m", bv[i]}};
+  }
+  b[2].partial = true;
+  const auto rows = paired_rows(a, b);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_DOUBLE_EQ(rows[0].diff.mean, 1.0);
+  EXPECT_EQ(rows[0].diff.n, 2u);
+  EXPECT_DOUBLE_EQ(rows[0].a.mean, 3.0);  // the sides' own figures over the same two pairs
+  EXPECT_EQ(rows[0].b.n, 2u);
+}
+
+TEST(StudyReplications, InterruptedRunsStayOutOfTheStatistics) {
+  const models::Scenario sc = small();
+  std::atomic<bool> stop{true};  // Ctrl-C before the first event: every replication is cut
+  ReplicationOptions o = options(2, 1);
+  o.stop = &stop;
+  const ReplicationSet set = run_replications(sc, o);
+  ASSERT_EQ(set.runs.size(), 2u);
+  for (const auto& r : set.runs) EXPECT_TRUE(r.partial);
+  EXPECT_TRUE(whole_runs(set.runs).empty());
+  EXPECT_TRUE(set.stats.empty());  // nothing whole to summarize, rather than biased means
+  // A sweep drops the point that was interrupted instead of reporting it.
+  SweepOptions sweep;
+  sweep.scenario_path = kSmoke;
+  // (As small() above: long enough that the stop is seen before the end; the engine looks at
+  // it every 16 384 events.)
+  sweep.base_sets = {"run.duration_s=60", "audience.concurrency.peak_viewers=200"};
+  sweep.axes = {parse_vary("p2p.enabled=true,false")};
+  sweep.replication = o;
+  const SweepResult r = run_sweep(sweep);
+  EXPECT_TRUE(r.report.points.empty());
+  EXPECT_TRUE(r.runs.empty());
 }
 
 std::filesystem::path temp_dir() {
