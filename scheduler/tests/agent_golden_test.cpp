@@ -152,6 +152,34 @@ TEST(AgentPrefetch, IsAHintOnly) {
   EXPECT_EQ(a.stats().decision_epochs, 1U);
 }
 
+// prefetch_peers() too, with an empty neighbour table (nothing allocated yet) and a full one.
+TEST(AgentPrefetch, PeersHintOnly) {
+  auto make = [] {
+    auto r = Agent::create(AgentConfig{}, 5, 0);
+    EXPECT_TRUE(r.ok());
+    return std::move(r).value();
+  };
+  Agent hinted = make();
+  Agent plain = make();
+  hinted.prefetch_peers();
+  for (Agent* a : {&hinted, &plain}) {
+    a->handle_segment_published(0, SegmentInfo{SegmentKey{0, 0}, 1000, 4'000'000, 0});
+    for (std::uint32_t p = 1; p <= 20; ++p) a->handle_peer_connected(1000, PeerId{p}, {});
+    if (a == &hinted) a->prefetch_peers();
+  }
+  std::vector<Action> from_hinted, from_plain;
+  while (auto action = hinted.poll_action()) from_hinted.push_back(*action);
+  while (auto action = plain.poll_action()) from_plain.push_back(*action);
+  EXPECT_TRUE(hinted.check_invariants().ok());
+  EXPECT_FALSE(from_hinted.empty());
+  ASSERT_EQ(from_hinted.size(), from_plain.size());
+  for (std::size_t i = 0; i < from_hinted.size(); ++i) {
+    EXPECT_EQ(from_hinted[i].kind, from_plain[i].kind) << i;
+    EXPECT_EQ(from_hinted[i].peer, from_plain[i].peer) << i;
+  }
+  EXPECT_EQ(hinted.stats().decision_epochs, plain.stats().decision_epochs);
+}
+
 // The agent's outbox is smaller than wire::kMaxMessageBytes: every message it builds must fit.
 TEST(AgentOutbox, LargestOwnMessagesFit) {
   std::array<std::byte, agent_detail::kOutboxBytes> out{};

@@ -62,6 +62,15 @@ class ConnectionTable {
     return slot < epoch_.size() ? epoch_[slot] : 0;
   }
 
+  // A pure cache hint: starts loading the row of `slot` (its count and its peer ids).
+  void prefetch(std::uint32_t slot) const {
+    if (slot >= count_.size()) return;
+    __builtin_prefetch(&count_[slot]);
+    const std::uint32_t* row = row_peers(slot);
+    __builtin_prefetch(row);
+    __builtin_prefetch(row + row_words() - 1);
+  }
+
   // Position of `peer` in the list of `slot`, kNone if not connected.
   [[nodiscard]] std::uint32_t find(std::uint32_t slot, std::uint32_t peer) const {
     if (slot >= count_.size()) return kNone;

@@ -354,6 +354,8 @@ void Agent::prefetch() const {
   __builtin_prefetch(counts + 63);
 }
 
+void Agent::prefetch_peers() const { state_->peers.prefetch(); }
+
 std::optional<Action> Agent::poll_action() {
   // Most inputs queue nothing: answer that without entering the general loop.
   if (state_->outbox_empty()) return std::nullopt;

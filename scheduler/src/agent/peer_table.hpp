@@ -66,6 +66,14 @@ class PeerTable {
     if (cap_ > 8) __builtin_prefetch(haves() + 8);
   }
 
+  // Starts loading the ids (what find() scans) and the announcement state.
+  void prefetch() const {
+    if (cap_ == 0) return;
+    __builtin_prefetch(ids());
+    if (cap_ > 16) __builtin_prefetch(ids() + 16);
+    prefetch_announce_state();
+  }
+
   [[nodiscard]] std::size_t find(PeerId id) const {
     const PeerId* p = ids();
     for (std::size_t j = 0; j < size_; ++j) {

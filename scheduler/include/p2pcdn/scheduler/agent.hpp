@@ -171,6 +171,10 @@ class Agent {
   // CPU cache. A host driving many agents can call it on the agent it will call next (e.g.
   // the next queued event's) so that load overlaps the current agent's work.
   void prefetch() const;
+  // The second stage of that hint: starts loading the neighbour table (peer ids and `have`
+  // masks, which every peer message looks up). Its address is in the agent's hot state, so
+  // call it once prefetch() has had time to bring that in (e.g. on the agent after next).
+  void prefetch_peers() const;
 
   [[nodiscard]] const AgentStats& stats() const;
   // Heap bytes owned by this agent (state, peer table, policy, queues): with sizeof(Agent)
