@@ -82,6 +82,24 @@ class ConnectionTable {
     return kNone;
   }
 
+  // find() starting its scan at position `from` (wrapping round): the same answer, since a
+  // row holds each peer once, but a caller walking the row in order (an announcement sent to
+  // neighbours in turn) finds each at the first look.
+  [[nodiscard]] std::uint32_t find_from(std::uint32_t slot, std::uint32_t peer,
+                                        std::uint32_t from) const {
+    if (slot >= count_.size()) return kNone;
+    const std::uint32_t n = count_[slot];
+    if (from >= n) from = 0;
+    const std::uint32_t* p = row_peers(slot);
+    for (std::uint32_t i = from; i < n; ++i) {
+      if (p[i] == peer) return i;
+    }
+    for (std::uint32_t i = 0; i < from; ++i) {
+      if (p[i] == peer) return i;
+    }
+    return kNone;
+  }
+
   // Appends; throws std::logic_error when the slot is full (the host checks the cap first).
   void add(std::uint32_t slot, std::uint32_t peer, ConnectionFlags f) {
     ensure_slot(slot);

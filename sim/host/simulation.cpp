@@ -1227,7 +1227,10 @@ class Host {
 
   void send_message(std::uint32_t slot, const Action& action) {
     const auto peer = static_cast<std::uint32_t>(action.peer);
-    const std::uint32_t c = connections_.find(slot, peer);
+    // An announcement goes to the neighbours in the agent's table order, which is mostly the
+    // connection row's: look where the previous send of this drain was found, one further.
+    const std::uint32_t c = connections_.find_from(slot, peer, send_run_.next_connection);
+    send_run_.next_connection = c + 1;  // kNone + 1 = 0: from the start
     if (c == ConnectionTable::kNone || action.bytes.size() > sched::wire::kMaxMessageBytes) {
       ++host_.messages_dropped;
       return;
@@ -1249,7 +1252,7 @@ class Host {
           }
         }
       } else {
-        send_run_.clear();
+        send_run_.groups.clear();  // a new message: a new run (the lookup hint stays)
       }
     }
     const std::uint32_t index = messages_.put(slot, viewers_.generation(slot), bytes);
@@ -1628,7 +1631,11 @@ class Host {
   // The messages of the sends in a row of the agent being drained, by arrival time.
   struct SendRun {
     std::vector<std::pair<TimeUs, std::uint32_t>> groups;  // (arrival, message slot)
-    void clear() { groups.clear(); }
+    std::uint32_t next_connection = 0;  // where the next send's connection lookup starts
+    void clear() {
+      groups.clear();
+      next_connection = 0;
+    }
   } send_run_;
   ChunkPool<Note> notes_;                      // notifications waiting for their zero-delay event
   ChunkPool<ConnectAttempt> attempts_;         // connection attempts in flight

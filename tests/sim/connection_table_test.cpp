@@ -59,11 +59,15 @@ TEST(ConnectionTable, MatchesAVectorListUnderRandomOperations) {
       EXPECT_EQ(table.flags(slot, i).relayed, list[i].relayed);
       EXPECT_EQ(table.flags(slot, i).initiated, list[i].initiated);
       EXPECT_EQ(table.find(slot, list[i].peer), i);
+      for (std::uint32_t from = 0; from <= kStride; ++from)
+        ASSERT_EQ(table.find_from(slot, list[i].peer, from), i) << "from " << from;
     }
     bool now_present = false;
     for (const Ref& r : list) now_present = now_present || r.peer == peer;
     if (!now_present) {
       EXPECT_EQ(table.find(slot, peer), ConnectionTable::kNone);
+      for (std::uint32_t from = 0; from <= kStride; ++from)
+        EXPECT_EQ(table.find_from(slot, peer, from), ConnectionTable::kNone);
     }
   }
 }

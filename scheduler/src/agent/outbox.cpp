@@ -39,7 +39,15 @@ std::optional<Action> Core::poll() {
     a.transfer = p.transfer;
     a.segment = p.segment;
     a.request_id = p.request_id;
-    if (p.kind == ActionKind::kSendMessage) {
+    if (p.kind == ActionKind::kSendMessage && p.msg == Msg::kHave) {
+      const std::size_t n =
+          wire::encode_have(wire::Have{p.segment.rendition, p.segment.index}, outbox);
+      if (n == 0) {  // cannot happen (kOutboxBytes >= 8); never emit garbage
+        out.reset();
+        continue;
+      }
+      a.bytes = std::span<const std::byte>(outbox.data(), n);
+    } else if (p.kind == ActionKind::kSendMessage) {
       wire::Message m;
       switch (p.msg) {
         case Msg::kHello: {
@@ -59,9 +67,6 @@ std::optional<Action> Core::poll() {
           m = map;
           break;
         }
-        case Msg::kHave:
-          m = wire::Have{p.segment.rendition, p.segment.index};
-          break;
         case Msg::kRequest:
           m = wire::Request{p.request_id, p.segment.rendition, p.segment.index};
           break;
@@ -71,6 +76,7 @@ std::optional<Action> Core::poll() {
         case Msg::kReject:
           m = wire::Reject{p.request_id, static_cast<wire::RejectReason>(p.reason)};
           break;
+        case Msg::kHave:  // encoded above: never here
         case Msg::kNone:
           out.reset();
           continue;

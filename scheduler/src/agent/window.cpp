@@ -194,10 +194,10 @@ void Core::rebase(std::uint32_t new_base) {
       push(Pending{ActionKind::kEvictSegment, Msg::kNone, 0, PeerId{}, TransferId{},
                    SegmentKey{old_idx, rendition}, 0});
     }
-    const std::uint64_t mask = ~ring_bit(old_idx);
-    for (std::size_t j = 0; j < peers.size(); ++j) {
-      set_have(j, peers.have(j) & mask, peers.rendition(j));
-    }
+    // Every peer loses this position's bit, so no peer on our rendition holds it any more:
+    // its holder count is 0 (what set_have per peer reached one decrement at a time).
+    peers.clear_have_bit(~ring_bit(old_idx));
+    holder_count()[ring_pos(old_idx)] = 0;
   }
   const std::uint32_t old_base = base;
   base = new_base;

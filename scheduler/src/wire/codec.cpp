@@ -186,6 +186,14 @@ std::size_t encode(const Message& message, std::span<std::byte> out) {
   return w.size();
 }
 
+std::size_t encode_have(const Have& have, std::span<std::byte> out) {
+  ByteWriter w(out);
+  w.put_u8(kProtocolVersion);
+  w.put_u8(static_cast<std::uint8_t>(MessageType::kHave));
+  (void)put_fields(w, have);  // always valid
+  return w.overflowed() ? 0 : w.size();
+}
+
 Result<Message> decode(std::span<const std::byte> bytes) {
   ByteReader r(bytes);
   std::uint8_t version = 0;

@@ -67,6 +67,9 @@ using Message = std::variant<Hello, SegmentMap, Have, Request, Cancel, Reject, C
 // Writes `message` into `out` (needs kMaxMessageBytes) and returns the bytes used,
 // or 0 if `out` is too small or the message is invalid (e.g. count > kSegmentMapBitsMax).
 std::size_t encode(const Message& message, std::span<std::byte> out);
+// The same bytes as encode(Message{have}) without the variant: the agent announces every
+// segment it completes to each neighbour, so this is its most frequent message.
+std::size_t encode_have(const Have& have, std::span<std::byte> out);
 
 // Parses exactly one message; every malformed input is an error, never a crash.
 Result<Message> decode(std::span<const std::byte> bytes);
