@@ -3,7 +3,6 @@
 // scan for holders touches a few cache lines). Order = insertion order; never decides.
 #pragma once
 #include <algorithm>
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -83,15 +82,7 @@ class PeerTable {
 
   [[nodiscard]] std::size_t find(PeerId id) const {
     const PeerId* p = ids();
-    std::size_t j = 0;
-    // Eight at a time without a branch per id (compilers turn the inner loop into a few
-    // vector compares): a lookup is on every peer message, over ~10-20 ids.
-    for (; j + 8 <= size_; j += 8) {
-      unsigned hits = 0;
-      for (unsigned k = 0; k < 8; ++k) hits |= static_cast<unsigned>(p[j + k] == id) << k;
-      if (hits != 0) return j + static_cast<std::size_t>(std::countr_zero(hits));
-    }
-    for (; j < size_; ++j) {
+    for (std::size_t j = 0; j < size_; ++j) {
       if (p[j] == id) return j;
     }
     return kNoPeer;
