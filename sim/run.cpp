@@ -71,6 +71,8 @@ RunOutcome run_once(const models::Scenario& scenario, const RunRequest& request)
   if (gethostname(host, sizeof host - 1) == 0) info.run.host = host;
   info.run.version = version_string();
   info.run.partitions = outcome.result.partitions;
+  for (const PartitionTiming& t : outcome.result.partition_timings)
+    info.run.partition_runs.push_back({t.regions, t.viewer_share, t.wall_s, t.events});
   const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
   info.run.threads =
       std::min<unsigned>(request.threads == 0 ? cores : request.threads, outcome.result.partitions);

@@ -508,11 +508,14 @@ std::string report_html(const Summary& s, const RunInfo& info,
     h += "<h2>" + escape_xml(sec.title) + "</h2><section>" + sec.html + "</section>\n";
   }
 
-  const std::string partitions = info.run.partitions > 1
-                                     ? " · " + std::to_string(info.run.partitions) +
-                                           " partitions by region on " +
-                                           std::to_string(info.run.threads) + " threads"
-                                     : std::string();
+  const std::string partitions =
+      info.run.partitions > 1
+          ? " · " + std::to_string(info.run.partitions) + " partitions by region on " +
+                std::to_string(info.run.threads) + " threads" +
+                (info.run.partition_runs.empty()
+                     ? std::string()
+                     : " (" + sig3(info.run.cores_busy()) + " cores busy)")
+          : std::string();
   h += "<footer>run: wall time " + sig3(info.run.wall_time_s) + " s" + partitions +
        " · peak memory " + bytes_text(static_cast<double>(info.run.peak_rss_bytes)) + " · host " +
        escape_xml(info.run.host) + " · p2pcdn-sim " + escape_xml(info.run.version) +

@@ -9,6 +9,15 @@
 
 namespace p2pcdn::analysis {
 
+// One partition of a partitioned run: which regions, their audience share, its wall time
+// and events (the run's wall time is the longest partition's when threads >= partitions).
+struct PartitionRun {
+  std::string regions;
+  double viewer_share = 0;
+  double wall_s = 0;
+  std::uint64_t events = 0;
+};
+
 struct RunStats {
   double wall_time_s = 0;
   std::uint64_t peak_rss_bytes = 0;
@@ -16,6 +25,14 @@ struct RunStats {
   std::string version;           // p2pcdn-sim version / git describe
   std::uint32_t partitions = 1;  // simulations the run was split into (run.partition)
   unsigned threads = 1;          // threads that ran them (results do not depend on it)
+  std::vector<PartitionRun> partition_runs;  // in partition order (empty: one simulation)
+  // Sum of the partitions' wall times / the run's: the cores kept busy on average (0: not
+  // partitioned).
+  [[nodiscard]] double cores_busy() const {
+    double sum = 0;
+    for (const PartitionRun& p : partition_runs) sum += p.wall_s;
+    return partition_runs.empty() || wall_time_s <= 0 ? 0.0 : sum / wall_time_s;
+  }
   // Why a partial run stopped: "interrupted" (Ctrl-C, SIGTERM) or "low memory: ..." ("" when
   // the run reached its end).
   std::string stopped_by;

@@ -199,6 +199,19 @@ io::Json summary_to_json(const Summary& s, const RunInfo& info, const SummaryExt
   run.set("version", info.run.version);
   run.set("partitions", static_cast<std::uint64_t>(info.run.partitions));
   run.set("threads", static_cast<std::uint64_t>(info.run.threads));
+  if (!info.run.partition_runs.empty()) {
+    Json parts = Json::array();
+    for (const PartitionRun& p : info.run.partition_runs) {
+      Json part = Json::object();
+      part.set("regions", p.regions);
+      part.set("viewer_share", p.viewer_share);
+      part.set("wall_s", p.wall_s);
+      part.set("events", p.events);
+      parts.push(std::move(part));
+    }
+    run.set("partition_runs", std::move(parts));
+    run.set("cores_busy", info.run.cores_busy());
+  }
   if (!info.run.stopped_by.empty()) run.set("stopped_by", info.run.stopped_by);
   if (info.run.memory_viewers > 0) {
     Json memory = Json::object();

@@ -73,8 +73,19 @@ void print_key_figures(const sim::RunOutcome& outcome) {
               static_cast<double>(outcome.info.run.peak_rss_bytes) / 1e6,
               static_cast<unsigned long long>(outcome.info.events_processed));
   if (outcome.info.run.partitions > 1) {
-    std::printf(" (%u partitions by region on %u threads)", outcome.info.run.partitions,
+    std::printf(" (%u partitions by region on %u threads", outcome.info.run.partitions,
                 outcome.info.run.threads);
+    // Which partition bounded the wall time, and how much of the cores the others left idle.
+    const auto& parts = outcome.info.run.partition_runs;
+    if (!parts.empty() && parts.size() <= 4) {
+      const char* sep = ": ";
+      for (const auto& p : parts) {
+        std::printf("%s%s %.1f s", sep, p.regions.c_str(), p.wall_s);
+        sep = ", ";
+      }
+    }
+    if (!parts.empty()) std::printf("; %.2f cores busy", outcome.info.run.cores_busy());
+    std::printf(")");
   }
   std::printf("\n");
   if (outcome.info.run.memory_viewers > 0) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <map>
 #include <mutex>
@@ -207,6 +208,7 @@ SimulationResult simulate_partitions(const models::Scenario& scenario,
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return share[a] > share[b]; });
   std::atomic<std::size_t> next{0};
+  std::vector<double> wall_s(count, 0.0);
   const auto work = [&] {
     for (std::size_t n = next++; n < count; n = next++) {
       const std::size_t i = order[n];
@@ -214,7 +216,10 @@ SimulationResult simulate_partitions(const models::Scenario& scenario,
         SimulationOptions o = options;
         o.progress = progress.for_partition(i);
         o.on_viewer_outcome = on_outcome;
+        const auto start = std::chrono::steady_clock::now();
         outputs[i].emplace(simulate_partition(scenario, o, partitions[i]));
+        wall_s[i] =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         progress.finished(i, outputs[i]->result);
       } catch (...) {
         errors[i] = std::current_exception();
@@ -230,9 +235,24 @@ SimulationResult simulate_partitions(const models::Scenario& scenario,
   }
   std::vector<PartitionOutput> parts;
   parts.reserve(count);
-  for (auto& o : outputs) parts.push_back(std::move(*o));
+  std::vector<PartitionTiming> timings;
+  for (std::size_t i = 0; i < count; ++i) {
+    PartitionTiming t;
+    for (std::size_t r = 0; r < partitions[i].size() && r < scenario.topology.regions.size(); ++r) {
+      if (!partitions[i][r]) continue;
+      if (!t.regions.empty()) t.regions += '+';
+      t.regions += scenario.topology.regions[r].name;
+    }
+    t.viewer_share = share[i];
+    t.wall_s = wall_s[i];
+    t.events = outputs[i]->result.host.events;
+    timings.push_back(std::move(t));
+    parts.push_back(std::move(*outputs[i]));
+  }
   outputs.clear();
-  return merge_partitions(parts);
+  SimulationResult merged = merge_partitions(parts);
+  merged.partition_timings = std::move(timings);
+  return merged;
 }
 
 }  // namespace p2pcdn::sim

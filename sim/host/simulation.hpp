@@ -100,6 +100,15 @@ struct InvariantViolation {
   std::string what;
 };
 
+// How one partition of a partitioned run ran (wall time is the only field that varies between
+// runs of the same binary, scenario and seed).
+struct PartitionTiming {
+  std::string regions;      // its regions' names, joined by '+'
+  double viewer_share = 0;  // the scenario's audience share of those regions
+  double wall_s = 0;        // from its start to its end on its thread
+  std::uint64_t events = 0;
+};
+
 struct SimulationResult {
   analysis::Summary summary;
   HostStats host;
@@ -109,6 +118,7 @@ struct SimulationResult {
   std::vector<IntervalSample> bound_samples;   // one per metrics interval
   MemoryBreakdown memory;
   std::uint32_t partitions = 1;  // simulations the run was split into (run.partition)
+  std::vector<PartitionTiming> partition_timings;  // one per partition when partitions > 1
   bool turn_enabled = false;
   std::array<std::array<bool, 6>, 6> nat_direct_possible{};  // the scenario's NAT matrix
 };

@@ -171,6 +171,37 @@ TEST(PartitionedRun, TheRunRecordSaysHowItWasSplit) {
   const std::string json =
       analysis::io::dump(analysis::summary_to_json(outcome.result.summary, outcome.info));
   EXPECT_NE(json.find("\"partitions\": 2"), std::string::npos) << json.substr(json.size() - 400);
+  // How each partition ran: its regions, share, wall time and events, in partition order.
+  const auto& parts = outcome.info.run.partition_runs;
+  ASSERT_EQ(parts.size(), 2U);
+  EXPECT_EQ(parts[0].regions, "east");
+  EXPECT_EQ(parts[1].regions, "west");
+  EXPECT_NEAR(parts[0].viewer_share + parts[1].viewer_share, 1.0, 1e-9);
+  EXPECT_EQ(parts[0].events + parts[1].events, outcome.info.events_processed);
+  EXPECT_GT(parts[0].events, 0U);
+  EXPECT_GT(parts[1].events, 0U);
+  for (const auto& p : parts) {
+    EXPECT_GT(p.wall_s, 0.0);
+    EXPECT_LE(p.wall_s, outcome.info.run.wall_time_s);
+  }
+  EXPECT_GT(outcome.info.run.cores_busy(), 0.0);
+  EXPECT_LE(outcome.info.run.cores_busy(), 2.0 + 1e-9);
+  EXPECT_NE(json.find("\"partition_runs\""), std::string::npos);
+  EXPECT_NE(json.find("\"cores_busy\""), std::string::npos);
+}
+
+TEST(PartitionedRun, AWholeRunHasNoPartitionTimings) {
+  const models::Scenario s = load("ci.yaml", {"run.duration_s=20",
+                                              "audience.concurrency.peak_viewers=100"});
+  RunRequest request;
+  request.seed = s.run.seed;
+  const RunOutcome outcome = run_once(s, request);
+  EXPECT_EQ(outcome.info.run.partitions, 1U);
+  EXPECT_TRUE(outcome.info.run.partition_runs.empty());
+  EXPECT_EQ(outcome.info.run.cores_busy(), 0.0);
+  const std::string json =
+      analysis::io::dump(analysis::summary_to_json(outcome.result.summary, outcome.info));
+  EXPECT_EQ(json.find("\"partition_runs\""), std::string::npos);
 }
 
 TEST(PartitionedRun, ABadPartitionValueNamesTheKey) {
