@@ -21,10 +21,10 @@ struct PartitionRun {
 struct RunStats {
   double wall_time_s = 0;
   std::uint64_t peak_rss_bytes = 0;
-  std::string host;              // machine name
-  std::string version;           // p2pcdn-sim version / git describe
-  std::uint32_t partitions = 1;  // simulations the run was split into (run.partition)
-  unsigned threads = 1;          // threads that ran them (results do not depend on it)
+  std::string host;                          // machine name
+  std::string version;                       // p2pcdn-sim version / git describe
+  std::uint32_t partitions = 1;              // simulations the run was split into (run.partition)
+  unsigned threads = 1;                      // threads that ran them (results do not depend on it)
   std::vector<PartitionRun> partition_runs;  // in partition order (empty: one simulation)
   // Sum of the partitions' wall times / the run's: the cores kept busy on average (0: not
   // partitioned).
