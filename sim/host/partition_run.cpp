@@ -218,8 +218,7 @@ SimulationResult simulate_partitions(const models::Scenario& scenario,
         o.on_viewer_outcome = on_outcome;
         const auto start = std::chrono::steady_clock::now();
         outputs[i].emplace(simulate_partition(scenario, o, partitions[i]));
-        wall_s[i] =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        wall_s[i] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         progress.finished(i, outputs[i]->result);
       } catch (...) {
         errors[i] = std::current_exception();
