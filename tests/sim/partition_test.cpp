@@ -191,8 +191,8 @@ TEST(PartitionedRun, TheRunRecordSaysHowItWasSplit) {
 }
 
 TEST(PartitionedRun, AWholeRunHasNoPartitionTimings) {
-  const models::Scenario s = load("ci.yaml", {"run.duration_s=20",
-                                              "audience.concurrency.peak_viewers=100"});
+  const models::Scenario s =
+      load("ci.yaml", {"run.duration_s=20", "audience.concurrency.peak_viewers=100"});
   RunRequest request;
   request.seed = s.run.seed;
   const RunOutcome outcome = run_once(s, request);
