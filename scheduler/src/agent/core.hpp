@@ -96,6 +96,23 @@ struct Pending {
 
 // The largest message this agent encodes is its SegmentMap of the window (header 2, rendition
 // 2, first index 4, count 2, one bit per window segment): the outbox needs no more.
+// A window of `size` positions moving from first index `from` to `to`: the offsets (from its
+// first position) of the positions that leave, in the old window, and of those that enter, in
+// the new one, each a range [first, last). Equal to scanning every offset and keeping those
+// whose index is outside the other window (window_move_test checks it exhaustively).
+struct WindowMove {
+  std::uint32_t leave_first, leave_last, enter_first, enter_last;
+};
+[[nodiscard]] constexpr WindowMove window_move(std::uint32_t from, std::uint32_t to,
+                                               std::uint32_t size) {
+  if (to >= from) {
+    const std::uint32_t d = to - from < size ? to - from : size;
+    return {0, d, size - d, size};
+  }
+  const std::uint32_t d = from - to < size ? from - to : size;
+  return {size - d, size, 0, d};
+}
+
 inline constexpr std::size_t kOutboxBytes = 2 + 2 + 4 + 2 + kWindowSegmentsMax / 8 + 6;
 static_assert(kOutboxBytes <= wire::kMaxMessageBytes);
 inline constexpr TimeUs kNoQuiet = std::numeric_limits<TimeUs>::min();

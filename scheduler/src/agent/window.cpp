@@ -180,9 +180,11 @@ void Core::rebase(std::uint32_t new_base) {
   // Same rendition: ring positions whose index stays in the window keep their slot and the
   // peers' bits; the others are evicted/cancelled and refilled from the live edge.
   if (new_base == base) return;
-  for (std::uint32_t i = 0; i < window_size; ++i) {
+  // Only the positions that leave or enter are walked (usually one each), in the order a scan
+  // of the whole window meets them.
+  const WindowMove move = window_move(base, new_base, window_size);
+  for (std::uint32_t i = move.leave_first; i < move.leave_last; ++i) {
     const std::uint32_t old_idx = base + i;
-    if (old_idx >= new_base && old_idx - new_base < window_size) continue;
     for (std::size_t ti = transfers.size(); ti-- > 0;) {
       const Transfer& t = transfers[ti];
       if (t.kind != Kind::kUpload && t.index == old_idx && t.rendition == rendition &&
@@ -199,13 +201,8 @@ void Core::rebase(std::uint32_t new_base) {
     peers.clear_have_bit(~ring_bit(old_idx));
     holder_count()[ring_pos(old_idx)] = 0;
   }
-  const std::uint32_t old_base = base;
   base = new_base;
-  for (std::uint32_t i = 0; i < window_size; ++i) {
-    const std::uint32_t idx = base + i;
-    if (idx >= old_base && idx - old_base < window_size) continue;
-    fill_slot_from_edge(idx);
-  }
+  for (std::uint32_t i = move.enter_first; i < move.enter_last; ++i) fill_slot_from_edge(base + i);
 }
 
 void Core::set_player(const PlayerView& view) {
