@@ -187,11 +187,16 @@ std::size_t encode(const Message& message, std::span<std::byte> out) {
 }
 
 std::size_t encode_have(const Have& have, std::span<std::byte> out) {
-  ByteWriter w(out);
-  w.put_u8(kProtocolVersion);
-  w.put_u8(static_cast<std::uint8_t>(MessageType::kHave));
-  (void)put_fields(w, have);  // always valid
-  return w.overflowed() ? 0 : w.size();
+  // The layout ByteWriter gives (little-endian fields), written with one size check instead
+  // of one per byte.
+  constexpr std::size_t kBytes = 8;
+  if (out.size() < kBytes) return 0;
+  out[0] = std::byte{kProtocolVersion};
+  out[1] = static_cast<std::byte>(MessageType::kHave);
+  out[2] = static_cast<std::byte>(have.rendition & 0xFFU);
+  out[3] = static_cast<std::byte>(have.rendition >> 8U);
+  for (unsigned i = 0; i < 4; ++i) out[4 + i] = static_cast<std::byte>(have.index >> (8U * i));
+  return kBytes;
 }
 
 Result<Message> decode(std::span<const std::byte> bytes) {
