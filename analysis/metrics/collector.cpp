@@ -496,6 +496,7 @@ MetricsCollector MetricsCollector::merge(std::span<const MetricsCollector* const
     add_all(out.nat_successes_, part->nat_successes_);
     add_all(out.nat_relayed_, part->nat_relayed_);
     out.add_scheduler(part->scheduler_);
+    for (std::size_t k = 0; k < out.wasted_.size(); ++k) out.wasted_[k] += part->wasted_[k];
     out.viewers_ += part->viewers_;
     out.started_ += part->started_;
     out.stalled_ += part->stalled_;
@@ -593,6 +594,9 @@ Summary MetricsCollector::finish(TimeUs end) {
   s.nats = config_.nats;
   s.regions = config_.regions;
   s.scheduler = scheduler_;
+  s.wasted_cdn = wasted_[static_cast<std::size_t>(Source::kCdn)];
+  s.wasted_p2p = wasted_[static_cast<std::size_t>(Source::kPeer)];
+  s.wasted_turn = wasted_[static_cast<std::size_t>(Source::kTurn)];
 
   const std::size_t npops = config_.pops.size();
   // Rows covering [0, end); counters recorded at or after `end` fold into the last row.

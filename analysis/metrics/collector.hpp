@@ -5,6 +5,7 @@
 // keep a small time-ordered log so merge() can rebuild one run's collector from K parts.
 // Must never include sim/ and never look at a clock: time comes in as `now`.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -98,6 +99,11 @@ class MetricsCollector {
   void connection_attempt(std::uint32_t nat_a, std::uint32_t nat_b, bool success, bool relayed);
   // One session's scheduler counters (call once per session: at departure or at the end).
   void add_scheduler(const SchedulerTotals& session);
+  // Bytes a transfer had moved when it stopped without completing (already given to
+  // add_bytes*): the waste of cancelled, timed-out and failed transfers.
+  void add_wasted(Source source, std::uint64_t bytes) {
+    wasted_[static_cast<std::size_t>(source)] += bytes;
+  }
 
   void viewer_outcome(const ViewerOutcome& outcome);
 
@@ -178,6 +184,7 @@ class MetricsCollector {
   std::vector<GroupCounters> by_device_, by_nat_, by_region_, by_rendition_;
   std::vector<std::uint64_t> nat_attempts_, nat_successes_, nat_relayed_;  // [a * nats + b]
   SchedulerTotals scheduler_;
+  std::array<std::uint64_t, 3> wasted_{};  // by Source
 
   TimeUs last_t_ = 0;
   std::uint64_t viewers_now_ = 0, stalling_now_ = 0, peak_concurrency_ = 0;

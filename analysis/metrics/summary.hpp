@@ -96,6 +96,9 @@ struct Summary {
   std::vector<NatPairCount> connections_by_nat;
 
   SchedulerTotals scheduler;
+  // Bytes of transfers that never completed (cancelled, timed out, failed, cut by a departure),
+  // by source: counted in bytes_* too (they crossed the network), but nobody played them.
+  std::uint64_t wasted_cdn = 0, wasted_p2p = 0, wasted_turn = 0;
 
   // Audience.
   std::uint64_t viewers = 0;          // viewer outcomes received

@@ -164,6 +164,15 @@ io::Json summary_to_json(const Summary& s, const RunInfo& info, const SummaryExt
   sched.set("epochs_skipped", st.epochs_skipped);
   root.set("scheduler", std::move(sched));
 
+  Json wasted = Json::object();
+  const std::uint64_t wasted_total = s.wasted_cdn + s.wasted_p2p + s.wasted_turn;
+  wasted.set("cdn_bytes", s.wasted_cdn);
+  wasted.set("p2p_bytes", s.wasted_p2p);
+  wasted.set("turn_bytes", s.wasted_turn);
+  wasted.set("bytes", wasted_total);
+  wasted.set("share_of_delivered", share(wasted_total, s.bytes_cdn + s.bytes_p2p + s.bytes_turn));
+  root.set("wasted", std::move(wasted));
+
   Json viewers = Json::object();
   viewers.set("total", s.viewers);
   viewers.set("started", s.viewers_started);

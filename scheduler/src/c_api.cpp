@@ -101,6 +101,10 @@ bool set_knob(AgentConfig& c, std::string_view k, double v) {
   P2PCDN_KNOB(max_contributors)
   P2PCDN_KNOB(seed_fraction_scale)
   P2PCDN_KNOB(seed_wait_us)
+  P2PCDN_KNOB(request_jitter_us)
+  P2PCDN_KNOB(urgent_window_us)
+  P2PCDN_KNOB(upload_queue_max)
+  P2PCDN_KNOB(player_max_buffer_us)
   P2PCDN_KNOB(reference_wait_max_us)
   P2PCDN_KNOB(skip_idle_epochs)
 #undef P2PCDN_KNOB

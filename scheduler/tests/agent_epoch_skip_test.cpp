@@ -370,6 +370,8 @@ TEST(AgentTimeoutCache, FallbackTimesMoveAfterTheStall) {
   cfg.random_http_enabled = false;
   cfg.high_demand_window_us = 2'000'000;
   cfg.peers_min = 0;
+  cfg.request_jitter_us = 0;
+  cfg.urgent_window_us = 0;                   // the deadline logic alone
   cfg.p2p_no_bytes_timeout_us = 60'000'000;   // transfer timeouts far away: the fallbacks of
   cfg.http_no_bytes_timeout_us = 60'000'000;  // the P2P downloads are the next timers
   Agent a = Agent::create(cfg, 3, 0).value();
@@ -476,6 +478,7 @@ TEST(AgentEpochSkip, BusyPeerExpiryEndsTheQuietPeriod) {
     cfg.policy = policy;
     cfg.random_http_enabled = false;
     cfg.high_demand_window_us = 2'000'000;
+    cfg.request_jitter_us = 0;  // ask at once (deadline-aware spreads first requests)
     Agent a = Agent::create(cfg, 3, 0).value();
     for (std::uint32_t k = 0; k <= 12; ++k) {
       a.handle_segment_published(0, SegmentInfo{SegmentKey{k, 0}, 500'000, 4'000'000, 0});

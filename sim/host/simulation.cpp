@@ -528,6 +528,7 @@ class Host {
     for (std::size_t i = 0; i < members.size(); ++i) {
       const std::uint32_t slot = members[i];
       Viewer& v = viewer_state_[slot];
+      progress_if_due(slot);
       v.agent->handle_segment_published(now, segment_info(stream, v.swarm_rendition, index));
       if (v.waiting_for_edge) tell_player(slot);
       drain(slot);
@@ -586,6 +587,7 @@ class Host {
     view.next_needed = SegmentKey{to_sched_index(need.segment), need.rendition};
     view.next_deadline_us = need.deadline_us;
     view.rendition = need.rendition;
+    progress_if_due(slot);
     v.agent->handle_player(engine_.now(), view);
   }
 
@@ -718,6 +720,15 @@ class Host {
   // sees bytes arrive continuously). Without it the agent abandons any download slower than
   // its min-rate floor and restarts it from zero: under a saturated PoP every viewer then
   // restarts forever and nobody starts playing (congestion collapse).
+  // Any input runs the agent's epoch, which abandons downloads whose no-bytes timer has come.
+  // When the agent's wake-up is due at this very instant (its event not popped yet), the
+  // progress it would learn first is still the previous wake's: report it now, or a download
+  // that is receiving bytes is cancelled and restarted (issue 17: HTTP fetches cancelled at
+  // the instant a player stalled, 14 206 "failures" with no fault injected).
+  void progress_if_due(std::uint32_t slot) {
+    if (viewer_state_[slot].wake.armed_at() <= engine_.now()) report_progress(slot);
+  }
+
   void report_progress(std::uint32_t slot) {
     const TimeUs now = engine_.now();
     progress_.clear();
@@ -821,6 +832,7 @@ class Host {
     notes_.release(index);
     if (!viewers_.is_current(note.viewer, note.generation)) return;
     Viewer& v = viewer_state_[note.viewer];
+    progress_if_due(note.viewer);
     if (note.kind == NoteKind::kTransferDone) {
       v.agent->handle_transfer_done(engine_.now(), note.transfer, note.outcome);
     } else {
@@ -1001,6 +1013,7 @@ class Host {
           static_cast<std::uint64_t>(now - t.requested_at));
     download_lists_.push_back(receiver.downloads,
                               DownloadNote{t.segment, t.size_bytes, now - t.requested_at});
+    progress_if_due(t.receiver);
     if (t.kind == TransferKind::kHttp) {
       receiver.agent->handle_transfer_done(now, t.receiver_id, Outcome::kCompleted);
       drain(t.receiver);
@@ -1065,8 +1078,13 @@ class Host {
       if (t.finished) {
         account_bytes(t, t.size_bytes, now);  // every byte arrived at this instant
       } else {
-        account_bytes(t, network_.bytes_done(now, t.flow), now);
+        const std::uint64_t done = network_.bytes_done(now, t.flow);
+        account_bytes(t, done, now);
         network_.cancel_flow(now, t.flow);
+        metrics_.add_wasted(t.kind == TransferKind::kHttp ? analysis::Source::kCdn
+                            : t.relayed                   ? analysis::Source::kTurn
+                                                          : analysis::Source::kPeer,
+                            done);
       }
     }
     release_transfer(index);
@@ -1182,10 +1200,12 @@ class Host {
     connections_.add(attempt.a, attempt.b, ConnectionFlags{relayed, true});
     connections_.add(attempt.b, attempt.a, ConnectionFlags{relayed, false});
     const TimeUs now = engine_.now();
+    progress_if_due(attempt.a);
     a.agent->handle_peer_connected(now, PeerId{attempt.b}, traits(b));
     drain(attempt.a);
     if (viewers_.is_current(attempt.b, attempt.b_generation) &&
         connections_.find(attempt.b, attempt.a) != ConnectionTable::kNone) {
+      progress_if_due(attempt.b);
       viewer_state_[attempt.b].agent->handle_peer_connected(now, PeerId{attempt.a}, traits(a));
       drain(attempt.b);
     }
@@ -1311,6 +1331,7 @@ class Host {
         continue;
       }
       ++host_.messages_delivered;
+      progress_if_due(r.peer);
       const sched::Status status = viewer_state_[r.peer].agent->handle_peer_message(
           engine_.now(), PeerId{m.sender}, m.message());
       if (!status.ok()) ++host_.malformed_messages;

@@ -163,7 +163,10 @@ TEST(Sanity, UndersizedCdnStallsMuchLessWithP2p) {
     // peers, and the peers carry a large share with them.
     EXPECT_GT(a.rebuffering_ratio.mean, 0.2) << "seed " << seed;
     EXPECT_GT(a.stalled_share, 0.8) << "seed " << seed;
-    EXPECT_GT(b.offload, 0.4) << "seed " << seed;
+    // 0.18-0.22 since issue 17 (0.43-0.62 before): downloads that receive bytes are no longer
+    // abandoned and restarted (the host reports their progress before every input), so slow
+    // HTTP fetches from the starved PoP now finish instead of being retried from peers.
+    EXPECT_GT(b.offload, 0.15) << "seed " << seed;
     EXPECT_LE(a.cdn.peak_gbps, 0.05 * 1.0001) << "seed " << seed;
     EXPECT_LE(b.cdn.peak_gbps, 0.05 * 1.0001) << "seed " << seed;
     std::printf("seed %llu: rebuffering %.3f -> %.3f, stalled %.2f -> %.2f, offload %.2f\n",

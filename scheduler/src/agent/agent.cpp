@@ -102,6 +102,7 @@ void Core::epoch() {
       policy_changed = policy_after != policy_before;
     }
   }
+  advertise_slots();  // uploads may have ended (completion, timeout, a departed peer)
   if (p2p_on() && peers.size() < config().peers_min &&
       (!peers_asked || now - peers_asked_at_us >= config().request_peers_interval_us)) {
     peers_asked = true;
@@ -197,6 +198,7 @@ Status validate(const AgentConfig& c) {
   if (c.simultaneous_p2p_downloads > kP2pDownloadsMax)
     return bad("simultaneous_p2p_downloads > kP2pDownloadsMax");
   if (c.upload_slots > kUploadsMax) return bad("upload_slots > kUploadsMax");
+  if (c.upload_queue_max > kUploadQueueMax) return bad("upload_queue_max > kUploadQueueMax");
   if (c.peers_max < 1 || c.peers_max > kPeersMax) return bad("peers_max must be in [1, kPeersMax]");
   if (c.cache_segments_max < 1) return bad("cache_segments_max must be >= 1");
   if (c.window_segments < 8 || c.window_segments > kWindowSegmentsMax ||
@@ -215,7 +217,8 @@ Status validate(const AgentConfig& c) {
       c.p2p_no_bytes_timeout_us <= 0 || c.http_no_bytes_timeout_us <= 0 ||
       c.fallback_margin_us < 0 || c.http_rtt_guess_us < 0 || c.cache_behind_us < 0 ||
       c.upload_slot_timeout_us <= 0 || c.request_peers_interval_us <= 0 || c.low_buffer_us < 0 ||
-      c.seed_wait_us < 0 || c.reference_wait_max_us < 0) {
+      c.seed_wait_us < 0 || c.request_jitter_us < 0 || c.urgent_window_us < 0 ||
+      c.player_max_buffer_us < 0 || c.reference_wait_max_us < 0) {
     return bad("a duration knob is negative (or zero where a period is needed)");
   }
   if (c.p2p_min_rate_kbps == 0 || c.http_min_rate_kbps == 0 || c.http_rate_guess_kbps == 0) {

@@ -78,10 +78,22 @@ struct Transfer {
   std::uint32_t size_bytes = 0;
   std::uint16_t rendition = 0;
   Kind kind = Kind::kHttp;
-  bool verifying = false;  // P2P download complete, waiting for handle_integrity
+  // P2P download: complete, waiting for handle_integrity. Upload: queued, waiting for a slot
+  // (no kStartUpload yet). Either way not counted in Core::active.
+  bool verifying = false;
 };
 
-enum class Msg : std::uint8_t { kNone, kHello, kMap, kHave, kRequest, kCancel, kReject };
+enum class Msg : std::uint8_t {
+  kNone,
+  kHello,
+  kMap,
+  kHave,
+  kRequest,
+  kCancel,
+  kReject,
+  kChoke,
+  kUnchoke
+};
 
 // A queued action; messages are encoded at poll time into the one-message outbox.
 struct Pending {
@@ -173,6 +185,9 @@ struct Core {
   float http_kbps = 0;                   // EWMA of measured HTTP throughput (0 = none yet)
   std::uint8_t http_failure_streak = 0;  // consecutive HTTP failures
   bool peers_asked = false;
+  // Every neighbour was told Choke (all upload slots busy); Unchoke when one frees. Requesters
+  // then ask only holders that can serve (advertise_slots).
+  bool choking = false;
   std::uint8_t banned_count = 0;
   std::uint8_t banned_next = 0;
   AgentStats stats;  // decision_epochs is bumped by every epoch: keep it near the hot fields
@@ -342,6 +357,13 @@ struct Core {
   static constexpr std::size_t kHaveBytes = 8;  // version, type, u16 rendition, u32 index
   void on_request(std::size_t j, const wire::Request& req);
   void peer_failure(std::size_t j);
+  // Upload-slot advertisement: Choke to every neighbour when the upload slots fill up, Unchoke
+  // when one frees (idempotent; called after every change of the uploads).
+  void advertise_slots();
+  void start_queued_uploads();  // queued uploads into free slots, oldest first
+  [[nodiscard]] bool uploads_full() const {
+    return count(Kind::kUpload) >= std::min<std::size_t>(config().upload_slots, kUploadsMax);
+  }
 
   // ---- transfers (transfers.cpp)
   Transfer* find_transfer(std::uint32_t id);

@@ -76,6 +76,12 @@ std::optional<Action> Core::poll() {
         case Msg::kReject:
           m = wire::Reject{p.request_id, static_cast<wire::RejectReason>(p.reason)};
           break;
+        case Msg::kChoke:
+          m = wire::Choke{};
+          break;
+        case Msg::kUnchoke:
+          m = wire::Unchoke{};
+          break;
         case Msg::kHave:  // encoded above: never here
         case Msg::kNone:
           out.reset();

@@ -48,6 +48,7 @@ void Core::add_peer(PeerId id, const PeerTraits& traits) {
   if (p2p_on()) {
     send(id, Msg::kHello);
     if (upload_on()) send(id, Msg::kMap);
+    if (choking) send(id, Msg::kChoke);
   }
 }
 
@@ -56,7 +57,7 @@ void Core::remove_peer(PeerId id) {
   if (j == kNoPeer) return;
   for (std::size_t ti = transfers.size(); ti-- > 0;) {
     Transfer& t = transfers[ti];
-    if (t.peer != id || t.verifying) continue;
+    if (t.peer != id || (t.kind == Kind::kP2p && t.verifying)) continue;
     if (t.kind == Kind::kP2p) {
       ++stats.requests_failed;
       if (t.rendition == rendition && in_window(t.index)) {
@@ -84,6 +85,38 @@ void Core::drop_peer(PeerId id) {
   ++stats.peers_banned;
   push(Pending{ActionKind::kDropPeer, Msg::kNone, 0, id, TransferId{}, SegmentKey{}, 0});
   remove_peer(id);
+}
+
+void Core::start_queued_uploads() {
+  for (std::size_t ti = 0; ti < transfers.size() && !uploads_full(); ++ti) {
+    Transfer& t = transfers[ti];
+    if (t.kind != Kind::kUpload || !t.verifying) continue;
+    if (t.rendition != rendition || !in_window(t.index) || slot(t.index).phase != Phase::kStored) {
+      const Transfer gone = t;  // evicted while it waited (window moved, rendition switch)
+      erase_transfer(ti--);
+      ++stats.uploads_rejected;
+      send(gone.peer, Msg::kReject, SegmentKey{}, gone.request_id,
+           static_cast<std::uint8_t>(wire::RejectReason::kNotFound));
+      continue;
+    }
+    t.verifying = false;
+    ++active[static_cast<std::size_t>(Kind::kUpload)];
+    t.started_us = now;
+    t.timeout_us = now + config().upload_slot_timeout_us;
+    quiet_until_us = std::min(quiet_until_us, t.timeout_us);
+    push(Pending{ActionKind::kStartUpload, Msg::kNone, 0, t.peer, TransferId{t.id},
+                 SegmentKey{t.index, t.rendition}, t.request_id});
+  }
+}
+
+void Core::advertise_slots() {
+  if (!upload_on()) return;
+  start_queued_uploads();
+  const bool full = uploads_full();
+  if (full == choking) return;
+  choking = full;
+  for (std::size_t j = 0; j < peers.size(); ++j)
+    send(peers.id(j), full ? Msg::kChoke : Msg::kUnchoke);
 }
 
 void Core::peer_failure(std::size_t j) {
@@ -154,13 +187,19 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes, bool& qui
     // Serving changes only the upload side (tokens, uploads, the reply), which no plan reads;
     // a new upload's timeout lowers quiet_until_us (add_transfer).
     on_request(j, *req);
+    advertise_slots();
     quiet = true;
   } else if (const auto* cancel = std::get_if<wire::Cancel>(&m)) {
     quiet = true;  // likewise: it ends one of our uploads, or nothing
     for (std::size_t ti = 0; ti < transfers.size(); ++ti) {
       const Transfer& t = transfers[ti];
       if (t.kind == Kind::kUpload && t.peer == from && t.request_id == cancel->request_id) {
-        cancel_transfer(ti, false);
+        if (t.verifying) {
+          erase_transfer(ti);  // still queued: the host never started it
+        } else {
+          cancel_transfer(ti, false);
+        }
+        advertise_slots();
         return Status();
       }
     }
@@ -194,6 +233,7 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes, bool& qui
     p->choked = true;
   } else if (std::holds_alternative<wire::Unchoke>(m)) {
     p->choked = false;
+    p->busy_until_ms = 0;  // it says it can serve now
   }
   return Status();
 }
@@ -222,17 +262,18 @@ void Core::on_request(std::size_t j, const wire::Request& req) {
     reject(wire::RejectReason::kNotFound);
     return;
   }
-  std::size_t uploads_total = 0;
+  std::size_t queued = 0;
   for (const auto& t : transfers) {
     if (t.kind != Kind::kUpload) continue;
-    ++uploads_total;
+    queued += t.verifying ? 1U : 0U;
     if (t.peer == id && t.request_id == req.request_id) {  // duplicate of one in flight
       reject(wire::RejectReason::kBusy);
       return;
     }
   }
-  if (uploads_total >= std::min<std::size_t>(config().upload_slots, kUploadsMax) ||
-      p.uploads >= config().uploads_per_peer_max) {
+  const bool full = uploads_full();
+  if (p.uploads >= config().uploads_per_peer_max ||
+      (full && queued >= std::min<std::size_t>(config().upload_queue_max, kUploadQueueMax))) {
     reject(wire::RejectReason::kBusy);
     return;
   }
@@ -246,9 +287,13 @@ void Core::on_request(std::size_t j, const wire::Request& req) {
   t.size_bytes = slot(req.index).size_bytes;
   t.started_us = now;
   t.timeout_us = now + config().upload_slot_timeout_us;
+  t.verifying = full;  // queued until a slot frees (start_queued_uploads)
   add_transfer(t);
   ++p.uploads;
-  push(Pending{ActionKind::kStartUpload, Msg::kNone, 0, id, TransferId{t.id}, key, req.request_id});
+  if (!full) {
+    push(Pending{ActionKind::kStartUpload, Msg::kNone, 0, id, TransferId{t.id}, key,
+                 req.request_id});
+  }
 }
 
 }  // namespace p2pcdn::sched::agent_detail

@@ -160,6 +160,9 @@ bool Core::switch_to_http(std::uint32_t index) {
   const std::size_t cap =
       std::min<std::size_t>(config().simultaneous_http_downloads, kHttpDownloadsMax);
   if (count(Kind::kHttp) >= cap) return false;
+  // Backing off after HTTP failures: start_http would refuse, and the peer download must not
+  // be cancelled for nothing (it was, then re-requested, at every epoch of a PoP outage).
+  if (now < http_retry_at_us) return false;
   for (std::size_t ti = 0; ti < transfers.size(); ++ti) {
     const Transfer& t = transfers[ti];
     if (t.kind == Kind::kP2p && !t.verifying && t.index == index && t.rendition == rendition) {
@@ -306,7 +309,14 @@ void Core::expire_transfers() {
     if (ti == transfers.size()) return;
     const Transfer t = transfers[ti];
     if (t.kind == Kind::kUpload) {
-      cancel_transfer(ti, false);
+      if (t.verifying) {  // waited its whole slot timeout in the queue: tell the requester
+        erase_transfer(ti);
+        ++stats.uploads_rejected;
+        send(t.peer, Msg::kReject, SegmentKey{}, t.request_id,
+             static_cast<std::uint8_t>(wire::RejectReason::kBusy));
+      } else {
+        cancel_transfer(ti, false);
+      }
       continue;
     }
     if (t.verifying) {  // no integrity verdict: the data cannot be trusted, fetch it again

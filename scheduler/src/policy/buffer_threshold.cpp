@@ -1,5 +1,6 @@
 // buffer-threshold: the published Streamroot/BemTV rule (field-anchors §3.1). Player-driven:
-// only the segment the player needs next is fetched; buffer < low_buffer_us -> CDN, else ask
+// only the segment the player needs next is fetched, when the player would ask for it (its
+// buffer below player_max_buffer_us); buffer < low_buffer_us -> CDN, else ask
 // up to max_contributors peers that hold it and elect the best score; a failed or timed-out
 // peer attempt -> CDN.
 #include <array>
@@ -19,6 +20,10 @@ class BufferThreshold final : public Policy {
     const QueueItem q = ctx.queue(0);
     if (q.phase != Phase::kMissing) return;
     const AgentConfig& cfg = ctx.config();
+    if (!ctx.buffer_below(cfg.player_max_buffer_us)) {  // the player would not ask yet
+      if (q.deadline_us != kNever) ctx.wake_at(q.deadline_us - cfg.player_max_buffer_us);
+      return;
+    }
     if (ctx.buffer_below(cfg.low_buffer_us) || q.p2p_attempts > 0 || ctx.p2p_free() == 0) {
       ctx.fetch_http(q.index, /*preempt=*/true);
       return;

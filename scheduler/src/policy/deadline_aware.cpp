@@ -1,10 +1,17 @@
-// deadline-aware (ours): works in deadline order; a segment goes HTTP when it is inside the
-// high-demand window (as p2p-media-loader: waiting there for slack to run out left viewers
-// stalled), when its slack (time left after an HTTP fetch plus margin) is gone, or when this
-// agent is its designated seed; otherwise it waits for, and takes from, the neighbour with the
-// earliest expected delivery.
+// deadline-aware (ours): earliest-deadline-first with HTTP as the last resort. Walking the
+// queue in deadline order it keeps the HTTP backlog: the HTTP time of every segment not yet
+// held, shared over the HTTP slots. A segment goes HTTP only when its deadline minus that
+// backlog and the margin has come (EDF feasibility: waiting longer would make this or an
+// earlier segment late even if every HTTP slot worked for it), or when this agent is its
+// designated seed; until then it waits for, and takes from, the idle unchoked neighbour with
+// the earliest expected delivery. No fixed high-demand window: slack is what decides
+// (issue 17: the 15 s window turned every segment of a player 12 s behind live into HTTP).
 // Seeding is deliberate: rank = hash(seed, segment)*(N+1)/scale; rank r self-seeds floor(r)
-// seed_wait periods after publication if no neighbour has it by then (~1 seed per neighbourhood).
+// seed_wait periods after publication if no neighbour has it by then (~scale seeds per
+// neighbourhood at once, more only where none appeared).
+// First requests for a segment are spread over request_jitter_us after its publication
+// (hash of (seed, segment)): neighbours hearing the same Have at the same instant would
+// otherwise all ask the same holder, which can serve only upload_slots of them.
 #include <algorithm>
 #include <cmath>
 
@@ -22,30 +29,51 @@ class DeadlineAware final : public Policy {
     const AgentConfig& cfg = ctx.config();
     const TimeUs now = ctx.now();
     const std::size_t peers = ctx.peer_count();
+    const auto slots =
+        static_cast<TimeUs>(std::max<std::uint8_t>(cfg.simultaneous_http_downloads, 1));
+    // HTTP work of the segments so far that are not held (doubled below: the estimate is a
+    // mean, and a segment that waited for peers must not stall on one slow fetch).
+    TimeUs backlog_us = 0;
     for (std::size_t i = 0, n = ctx.queue_size(); i < n; ++i) {
       const QueueItem q = ctx.queue(i);
       if (q.phase == Phase::kNotYet) break;
-      if (q.phase != Phase::kMissing) continue;
+      if (q.phase == Phase::kStored || q.phase == Phase::kVerifying) continue;
       const TimeUs http_us = ctx.http_estimate_us(q.size_bytes);
+      backlog_us += http_us;
+      if (q.phase != Phase::kMissing) continue;  // in flight (the core's net covers P2P)
       const TimeUs latest_http =
-          q.deadline_us == kNever ? kNever : q.deadline_us - http_us - cfg.fallback_margin_us;
-      const bool out_of_slack = latest_http <= now;
+          q.deadline_us == kNever ? kNever
+                                  : q.deadline_us - 2 * backlog_us / slots - cfg.fallback_margin_us;
+      // Out of slack, or so close to playing that an estimate's error would stall the player.
+      const bool out_of_slack = latest_http <= now || ctx.ahead_below(q, cfg.urgent_window_us);
       if (!out_of_slack) ctx.horizon(latest_http);
-      if (out_of_slack || ctx.ahead_below(q, cfg.high_demand_window_us)) {
+      if (out_of_slack) {
         ctx.fetch_http(q.index, /*preempt=*/true);
         continue;
       }
-      // When it goes HTTP at the latest: entering the high-demand window or out of slack.
-      const TimeUs http_at = q.deadline_us == kNever
-                                 ? kNever
-                                 : std::min(latest_http, q.deadline_us - cfg.high_demand_window_us);
+      // Nobody to wait for (yet: a joining viewer's peers connect within ~1 s): within the
+      // high-demand window fetch as the CDN-only player would, beyond it wait for slack.
+      if (peers == 0 && ctx.ahead_below(q, cfg.high_demand_window_us)) {
+        ctx.fetch_http(q.index);
+        continue;
+      }
       if (peers == 0 || !ctx.ahead_below(q, cfg.p2p_download_window_us)) {
-        ctx.wake_at(http_at);
+        ctx.wake_at(latest_http);
         break;
       }
       if (ctx.holders(q.index) > 0) {
+        const TimeUs ask_at =
+            q.p2p_attempts > 0
+                ? now
+                : q.available_at_us +
+                      static_cast<TimeUs>(hash_fraction(ctx.seed(), q.index, 0x717) *
+                                          static_cast<double>(cfg.request_jitter_us));
+        if (ask_at > now) {
+          ctx.wake_at(std::min(ask_at, latest_http));
+          continue;
+        }
         if (ctx.p2p_free() > 0 && try_peer(ctx, q, latest_http)) continue;
-        ctx.wake_at(http_at);  // a holder may free up; else HTTP
+        ctx.wake_at(latest_http);  // a holder may free up (Unchoke wakes us); else HTTP
         continue;
       }
       // Nobody around has it: self-seed at our rank's turn, else wait for a neighbour.
@@ -60,7 +88,7 @@ class DeadlineAware final : public Policy {
         ctx.fetch_http(q.index);
         continue;
       }
-      ctx.wake_at(std::min(seed_at, http_at));
+      ctx.wake_at(std::min(seed_at, latest_http));
     }
   }
   [[nodiscard]] std::size_t heap_bytes() const override { return sizeof(*this); }
@@ -83,9 +111,12 @@ class DeadlineAware final : public Policy {
       }
     }
     if (best == ctx.peer_count()) return false;
+    // Twice the estimate: a holder's rate is a guess (its uplink is shared by its other
+    // uploads and its queue), and a download that turns out slow must still leave HTTP time.
+    const TimeUs need_us = 2 * best_us;
     if (latest_http != kNever) {
-      if (ctx.now() + best_us > latest_http) return false;
-      ctx.horizon(latest_http - best_us + 1);  // from then on too late for this holder
+      if (ctx.now() + need_us > latest_http) return false;
+      ctx.horizon(latest_http - need_us + 1);  // from then on too late for this holder
     }
     return ctx.fetch_peer(q.index, best);
   }

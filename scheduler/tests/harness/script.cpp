@@ -112,6 +112,10 @@ std::string describe(const Seen& s) {
           return "map" + peer;
         } else if constexpr (std::is_same_v<M, wire::Hello>) {
           return "hello" + peer;
+        } else if constexpr (std::is_same_v<M, wire::Choke>) {
+          return "choke" + peer;
+        } else if constexpr (std::is_same_v<M, wire::Unchoke>) {
+          return "unchoke" + peer;
         } else {
           return "send" + peer;
         }
@@ -164,6 +168,18 @@ bool set_knob(AgentConfig& c, const std::string& k, const std::string& v, std::s
   }
   if (k == "upload_slots") {
     c.upload_slots = u8();
+    return true;
+  }
+  if (k == "upload_queue") {
+    c.upload_queue_max = u8();
+    return true;
+  }
+  if (k == "urgent_window") {
+    c.urgent_window_us = t();
+    return true;
+  }
+  if (k == "request_jitter") {
+    c.request_jitter_us = t();
     return true;
   }
   if (k == "uploads_per_peer") {
@@ -265,7 +281,7 @@ class Runner {
       return describe(s) == what + " " + word(w, i + 1) + " " + key_at(i + 2);
     }
     if (what == "drop" || what == "reject" || what == "map" || what == "hello" ||
-        what == "send_cancel") {
+        what == "send_cancel" || what == "choke" || what == "unchoke") {
       return describe(s) == what + " " + word(w, i + 1);
     }
     if (what == "request_peers") return a.kind == ActionKind::kRequestPeers;

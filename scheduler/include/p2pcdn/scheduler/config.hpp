@@ -18,7 +18,9 @@ inline constexpr std::size_t kRenditionsMax = 16;      // renditions whose live 
 inline constexpr std::size_t kHttpDownloadsMax = 8;    // simultaneous HTTP fetches
 inline constexpr std::size_t kP2pDownloadsMax = 16;    // simultaneous peer downloads
 inline constexpr std::size_t kUploadsMax = 16;         // simultaneous uploads served
-inline constexpr std::size_t kTransfersMax = kHttpDownloadsMax + kP2pDownloadsMax + kUploadsMax;
+inline constexpr std::size_t kUploadQueueMax = 16;     // requests waiting for an upload slot
+inline constexpr std::size_t kTransfersMax =
+    kHttpDownloadsMax + kP2pDownloadsMax + kUploadsMax + kUploadQueueMax;
 inline constexpr std::size_t kPendingActionsMax = 4 * kPeersMax + 64;  // queued, undrained actions
 
 struct AgentConfig {
@@ -85,11 +87,19 @@ struct AgentConfig {
   // segments) makes the same decisions 816 B cheaper. VOD-like deep prefetch needs 64.
   std::uint16_t window_segments = 64;
 
-  // --- upload side (PML has no cap; Streamroot maxUploadSlots = 10; 4 keeps a home uplink
-  // (a few Mbps) from being split into slices too thin to beat the 2 s no-bytes timeout)
-  bool p2p_disabled = false;              // PML isP2PDisabled: pure CDN
-  bool upload_disabled = false;           // PML isP2PUploadDisabled: leech only, no announcements
-  std::uint8_t upload_slots = 4;          // simultaneous uploads served
+  // --- upload side (PML has no cap; Streamroot maxUploadSlots = 10). 2: a holder serves a
+  // copy in about 2x the time its uplink alone would take, so a fresh segment doubles its
+  // holders quickly (issue 17, open swarm: 4 slots quartered each copy's rate and a segment
+  // could not cross the mesh within a 12 s live delay); more requests wait in the queue.
+  bool p2p_disabled = false;      // PML isP2PDisabled: pure CDN
+  bool upload_disabled = false;   // PML isP2PUploadDisabled: leech only, no announcements
+  std::uint8_t upload_slots = 2;  // simultaneous uploads served
+  // Requests that arrive while every upload slot is busy wait in a FIFO of this many (served
+  // as slots free) instead of being rejected: neighbours that hear the same Have or Unchoke at
+  // the same instant race for the slots, and a reject sends the loser to the back of the
+  // line (issue 17: 67-89 % of requests were rejected as busy). BitTorrent uploaders queue
+  // requests the same way. 0 = reject at once.
+  std::uint8_t upload_queue_max = 8;
   std::uint8_t uploads_per_peer_max = 1;  // one upload per requester at a time (PML: one
                                           // download per peer at a time on the other side)
   // Token bucket on incoming requests per peer: beyond it the peer is rejected kRateLimited.
@@ -116,14 +126,27 @@ struct AgentConfig {
   // --- buffer-threshold (Streamroot/BemTV settings.js)
   TimeUs low_buffer_us = 5'000'000;    // lowBufferLength: below it, CDN
   std::uint8_t max_contributors = 10;  // maxContributors: peers asked per segment
+  // Player-driven means asked when the player asks: hls.js loads the next fragment once its
+  // buffer is below maxBufferLength (30 s). Asking at publication instead (the player's
+  // buffer already reaching the live edge) meant every neighbour asked at the same instant,
+  // none held it yet, and the rule sent all of them to the CDN (issue 17: 0-3 % offload).
+  TimeUs player_max_buffer_us = 30'000'000;
 
   // --- deadline-aware (ours)
   // Seeds: agent fetches a fresh segment early by HTTP if hash(seed, segment) falls in the
   // lowest seed_fraction_scale/(N+1) of the range, or if no neighbour has it by then.
-  // Tuned on smoke.yaml (5 seeds, `compare`): 1.0 / 1.5 s seeded too much (offload -4.9 points
-  // vs windowed); 0.25 / 3 s gives -1.8 points (and +1.2 with player.report_core_bandwidth).
-  double seed_fraction_scale = 0.25;
-  TimeUs seed_wait_us = 3'000'000;  // wait this long after publication before self-seeding
+  // ~1 seed per neighbourhood at publication, the next ranks 1 s apart where none appeared:
+  // a segment must start crossing the mesh at once to reach everyone within a live delay
+  // (issue 17; 0.25 / 3 s, tuned when the host wasted transfers, left most neighbourhoods
+  // without a holder for ~12 s).
+  double seed_fraction_scale = 1.0;
+  TimeUs seed_wait_us = 1'000'000;  // between successive seeding ranks after publication
+  // First peer requests for a segment are spread over this long after its publication, so
+  // that neighbours hearing one Have at the same instant do not all ask that one holder.
+  TimeUs request_jitter_us = 1'000'000;
+  // What plays within this goes HTTP whatever the slack says: the slack rests on throughput
+  // estimates, and close to the deadline their error becomes a stall.
+  TimeUs urgent_window_us = 6'000'000;
 
   // --- reference (issue 7's scenario): each new segment is wanted after U[0, wait_max)
   TimeUs reference_wait_max_us = 1'000'000;
