@@ -58,6 +58,16 @@ namespace {
 void print_key_figures(const sim::RunOutcome& outcome) {
   const auto& s = outcome.result.summary;
   std::printf("  offload            %.1f %%  (peer bytes / all video bytes)\n", 100 * s.offload);
+  {
+    const std::uint64_t delivered = s.bytes_cdn + s.bytes_p2p + s.bytes_turn;
+    const std::uint64_t wasted = s.wasted_cdn + s.wasted_p2p + s.wasted_turn;
+    std::printf(
+        "  wasted             %.1f %% of delivered bytes in transfers that never completed "
+        "(CDN %.2f GB, peers %.2f GB)\n",
+        delivered == 0 ? 0.0 : 100.0 * static_cast<double>(wasted) / static_cast<double>(delivered),
+        static_cast<double>(s.wasted_cdn) / 1e9,
+        static_cast<double>(s.wasted_p2p + s.wasted_turn) / 1e9);
+  }
   std::printf("  CDN egress         peak %.3f Gbit/s, p95 %.3f Gbit/s, %.2f TB served\n",
               s.cdn.peak_gbps, s.cdn.p95_gbps, static_cast<double>(s.bytes_cdn) / 1e12);
   std::printf("  viewers            %llu sessions, peak %llu concurrent\n",
