@@ -393,6 +393,9 @@ void MetricsCollector::add_scheduler(const SchedulerTotals& session) {
   t.malformed_messages += session.malformed_messages;
   t.decision_epochs += session.decision_epochs;
   t.epochs_skipped += session.epochs_skipped;
+  t.rejected_busy += session.rejected_busy;
+  t.rejected_not_found += session.rejected_not_found;
+  t.rejected_rate_limited += session.rejected_rate_limited;
 }
 
 namespace {

@@ -75,6 +75,8 @@ struct SchedulerTotals {
   std::uint64_t integrity_failures = 0, peers_banned = 0, malformed_messages = 0;
   std::uint64_t decision_epochs = 0;  // policy invocations
   std::uint64_t epochs_skipped = 0;   // inputs the agent proved could not change a decision
+  // requests_rejected by the uploader's reason
+  std::uint64_t rejected_busy = 0, rejected_not_found = 0, rejected_rate_limited = 0;
 };
 
 struct Summary {

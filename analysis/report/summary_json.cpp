@@ -162,6 +162,12 @@ io::Json summary_to_json(const Summary& s, const RunInfo& info, const SummaryExt
   sched.set("malformed_messages", st.malformed_messages);
   sched.set("decision_epochs", st.decision_epochs);
   sched.set("epochs_skipped", st.epochs_skipped);
+  Json by_reason = Json::object();
+  by_reason.set("busy", st.rejected_busy);
+  by_reason.set("not_found", st.rejected_not_found);
+  by_reason.set("rate_limited", st.rejected_rate_limited);
+  sched.set("requests_rejected_by_reason", std::move(by_reason));
+  sched.set("requests_rejected_share", share(st.requests_rejected, st.requests_sent));
   root.set("scheduler", std::move(sched));
 
   Json wasted = Json::object();

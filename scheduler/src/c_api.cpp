@@ -232,7 +232,8 @@ void p2pcdn_agent_get_stats(const p2pcdn_agent* agent, p2pcdn_agent_stats* out) 
       s.p2p_segments,       s.http_failures,      s.requests_sent,         s.requests_rejected,
       s.requests_timed_out, s.requests_failed,    s.p2p_to_http_fallbacks, s.uploads_served,
       s.uploads_rejected,   s.integrity_failures, s.peers_banned,          s.malformed_messages,
-      s.segments_delivered, s.decision_epochs,    s.peer_requests_asked,   s.epochs_skipped};
+      s.segments_delivered, s.decision_epochs,    s.peer_requests_asked,   s.epochs_skipped,
+      s.rejected_busy,      s.rejected_not_found, s.rejected_rate_limited};
 }
 
 size_t p2pcdn_agent_heap_bytes(const p2pcdn_agent* agent) {

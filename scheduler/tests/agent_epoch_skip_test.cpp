@@ -515,6 +515,8 @@ TEST(AgentEpochSkip, BusyPeerExpiryEndsTheQuietPeriod) {
       if (a.stats().requests_rejected != before) request_id = id;
     }
     ASSERT_NE(request_id, 0U) << policy;
+    EXPECT_EQ(a.stats().rejected_busy, 1U) << policy;  // by reason (issue 17)
+    EXPECT_EQ(a.stats().rejected_not_found + a.stats().rejected_rate_limited, 0U) << policy;
     while (a.poll_action()) {
     }
     // Still busy: a quiet Have changes nothing; after 1 s it gets the request again.

@@ -55,6 +55,9 @@ analysis::SchedulerTotals scheduler_totals(const sched::AgentStats& a) {
   t.malformed_messages = a.malformed_messages;
   t.decision_epochs = a.decision_epochs;
   t.epochs_skipped = a.epochs_skipped;
+  t.rejected_busy = a.rejected_busy;
+  t.rejected_not_found = a.rejected_not_found;
+  t.rejected_rate_limited = a.rejected_rate_limited;
   return t;
 }
 

@@ -77,6 +77,8 @@ typedef struct p2pcdn_agent_stats {
   uint32_t peers_banned, malformed_messages, segments_delivered, decision_epochs;
   uint32_t peer_requests_asked;
   uint32_t epochs_skipped; /* inputs whose decision epoch was provably idle and skipped */
+  /* requests_rejected by the uploader's reason */
+  uint32_t rejected_busy, rejected_not_found, rejected_rate_limited;
 } p2pcdn_agent_stats;
 
 typedef struct p2pcdn_config p2pcdn_config;

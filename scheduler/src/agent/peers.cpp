@@ -211,6 +211,18 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes, bool& qui
         continue;
       }
       ++stats.requests_rejected;
+      switch (reject->reason) {
+        case wire::RejectReason::kNotFound:
+          ++stats.rejected_not_found;
+          break;
+        case wire::RejectReason::kRateLimited:
+          ++stats.rejected_rate_limited;
+          break;
+        case wire::RejectReason::kBusy:
+        case wire::RejectReason::kChoked:
+          ++stats.rejected_busy;
+          break;
+      }
       if (t.rendition == rendition && in_window(t.index)) {
         Slot& s = slot(t.index);
         set_phase(s, Phase::kMissing);

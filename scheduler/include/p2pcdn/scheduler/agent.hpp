@@ -135,6 +135,11 @@ struct AgentStats {
   // Inputs after which the epoch was skipped because it provably could not act (see
   // AgentConfig::skip_idle_epochs); decision_epochs + epochs_skipped = epoch-running inputs.
   std::uint32_t epochs_skipped = 0;
+  // requests_rejected by the uploader's reason: busy (slots and queue full, or choked), not
+  // found (it no longer holds the segment), rate limited (its per-peer token bucket).
+  std::uint32_t rejected_busy = 0;
+  std::uint32_t rejected_not_found = 0;
+  std::uint32_t rejected_rate_limited = 0;
 };
 
 class Agent {
