@@ -396,6 +396,10 @@ void MetricsCollector::add_scheduler(const SchedulerTotals& session) {
   t.rejected_busy += session.rejected_busy;
   t.rejected_not_found += session.rejected_not_found;
   t.rejected_rate_limited += session.rejected_rate_limited;
+  t.http_seed += session.http_seed;
+  t.http_deadline += session.http_deadline;
+  t.http_no_holder += session.http_no_holder;
+  t.http_rule += session.http_rule;
 }
 
 namespace {

@@ -77,6 +77,8 @@ struct SchedulerTotals {
   std::uint64_t epochs_skipped = 0;   // inputs the agent proved could not change a decision
   // requests_rejected by the uploader's reason
   std::uint64_t rejected_busy = 0, rejected_not_found = 0, rejected_rate_limited = 0;
+  // HTTP fetches the policy started, by reason (seed, deadline, no holder, the policy's rule)
+  std::uint64_t http_seed = 0, http_deadline = 0, http_no_holder = 0, http_rule = 0;
 };
 
 struct Summary {

@@ -168,6 +168,13 @@ io::Json summary_to_json(const Summary& s, const RunInfo& info, const SummaryExt
   by_reason.set("rate_limited", st.rejected_rate_limited);
   sched.set("requests_rejected_by_reason", std::move(by_reason));
   sched.set("requests_rejected_share", share(st.requests_rejected, st.requests_sent));
+  Json http_by_reason = Json::object();
+  http_by_reason.set("seed", st.http_seed);
+  http_by_reason.set("deadline", st.http_deadline);
+  http_by_reason.set("no_holder", st.http_no_holder);
+  http_by_reason.set("rule", st.http_rule);
+  http_by_reason.set("peer_fallback", st.p2p_to_http_fallbacks);
+  sched.set("http_fetches_by_reason", std::move(http_by_reason));
   root.set("scheduler", std::move(sched));
 
   Json wasted = Json::object();

@@ -85,6 +85,7 @@ bool set_knob(AgentConfig& c, std::string_view k, double v) {
   P2PCDN_KNOB(p2p_disabled)
   P2PCDN_KNOB(upload_disabled)
   P2PCDN_KNOB(upload_slots)
+  P2PCDN_KNOB(announce_spread_us)
   P2PCDN_KNOB(uploads_per_peer_max)
   P2PCDN_KNOB(peer_requests_per_s)
   P2PCDN_KNOB(peer_request_burst)
@@ -227,13 +228,33 @@ int64_t p2pcdn_agent_next_timeout(const p2pcdn_agent* agent) { return agent->age
 
 void p2pcdn_agent_get_stats(const p2pcdn_agent* agent, p2pcdn_agent_stats* out) {
   const auto& s = agent->agent.stats();
-  *out = p2pcdn_agent_stats{
-      s.http_bytes,         s.p2p_bytes,          s.upload_bytes,          s.http_segments,
-      s.p2p_segments,       s.http_failures,      s.requests_sent,         s.requests_rejected,
-      s.requests_timed_out, s.requests_failed,    s.p2p_to_http_fallbacks, s.uploads_served,
-      s.uploads_rejected,   s.integrity_failures, s.peers_banned,          s.malformed_messages,
-      s.segments_delivered, s.decision_epochs,    s.peer_requests_asked,   s.epochs_skipped,
-      s.rejected_busy,      s.rejected_not_found, s.rejected_rate_limited};
+  *out = p2pcdn_agent_stats{s.http_bytes,
+                            s.p2p_bytes,
+                            s.upload_bytes,
+                            s.http_segments,
+                            s.p2p_segments,
+                            s.http_failures,
+                            s.requests_sent,
+                            s.requests_rejected,
+                            s.requests_timed_out,
+                            s.requests_failed,
+                            s.p2p_to_http_fallbacks,
+                            s.uploads_served,
+                            s.uploads_rejected,
+                            s.integrity_failures,
+                            s.peers_banned,
+                            s.malformed_messages,
+                            s.segments_delivered,
+                            s.decision_epochs,
+                            s.peer_requests_asked,
+                            s.epochs_skipped,
+                            s.rejected_busy,
+                            s.rejected_not_found,
+                            s.rejected_rate_limited,
+                            s.http_seed,
+                            s.http_deadline,
+                            s.http_no_holder,
+                            s.http_rule};
 }
 
 size_t p2pcdn_agent_heap_bytes(const p2pcdn_agent* agent) {

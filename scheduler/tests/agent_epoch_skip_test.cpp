@@ -371,6 +371,7 @@ TEST(AgentTimeoutCache, FallbackTimesMoveAfterTheStall) {
   cfg.high_demand_window_us = 2'000'000;
   cfg.peers_min = 0;
   cfg.request_jitter_us = 0;
+  cfg.announce_spread_us = 0;                 // ask a holder the instant it announces
   cfg.urgent_window_us = 0;                   // the deadline logic alone
   cfg.p2p_no_bytes_timeout_us = 60'000'000;   // transfer timeouts far away: the fallbacks of
   cfg.http_no_bytes_timeout_us = 60'000'000;  // the P2P downloads are the next timers
@@ -478,7 +479,8 @@ TEST(AgentEpochSkip, BusyPeerExpiryEndsTheQuietPeriod) {
     cfg.policy = policy;
     cfg.random_http_enabled = false;
     cfg.high_demand_window_us = 2'000'000;
-    cfg.request_jitter_us = 0;  // ask at once (deadline-aware spreads first requests)
+    cfg.request_jitter_us = 0;   // ask at once (deadline-aware spreads first requests)
+    cfg.announce_spread_us = 0;  // ... and the instant a holder announces
     Agent a = Agent::create(cfg, 3, 0).value();
     for (std::uint32_t k = 0; k <= 12; ++k) {
       a.handle_segment_published(0, SegmentInfo{SegmentKey{k, 0}, 500'000, 4'000'000, 0});
@@ -531,7 +533,9 @@ TEST(AgentEpochSkip, UploadTimeoutEndsTheQuietPeriod) {
   AgentConfig cfg;
   cfg.policy = "windowed";
   cfg.random_http_enabled = false;
-  cfg.peers_min = 1;  // no peer-request timer
+  cfg.peers_min = 1;           // no peer-request timer
+  cfg.announce_spread_us = 0;  // the Have below is then a quiet input
+  cfg.upload_slots = 2;        // one upload fills no slot set: no Choke / Unchoke to send
   Agent a = Agent::create(cfg, 5, 0).value();
   a.handle_segment_published(0, SegmentInfo{SegmentKey{10, 0}, 500'000, 4'000'000, 0});
   PlayerView v;

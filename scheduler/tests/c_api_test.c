@@ -59,6 +59,7 @@ int main(void) {
   /* cdn-only: need -> HTTP fetch -> completion -> delivery. */
   CHECK(p2pcdn_config_set_policy(cfg, "cdn-only") == P2PCDN_OK);
   CHECK(p2pcdn_config_set(cfg, "simultaneous_http_downloads", 1) == P2PCDN_OK);
+  CHECK(p2pcdn_config_set(cfg, "announce_spread_us", 0) == P2PCDN_OK); /* ask on the Have */
   CHECK(p2pcdn_agent_create(cfg, 1, 0, &a) == P2PCDN_OK && a != NULL);
   publish(a, 0, 5);
   need(a, 0, 5, 4000000);

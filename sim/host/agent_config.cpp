@@ -67,6 +67,7 @@ const std::map<std::string, Setter>& knob_table() {
       {"cache_behind_us", setter(&sched::AgentConfig::cache_behind_us)},
       {"upload_disabled", setter(&sched::AgentConfig::upload_disabled)},
       {"upload_slots", setter(&sched::AgentConfig::upload_slots)},
+      {"announce_spread_us", setter(&sched::AgentConfig::announce_spread_us)},
       {"uploads_per_peer_max", setter(&sched::AgentConfig::uploads_per_peer_max)},
       {"peer_requests_per_s", setter(&sched::AgentConfig::peer_requests_per_s)},
       {"peer_request_burst", setter(&sched::AgentConfig::peer_request_burst)},

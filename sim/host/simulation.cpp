@@ -58,6 +58,10 @@ analysis::SchedulerTotals scheduler_totals(const sched::AgentStats& a) {
   t.rejected_busy = a.rejected_busy;
   t.rejected_not_found = a.rejected_not_found;
   t.rejected_rate_limited = a.rejected_rate_limited;
+  t.http_seed = a.http_seed;
+  t.http_deadline = a.http_deadline;
+  t.http_no_holder = a.http_no_holder;
+  t.http_rule = a.http_rule;
   return t;
 }
 

@@ -79,6 +79,8 @@ typedef struct p2pcdn_agent_stats {
   uint32_t epochs_skipped; /* inputs whose decision epoch was provably idle and skipped */
   /* requests_rejected by the uploader's reason */
   uint32_t rejected_busy, rejected_not_found, rejected_rate_limited;
+  /* HTTP fetches the policy started, by reason: seed, deadline, no holder, the policy's rule */
+  uint32_t http_seed, http_deadline, http_no_holder, http_rule;
 } p2pcdn_agent_stats;
 
 typedef struct p2pcdn_config p2pcdn_config;

@@ -221,6 +221,10 @@ Status validate(const AgentConfig& c) {
       c.player_max_buffer_us < 0 || c.reference_wait_max_us < 0) {
     return bad("a duration knob is negative (or zero where a period is needed)");
   }
+  if (c.p2p_error_retries > 100) return bad("p2p_error_retries must be <= 100");
+  if (c.announce_spread_us < 0 || c.announce_spread_us > 10'000'000) {
+    return bad("announce_spread_us must be in [0, 10 s]");
+  }
   if (c.p2p_min_rate_kbps == 0 || c.http_min_rate_kbps == 0 || c.http_rate_guess_kbps == 0) {
     return bad("rate knobs must be > 0");
   }

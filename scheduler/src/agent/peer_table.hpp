@@ -29,9 +29,12 @@ struct Peer {
   float throughput_kbps = 0;
   float score = 0;
   float tokens = 0;
-  std::uint8_t downloads = 0;  // ours from it
-  std::uint8_t uploads = 0;    // ours to it
-  std::uint8_t strikes = 0;
+  std::uint8_t downloads = 0;    // ours from it
+  std::uint8_t uploads = 0;      // ours to it
+  std::uint8_t strikes : 7 = 0;  // p2p_error_retries <= 100 (AgentConfig validation)
+  // busy_until_ms is only the spread after its Have / Unchoke (announce_spread_us), not a
+  // reject: policies that wait honour it, those that go HTTP when a holder is busy do not.
+  std::uint8_t spread : 1 = 0;
   bool choked = false;
 };
 static_assert(sizeof(Peer) == 28);

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "agent/core.hpp"
+#include "policy/policy.hpp"
 #include "wire/byte_io.hpp"
 
 namespace p2pcdn::sched::agent_detail {
@@ -127,9 +128,25 @@ void Core::peer_failure(std::size_t j) {
 }
 
 bool Core::on_have(std::size_t j, const wire::Have& have) {
+  bool spread = false;  // a holder's wait changed: plans read it (PlanContext::peer)
+  if (have.rendition == rendition && in_window(have.index) &&
+      slot(have.index).phase == Phase::kMissing) {
+    // It told every neighbour at once: spread our request (AgentConfig::announce_spread_us).
+    Peer& p = peers[j];
+    const double spread_ms = static_cast<double>(config().announce_spread_us) * 1e-3;
+    const double draw =
+        policy::hash_fraction(seed, have.index, 0x4A7E + static_cast<std::uint64_t>(peers.id(j)));
+    const std::uint32_t until = now_ms() + static_cast<std::uint32_t>(draw * spread_ms);
+    if (until > p.busy_until_ms) {
+      p.busy_until_ms = until;
+      p.spread = 1;
+    }
+    spread = spread_ms > 0;
+  }
   std::uint64_t h = have.rendition != peers.rendition(j) ? 0 : peers.have(j);
   if (have.rendition == rendition && in_window(have.index)) h |= ring_bit(have.index);
-  return (set_have(j, h, have.rendition) & plan_read_mask) == 0;
+  const bool unread = (set_have(j, h, have.rendition) & plan_read_mask) == 0;
+  return unread && !spread;
 }
 
 Status Core::on_message(PeerId from, std::span<const std::byte> bytes, bool& quiet) {
@@ -231,7 +248,10 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes, bool& qui
           set_have(j, peers.have(j) & ~ring_bit(t.index), peers.rendition(j));
         }
       }
-      if (reject->reason != wire::RejectReason::kNotFound) p->busy_until_ms = now_ms() + 1'000;
+      if (reject->reason != wire::RejectReason::kNotFound) {
+        p->busy_until_ms = now_ms() + 1'000;
+        p->spread = 0;
+      }
       p->score -= static_cast<float>(config().failure_penalty);
       erase_transfer(ti);
       return Status();
@@ -245,7 +265,12 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes, bool& qui
     p->choked = true;
   } else if (std::holds_alternative<wire::Unchoke>(m)) {
     p->choked = false;
-    p->busy_until_ms = 0;  // it says it can serve now
+    // It can serve now, but so it told every neighbour: spread our request.
+    const double spread_ms = static_cast<double>(config().announce_spread_us) * 1e-3;
+    const double draw = policy::hash_fraction(seed, static_cast<std::uint32_t>(now_ms()),
+                                              0xC40C + static_cast<std::uint64_t>(from));
+    p->busy_until_ms = now_ms() + static_cast<std::uint32_t>(draw * spread_ms);
+    p->spread = 1;
   }
   return Status();
 }

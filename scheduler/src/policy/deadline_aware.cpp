@@ -45,16 +45,19 @@ class DeadlineAware final : public Policy {
           q.deadline_us == kNever ? kNever
                                   : q.deadline_us - 2 * backlog_us / slots - cfg.fallback_margin_us;
       // Out of slack, or so close to playing that an estimate's error would stall the player.
-      const bool out_of_slack = latest_http <= now || ctx.ahead_below(q, cfg.urgent_window_us);
+      // The window grows with this viewer's own HTTP time: on a slow link an estimate's error
+      // is seconds, not the fraction of a second it is on fibre.
+      const TimeUs urgent_us = std::max(cfg.urgent_window_us, 3 * http_us);
+      const bool out_of_slack = latest_http <= now || ctx.ahead_below(q, urgent_us);
       if (!out_of_slack) ctx.horizon(latest_http);
       if (out_of_slack) {
-        ctx.fetch_http(q.index, /*preempt=*/true);
+        ctx.fetch_http(q.index, /*preempt=*/true, HttpReason::kDeadline);
         continue;
       }
       // Nobody to wait for (yet: a joining viewer's peers connect within ~1 s): within the
       // high-demand window fetch as the CDN-only player would, beyond it wait for slack.
       if (peers == 0 && ctx.ahead_below(q, cfg.high_demand_window_us)) {
-        ctx.fetch_http(q.index);
+        ctx.fetch_http(q.index, false, HttpReason::kNoHolder);
         continue;
       }
       if (peers == 0 || !ctx.ahead_below(q, cfg.p2p_download_window_us)) {
@@ -77,15 +80,15 @@ class DeadlineAware final : public Policy {
         continue;
       }
       // Nobody around has it: self-seed at our rank's turn, else wait for a neighbour.
-      const double rank = hash_fraction(ctx.seed(), q.index, 0x5EED) *
-                          static_cast<double>(peers + 1) / std::max(cfg.seed_fraction_scale, 1e-9);
+      const double rank =
+          hash_fraction(ctx.seed(), q.index, 0x5EED) / seed_fraction(ctx, q, latest_http, peers);
       const double turns = std::floor(std::min(rank, 1e6));
       const TimeUs seed_at =
           q.available_at_us + static_cast<TimeUs>(turns * static_cast<double>(cfg.seed_wait_us));
       if (seed_at > now) ctx.horizon(seed_at);
       if (seed_at <= now && ctx.ahead_below(q, cfg.http_download_window_us) &&
           ctx.http_free() > 0 && q.http_attempts < cfg.http_error_retries) {
-        ctx.fetch_http(q.index);
+        ctx.fetch_http(q.index, false, HttpReason::kSeed);
         continue;
       }
       ctx.wake_at(std::min(seed_at, latest_http));
@@ -94,18 +97,56 @@ class DeadlineAware final : public Policy {
   [[nodiscard]] std::size_t heap_bytes() const override { return sizeof(*this); }
 
  private:
+  // The share of viewers that seed a segment at its publication. Its holders double about
+  // once per two copy times (a copy: the segment at a holder's uplink over one slot; the
+  // second for the announce, request and queueing), so with S of slack after publication
+  // 2^-(S / 2 copy) of the swarm must take it from the CDN for the rest to get it from peers
+  // in time (issue 17: 1/(N+1) was far too few with 12 s of slack, too many with 30 s).
+  // Never below a quarter of one per neighbourhood: somebody must bring it in. With no
+  // uplink known, one per neighbourhood.
+  static double seed_fraction(const PlanContext& ctx, const QueueItem& q, TimeUs latest_http,
+                              std::size_t peers) {
+    const AgentConfig& cfg = ctx.config();
+    const double floor_share = 0.25 / static_cast<double>(peers + 1);
+    double share = floor_share;
+    if (latest_http != kNever && latest_http > q.available_at_us) {
+      double uplink_kbps = 0;  // mean of the neighbours that announced one (0: unknown)
+      std::size_t known = 0;
+      for (std::size_t j = 0; j < peers; ++j) {
+        const std::uint32_t hint = ctx.peer(j).uplink_kbps_hint;
+        uplink_kbps += hint;
+        known += hint > 0 ? 1U : 0U;
+      }
+      if (known == 0) return std::clamp(4 * share * cfg.seed_fraction_scale, 1e-9, 1.0);
+      uplink_kbps /= static_cast<double>(known);
+      const double slots = std::max<double>(cfg.upload_slots, 1);
+      const double copy_s = static_cast<double>(q.size_bytes) * 8e-3 * slots / uplink_kbps;
+      const double slack_s = static_cast<double>(latest_http - q.available_at_us) * 1e-6;
+      share = std::max(share, std::exp2(-slack_s / (2 * copy_s)));
+    }
+    return std::clamp(share * cfg.seed_fraction_scale, 1e-9, 1.0);
+  }
+
   // The idle holder with the earliest expected delivery (penalised by a negative score) that
   // still leaves time for an HTTP fallback.
   static bool try_peer(PlanContext& ctx, const QueueItem& q, TimeUs latest_http) {
     std::size_t best = ctx.peer_count();
     TimeUs best_us = kNever;
+    TimeUs best_rank = kNever;
     for (std::size_t j = 0; j < ctx.peer_count(); ++j) {
       if (!ctx.peer_has(j, q.index)) continue;  // first: it reads no peer record
       const PeerInfo p = ctx.peer(j);
-      if (p.choked || p.downloads != 0) continue;
+      if (p.free_at_us != 0) ctx.wake_at(std::min(p.free_at_us, latest_http));  // retry then
+      if (p.choked || p.free_at_us != 0 || p.downloads != 0) continue;
       TimeUs est = ctx.p2p_estimate_us(j, q.size_bytes);
       if (p.score < 0) est += static_cast<TimeUs>(static_cast<double>(est) * -0.5 * p.score);
-      if (est < best_us) {
+      // Requesters hearing the same Have rank the holders alike: a per-requester draw spreads
+      // them over the holders instead of herding on the fastest.
+      const double draw =
+          1.0 + hash_fraction(ctx.seed(), q.index, 0xD15 + static_cast<std::uint64_t>(p.id));
+      const auto ranked = static_cast<TimeUs>(static_cast<double>(est) * draw);
+      if (ranked < best_rank) {
+        best_rank = ranked;
         best_us = est;
         best = j;
       }
@@ -113,7 +154,7 @@ class DeadlineAware final : public Policy {
     if (best == ctx.peer_count()) return false;
     // Twice the estimate: a holder's rate is a guess (its uplink is shared by its other
     // uploads and its queue), and a download that turns out slow must still leave HTTP time.
-    const TimeUs need_us = 2 * best_us;
+    const TimeUs need_us = best_us;
     if (latest_http != kNever) {
       if (ctx.now() + need_us > latest_http) return false;
       ctx.horizon(latest_http - need_us + 1);  // from then on too late for this holder

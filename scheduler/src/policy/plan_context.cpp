@@ -27,7 +27,8 @@ std::size_t pick_peer_weighted(PlanContext& ctx, std::uint32_t index) {
     // Same test as peer(j) + peer_has(j, index), cheapest first.
     if ((c.peers.have(j) & bit) == 0 || c.peers.rendition(j) != c.rendition) continue;
     const auto& p = c.peers[j];
-    if (p.busy_until_ms > ctx.now_ms_) c.horizon(c.created_us + TimeUs{p.busy_until_ms} * 1000);
+    // A holder busy for a while (a reject, the spread after its Have): try again then.
+    if (p.busy_until_ms > ctx.now_ms_) ctx.wake_at(c.created_us + TimeUs{p.busy_until_ms} * 1000);
     if (p.downloads != 0 || p.choked || p.busy_until_ms > ctx.now_ms_) {
       continue;
     }

@@ -102,8 +102,11 @@ inline PeerInfo PlanContext::peer(std::size_t j) const {
   info.score = p.score;
   info.uplink_kbps_hint = p.uplink_kbps;
   info.downloads = p.downloads;
-  info.choked = p.choked || p.busy_until_ms > now_ms_;
-  if (p.busy_until_ms > now_ms_) core_.horizon(core_.created_us + TimeUs{p.busy_until_ms} * 1000);
+  info.choked = p.choked || (p.busy_until_ms > now_ms_ && p.spread == 0);
+  if (p.busy_until_ms > now_ms_) {
+    info.free_at_us = core_.created_us + TimeUs{p.busy_until_ms} * 1000;
+    core_.horizon(info.free_at_us);
+  }
   return info;
 }
 
@@ -135,16 +138,35 @@ inline TimeUs PlanContext::p2p_estimate_us(std::size_t j, std::uint32_t size_byt
   return core_.p2p_estimate_us(core_.peers[j], size_bytes);
 }
 
-inline bool PlanContext::fetch_http(std::uint32_t index, bool preempt) {
-  return core_.start_http(index, preempt);
+inline bool PlanContext::fetch_http(std::uint32_t index, bool preempt, HttpReason why) {
+  if (!core_.start_http(index, preempt)) return false;
+  auto& st = core_.stats;
+  switch (why) {
+    case HttpReason::kSeed:
+      ++st.http_seed;
+      break;
+    case HttpReason::kDeadline:
+      ++st.http_deadline;
+      break;
+    case HttpReason::kNoHolder:
+      ++st.http_no_holder;
+      break;
+    case HttpReason::kRule:
+      ++st.http_rule;
+      break;
+  }
+  return true;
 }
 
 inline bool PlanContext::fetch_peer(std::uint32_t index, std::size_t j) {
   core_.mark_read(index);  // start_p2p reads the holder bit
   if (j >= core_.peers.size()) return false;
   const auto& p = core_.peers[j];
-  if (p.busy_until_ms > now_ms_) core_.horizon(core_.created_us + TimeUs{p.busy_until_ms} * 1000);
-  if (p.choked || p.busy_until_ms > now_ms_) return false;
+  // A policy that chose a holder in its spread asks it now (buffer-threshold and reference
+  // go HTTP when a holder refuses; deadline-aware and windowed wait out the spread first).
+  const bool busy = p.busy_until_ms > now_ms_ && p.spread == 0;
+  if (busy) wake_at(core_.created_us + TimeUs{p.busy_until_ms} * 1000);
+  if (p.choked || busy) return false;
   return core_.start_p2p(index, j);
 }
 

@@ -41,13 +41,24 @@ struct QueueItem {
   // (holders: ctx.holders(index), read only where needed: see below)
 };
 
+// Why a policy fetches a segment over HTTP (AgentStats counts each reason).
+enum class HttpReason : std::uint8_t {
+  kRule,      // a vendor policy's own rule (window, buffer threshold, random HTTP, ...)
+  kSeed,      // seeding: bringing a segment no neighbour holds yet into the neighbourhood
+  kDeadline,  // no slack left for a peer transfer
+  kNoHolder,  // no neighbour (or none that can serve it in time)
+};
+
 struct PeerInfo {
   PeerId id{};
   float throughput_kbps = 0;  // EWMA of measured download throughput from this peer (0 = none)
   float score = 0;            // +1 per success, -failure_penalty per failure (Streamroot-like)
   std::uint32_t uplink_kbps_hint = 0;
   std::uint8_t downloads = 0;  // our downloads from it in flight
-  bool choked = false;         // it choked us or told us it is busy recently
+  bool choked = false;         // it choked us or told us it is busy recently (a reject)
+  // While it is busy (a reject, or the spread after its Have / Unchoke, which leaves choked
+  // false): when it is free again (a policy waiting for it wakes then: wake_at); else 0.
+  TimeUs free_at_us = 0;
 };
 
 // Read-only planning view plus the decision sink. Built by the agent core per epoch; decisions
@@ -88,7 +99,7 @@ class PlanContext {
 
   // Decisions; each returns false (and does nothing) if not allowed right now.
   // preempt: if no HTTP slot is free, abort the latest-queued HTTP download behind `index`.
-  bool fetch_http(std::uint32_t index, bool preempt = false);
+  bool fetch_http(std::uint32_t index, bool preempt = false, HttpReason why = HttpReason::kRule);
   bool fetch_peer(std::uint32_t index, std::size_t j);  // peer j must have it and be idle
   bool switch_to_http(std::uint32_t index);             // abort the P2P download, fetch HTTP
   void wake_at(TimeUs when);                            // plan again at `when`

@@ -178,6 +178,10 @@ bool set_knob(AgentConfig& c, const std::string& k, const std::string& v, std::s
     c.urgent_window_us = t();
     return true;
   }
+  if (k == "announce_spread") {
+    c.announce_spread_us = t();
+    return true;
+  }
   if (k == "request_jitter") {
     c.request_jitter_us = t();
     return true;
@@ -291,6 +295,9 @@ class Runner {
   bool step(const std::vector<std::string>& w) {
     if (w[0] == "config") {
       AgentConfig cfg;
+      // Scripts state the instant of every request; the spread after a Have or an Unchoke
+      // has its own script (announce_spread_delays_requests.txt).
+      cfg.announce_spread_us = 0;
       std::string policy = "windowed";
       std::uint64_t seed = 1;
       for (const auto& [k, v] : kv(w, 1)) {

@@ -140,6 +140,14 @@ struct AgentStats {
   std::uint32_t rejected_busy = 0;
   std::uint32_t rejected_not_found = 0;
   std::uint32_t rejected_rate_limited = 0;
+  // HTTP fetches the policy started, by its reason (issue 17): seeding a segment no
+  // neighbour holds yet, the deadline leaving no slack for peers, no neighbour able to serve
+  // it, or a vendor policy's own rule. Peer downloads the core moved to HTTP are
+  // p2p_to_http_fallbacks.
+  std::uint32_t http_seed = 0;
+  std::uint32_t http_deadline = 0;
+  std::uint32_t http_no_holder = 0;
+  std::uint32_t http_rule = 0;
 };
 
 class Agent {

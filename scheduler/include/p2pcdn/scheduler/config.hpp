@@ -87,13 +87,20 @@ struct AgentConfig {
   // segments) makes the same decisions 816 B cheaper. VOD-like deep prefetch needs 64.
   std::uint16_t window_segments = 64;
 
-  // --- upload side (PML has no cap; Streamroot maxUploadSlots = 10). 2: a holder serves a
-  // copy in about 2x the time its uplink alone would take, so a fresh segment doubles its
-  // holders quickly (issue 17, open swarm: 4 slots quartered each copy's rate and a segment
-  // could not cross the mesh within a 12 s live delay); more requests wait in the queue.
+  // --- upload side (PML has no cap; Streamroot maxUploadSlots = 10). 1: a holder serves one
+  // copy at a time at its whole uplink, so a fresh segment doubles its holders once per copy
+  // time, the fastest whole-segment store-and-forward can spread (issue 17: 4 slots
+  // quartered each copy's rate and a segment could not cross the mesh within a 12 s live
+  // delay; 1 slot instead of 2 raised ci.yaml's offload from 26 % to 38 %); more requests
+  // wait in the queue.
   bool p2p_disabled = false;      // PML isP2PDisabled: pure CDN
   bool upload_disabled = false;   // PML isP2PUploadDisabled: leech only, no announcements
-  std::uint8_t upload_slots = 2;  // simultaneous uploads served
+  std::uint8_t upload_slots = 1;  // simultaneous uploads served
+  // A Have or an Unchoke reaches every neighbour at the same instant; each neighbour that
+  // wants the segment waits a draw in [0, this) before asking that holder, so the first
+  // request's Choke reaches most others before they ask (one-way delays are tens of ms).
+  // Issue 17: without it 20-48 % of requests were rejected as busy; with 150 ms 0.5-5 %.
+  TimeUs announce_spread_us = 150'000;
   // Requests that arrive while every upload slot is busy wait in a FIFO of this many (served
   // as slots free) instead of being rejected: neighbours that hear the same Have or Unchoke at
   // the same instant race for the slots, and a reject sends the loser to the back of the
@@ -134,19 +141,20 @@ struct AgentConfig {
 
   // --- deadline-aware (ours)
   // Seeds: agent fetches a fresh segment early by HTTP if hash(seed, segment) falls in the
-  // lowest seed_fraction_scale/(N+1) of the range, or if no neighbour has it by then.
-  // ~1 seed per neighbourhood at publication, the next ranks 1 s apart where none appeared:
-  // a segment must start crossing the mesh at once to reach everyone within a live delay
-  // (issue 17; 0.25 / 3 s, tuned when the host wasted transfers, left most neighbourhoods
-  // without a holder for ~12 s).
+  // lowest share f of the range, or at its later turn (seed_wait_us apart) if no neighbour
+  // has it by then. f = seed_fraction_scale x max(2^-(S / 2c), 0.25/(N+1)): S the slack after
+  // publication, c the copy time at the neighbours' mean uplink. Holders double about once
+  // per 2c, so a short live delay needs many seeds and a long one very few (issue 17:
+  // 1/(N+1) gave 0.6 % offload at 8 s of live delay, 59 % with this rule; 91 % at 32 s).
   double seed_fraction_scale = 1.0;
   TimeUs seed_wait_us = 1'000'000;  // between successive seeding ranks after publication
   // First peer requests for a segment are spread over this long after its publication, so
   // that neighbours hearing one Have at the same instant do not all ask that one holder.
   TimeUs request_jitter_us = 1'000'000;
-  // What plays within this goes HTTP whatever the slack says: the slack rests on throughput
-  // estimates, and close to the deadline their error becomes a stall.
-  TimeUs urgent_window_us = 6'000'000;
+  // What plays within this (or within 3x this viewer's HTTP time for the segment, if longer)
+  // goes HTTP whatever the slack says: the slack rests on throughput estimates, and close to
+  // the deadline their error becomes a stall. 6 s halved the P2P window of a 12 s live delay.
+  TimeUs urgent_window_us = 2'000'000;
 
   // --- reference (issue 7's scenario): each new segment is wanted after U[0, wait_max)
   TimeUs reference_wait_max_us = 1'000'000;
