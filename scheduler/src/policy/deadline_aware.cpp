@@ -75,7 +75,11 @@ class DeadlineAware final : public Policy {
           ctx.wake_at(std::min(ask_at, latest_http));
           continue;
         }
-        if (ctx.p2p_free() > 0 && try_peer(ctx, q, latest_http)) continue;
+        // One peer download at a time: concurrent ones split this viewer's downlink, and on
+        // a slow link the next segment (and its HTTP rescue) starved beside later ones
+        // (issue 17: ci.yaml's stalled share halved, offload unchanged, rejections ~0).
+        if (ctx.p2p_free() > 0 && ctx.p2p_in_flight() == 0 && try_peer(ctx, q, latest_http))
+          continue;
         ctx.wake_at(latest_http);  // a holder may free up (Unchoke wakes us); else HTTP
         continue;
       }

@@ -122,6 +122,10 @@ inline std::size_t PlanContext::http_free() const {
   return used >= cap ? 0 : cap - used;
 }
 
+inline std::size_t PlanContext::p2p_in_flight() const {
+  return core_.count(agent_detail::Kind::kP2p);
+}
+
 inline std::size_t PlanContext::p2p_free() const {
   if (!core_.p2p_on()) return 0;
   const std::size_t cap =

@@ -92,8 +92,9 @@ class PlanContext {
   [[nodiscard]] PeerInfo peer(std::size_t j) const;
   [[nodiscard]] bool peer_has(std::size_t j, std::uint32_t index) const;
 
-  [[nodiscard]] std::size_t http_free() const;  // free HTTP slots
-  [[nodiscard]] std::size_t p2p_free() const;   // free P2P slots
+  [[nodiscard]] std::size_t http_free() const;      // free HTTP slots
+  [[nodiscard]] std::size_t p2p_free() const;       // free P2P slots
+  [[nodiscard]] std::size_t p2p_in_flight() const;  // our peer downloads running
   [[nodiscard]] TimeUs http_estimate_us(std::uint32_t size_bytes) const;
   [[nodiscard]] TimeUs p2p_estimate_us(std::size_t j, std::uint32_t size_bytes) const;
 
