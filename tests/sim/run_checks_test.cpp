@@ -102,7 +102,9 @@ INSTANTIATE_TEST_SUITE_P(
              "must be >= 1e-06"},
         Case{"interval_too_many_samples", "metrics:\n  interval_s: 0.0001\n", "metrics.interval_s",
              1, "3000000 samples, at most 1000000"}),
-    [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
+    [](const ::testing::TestParamInfo<Case>& case_info) {
+      return std::string(case_info.param.name);
+    });
 
 TEST(RunChecksRenditions, TooManyRenditionsAreOneErrorAtTheList) {
   // In a file extending smoke.yaml: the list (replacing smoke's) is reported where written.
