@@ -176,12 +176,15 @@ void check_topology(Ctx& ctx, const Scenario& s, std::set<std::string>& regions)
     const auto& r = t.regions[i];
     const std::string rp = fmt::format("topology.regions[{}]", i);
     const auto it = isp_sum.find(r.name);
+    // Region and ISP list may come from different files of an `extends:` chain.
     if (it == isp_sum.end()) {
-      ctx.error_at(rp, "region '" + r.name + "' has no ISP in topology.isps");
+      ctx.error_at_latest({rp, "topology.isps"},
+                          "region '" + r.name + "' has no ISP in topology.isps");
     } else if (std::abs(it->second - 1.0) > kShareTolerance) {
-      ctx.error_at(
-          rp, fmt::format("viewer shares of the ISPs of region '{}' must sum to 1 (got {})", r.name,
-                          it->second));
+      ctx.error_at_latest(
+          {rp, "topology.isps"},
+          fmt::format("viewer shares of the ISPs of region '{}' must sum to 1 (got {})", r.name,
+                      it->second));
     }
   }
   std::set<std::string> nodes = regions;
@@ -247,6 +250,25 @@ void check_cdn(Ctx& ctx, const Scenario& s, const std::set<std::string>& regions
   }
 }
 
+// The time series keeps one record per interval in memory, allocated when the run starts.
+void check_metrics(Ctx& ctx, const Scenario& s) {
+  const double interval_s = s.metrics.interval_s;
+  if (!(interval_s >= kMinMetricsIntervalS)) {
+    ctx.error_at("metrics.interval_s",
+                 fmt::format("must be >= {} (1 µs, the simulation's time step; got {})",
+                             kMinMetricsIntervalS, interval_s));
+    return;
+  }
+  const double samples = std::ceil(s.run.duration_s / interval_s);
+  if (samples > static_cast<double>(kMaxMetricsSamples)) {
+    ctx.error_at("metrics.interval_s",
+                 fmt::format("too small for run.duration_s ({} s): {:.0f} samples, at most {} "
+                             "(the time series is held in memory); use >= {} s",
+                             s.run.duration_s, samples, kMaxMetricsSamples,
+                             s.run.duration_s / static_cast<double>(kMaxMetricsSamples)));
+  }
+}
+
 }  // namespace
 
 void check_scenario(Ctx& ctx, Scenario& s) {
@@ -263,6 +285,11 @@ void check_scenario(Ctx& ctx, Scenario& s) {
   // Stream: names unique, ladder increasing.
   const auto& st = s.stream;
   if (st.renditions.empty()) ctx.error_at("stream.renditions", "at least one rendition is needed");
+  if (st.renditions.size() > kMaxRenditions) {
+    // Renditions are 8-bit indices in the player and the metrics (hls.js ladders have < 10).
+    ctx.error_at("stream.renditions", fmt::format("at most {} renditions (got {})", kMaxRenditions,
+                                                  st.renditions.size()));
+  }
   const auto renditions =
       unique_names(ctx, st.renditions, "stream.renditions",
                    [](const Rendition& r) -> const std::string& { return r.name; });
@@ -274,6 +301,7 @@ void check_scenario(Ctx& ctx, Scenario& s) {
                                st.renditions[i].bitrate_kbps, st.renditions[i - 1].bitrate_kbps));
     }
   }
+  check_metrics(ctx, s);
   check_audience(ctx, s, renditions);
   check_population(ctx, s);
   std::set<std::string> regions;

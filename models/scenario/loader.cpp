@@ -42,20 +42,73 @@ fs::path canonical_or_absolute(const fs::path& p) {
 
 std::optional<Node> load_tree(LoadState& st, const std::string& text, const fs::path& path);
 
+// Why a path cannot be a scenario file ("" when it can be opened as one).
+std::string not_a_scenario_file(const fs::path& path) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);  // follows symlinks
+  if (ec || !fs::exists(status)) return "does not exist";
+  switch (status.type()) {
+    case fs::file_type::regular:
+      break;
+    case fs::file_type::directory:
+      return "is a directory, not a scenario file";
+    case fs::file_type::character:
+    case fs::file_type::block:
+      return "is a device, not a scenario file";
+    case fs::file_type::fifo:
+      return "is a pipe, not a scenario file (a regular file is needed)";
+    case fs::file_type::socket:
+      return "is a socket, not a scenario file";
+    default:
+      return "is not a regular file";
+  }
+  const std::uintmax_t size = fs::file_size(path, ec);
+  if (!ec && size > kMaxScenarioFileBytes) {
+    return fmt::format("is {:.1f} MiB, more than the {} MiB a scenario file may have",
+                       static_cast<double>(size) / (1024.0 * 1024.0),
+                       kMaxScenarioFileBytes / (1024 * 1024));
+  }
+  return "";
+}
+
+// Reads at most kMaxScenarioFileBytes + 1 bytes: a file that grows while read (or lies about
+// its size, as /proc files do) cannot exhaust memory either.
+std::optional<std::string> read_bounded(const fs::path& path, bool& too_large) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string text;
+  char chunk[64 * 1024];
+  while (text.size() <= kMaxScenarioFileBytes) {
+    in.read(chunk, sizeof chunk);
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (!in) break;
+  }
+  if (in.bad()) return std::nullopt;
+  too_large = text.size() > kMaxScenarioFileBytes;
+  return text;
+}
+
 std::optional<Node> load_file(LoadState& st, const fs::path& path, const yaml::Mark& from,
                               const std::string& from_key) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  const auto refuse = [&](const std::string& why) {
     if (from.file < 0) {
-      st.errors.push_back({path.generic_string(), 0, 0, "", "cannot read the scenario file"});
+      st.errors.push_back(
+          {path.generic_string(), 0, 0, "", "cannot read the scenario file: " + why});
     } else {
-      push_error(st, from, from_key, "cannot read extended file '" + path.generic_string() + "'");
+      push_error(st, from, from_key,
+                 "cannot read extended file '" + path.generic_string() + "': " + why);
     }
     return std::nullopt;
+  };
+  if (const std::string why = not_a_scenario_file(path); !why.empty()) return refuse(why);
+  bool too_large = false;
+  const std::optional<std::string> text = read_bounded(path, too_large);
+  if (!text) return refuse("it cannot be opened or read");
+  if (too_large) {
+    return refuse(fmt::format("more than the {} MiB a scenario file may have",
+                              kMaxScenarioFileBytes / (1024 * 1024)));
   }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return load_tree(st, buf.str(), path);
+  return load_tree(st, *text, path);
 }
 
 std::optional<Node> load_tree(LoadState& st, const std::string& text, const fs::path& path) {
@@ -226,7 +279,8 @@ void apply_override(LoadState& st, Node& root, const std::string& text) {
   *cur = std::move(value);
 }
 
-LoadResult finish(LoadState& st, std::optional<Node> root, std::span<const std::string> overrides) {
+LoadResult finish(LoadState& st, std::optional<Node> root, std::span<const std::string> overrides,
+                  const ScenarioCheck& extra_check) {
   LoadResult result;
   if (root) {
     for (const auto& o : overrides) apply_override(st, *root, o);
@@ -238,6 +292,11 @@ LoadResult finish(LoadState& st, std::optional<Node> root, std::span<const std::
     ctx.marks[""] = root->mark;
     detail::decode_scenario(ctx, *root, s);
     detail::check_scenario(ctx, s);
+    if (st.errors.empty() && extra_check) {
+      extra_check(s, [&ctx](const std::string& key_path, std::string message) {
+        ctx.error_at(key_path, std::move(message));
+      });
+    }
     if (st.errors.empty()) result.scenario = std::move(s);
   }
   // Report in reading order: by file, then position.
@@ -253,24 +312,27 @@ LoadResult finish(LoadState& st, std::optional<Node> root, std::span<const std::
 
 }  // namespace
 
-LoadResult load_scenario(const fs::path& file, std::span<const std::string> overrides) {
+LoadResult load_scenario(const fs::path& file, std::span<const std::string> overrides,
+                         const ScenarioCheck& extra_check) {
   LoadState st;
   st.stack.push_back(canonical_or_absolute(file));
   auto root = load_file(st, file, yaml::Mark{}, "");
-  return finish(st, std::move(root), overrides);
+  return finish(st, std::move(root), overrides, extra_check);
 }
 
 LoadResult load_scenario_text(const std::string& text, const fs::path& file_name,
-                              std::span<const std::string> overrides) {
+                              std::span<const std::string> overrides,
+                              const ScenarioCheck& extra_check) {
   LoadState st;
   st.stack.push_back(canonical_or_absolute(file_name));
   auto root = load_tree(st, text, file_name);
-  return finish(st, std::move(root), overrides);
+  return finish(st, std::move(root), overrides, extra_check);
 }
 
 std::vector<ScenarioError> validate_scenario_file(const fs::path& file,
-                                                  std::span<const std::string> overrides) {
-  return load_scenario(file, overrides).errors;
+                                                  std::span<const std::string> overrides,
+                                                  const ScenarioCheck& extra_check) {
+  return load_scenario(file, overrides, extra_check).errors;
 }
 
 std::string format_error(const ScenarioError& e) {
@@ -279,6 +341,18 @@ std::string format_error(const ScenarioError& e) {
   out += ": ";
   if (!e.key_path.empty()) out += e.key_path + ": ";
   out += e.message;
+  return out;
+}
+
+std::string format_errors(const std::vector<ScenarioError>& errors, std::size_t max_shown) {
+  std::string out;
+  const std::size_t shown = std::min(errors.size(), max_shown);
+  for (std::size_t i = 0; i < shown; ++i) out += format_error(errors[i]) + "\n";
+  if (errors.size() > shown) {
+    const std::size_t more = errors.size() - shown;
+    out += fmt::format("... and {} more error{} (fix the ones above first)\n", more,
+                       more == 1 ? "" : "s");
+  }
   return out;
 }
 

@@ -43,6 +43,31 @@ yaml::Mark Ctx::mark_of(std::string path) const {
   return yaml::Mark{0, 1, 1};
 }
 
+namespace {
+// Higher = written later: `--set` overrides (registered last, named "--set ...") above the
+// main file (index 0), the main file above the file it extends (1), and so on down the chain.
+long derivation_rank(const yaml::SourceFiles& files, int file) {
+  if (file < 0 || file >= static_cast<int>(files.names.size()))
+    return std::numeric_limits<long>::min();
+  if (files.names[static_cast<std::size_t>(file)].starts_with("--set ")) return 1'000'000L + file;
+  return -static_cast<long>(file);
+}
+}  // namespace
+
+void Ctx::error_at_latest(std::initializer_list<std::string> paths, std::string message) const {
+  const std::string* best_path = nullptr;
+  yaml::Mark best{};
+  for (const std::string& path : paths) {
+    const yaml::Mark mark = mark_of(path);
+    if (best_path == nullptr ||
+        derivation_rank(*files, mark.file) > derivation_rank(*files, best.file)) {
+      best_path = &path;
+      best = mark;
+    }
+  }
+  if (best_path != nullptr) error(best, *best_path, std::move(message));
+}
+
 std::string number_text(double v) { return fmt::format("{}", v); }
 
 std::string range_text(const Range& r) {

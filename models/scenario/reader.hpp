@@ -33,6 +33,10 @@ struct Ctx {
   void error_at(const std::string& path, std::string message) const {
     error(mark_of(path), path, std::move(message));
   }
+  // A problem between several keys (e.g. a region and the ISP list that leaves it without
+  // ISPs): reported at the one written last in the `extends:` chain or by `--set`, the edit
+  // that made the keys disagree, rather than at a base file the user did not touch.
+  void error_at_latest(std::initializer_list<std::string> paths, std::string message) const;
   // "accepted but not modelled in this version" for a key the file sets.
   void not_modelled(const std::string& path) const;
 };

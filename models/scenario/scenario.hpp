@@ -227,6 +227,12 @@ struct NetworkSpec {
 struct MetricsSpec {
   double interval_s = 10.0;  // time-series sample interval (D)
 };
+// The run allocates one time-series record per interval up front (~100 B with the per-PoP
+// counters): 10^6 samples is 11 days at 1 s, and bounds that memory.
+inline constexpr double kMinMetricsIntervalS = 1e-6;  // the simulation's time step
+inline constexpr std::size_t kMaxMetricsSamples = 1'000'000;
+// Renditions are 8-bit indices in the player, the agent's segment keys and the metrics.
+inline constexpr std::size_t kMaxRenditions = 255;
 
 struct Scenario {
   std::string name = "unnamed";

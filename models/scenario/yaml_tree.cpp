@@ -27,17 +27,59 @@ Mark to_mark(const YAML::Mark& m, int file) {
 
 // Aliases are expanded: the node budget stops "billion laughs" documents.
 constexpr long kMaxNodes = 100'000;  // a large scenario has a few thousand
+constexpr int kMaxDepth = 64;
 
-Node convert(const YAML::Node& in, int file, std::vector<ParseError>& errors, int depth,
-             long& budget) {
+// One conversion of a document. A fatal problem (too large, too deep) stops it: the tree is
+// then discarded, so that no follow-on error is reported for the nodes it left out.
+struct Converter {
+  const std::string& text;
+  int file;
+  std::vector<ParseError>& errors;
+  long budget = kMaxNodes;
+  bool fatal = false;
+
+  void fail(const Mark& mark, std::string message) {
+    if (!fatal) errors.push_back({mark, std::move(message)});
+    fatal = true;
+  }
+
+  // yaml-cpp accepts a quoted scalar that runs to the end of the input (`name: "abc`, or a
+  // quote left open that swallows the rest of the file): find its closing quote ourselves.
+  void check_closed(const YAML::Node& scalar) {
+    if (scalar.Tag() != "!") return;  // yaml-cpp tags quoted scalars "!"
+    const YAML::Mark m = scalar.Mark();
+    if (m.pos < 0 || static_cast<std::size_t>(m.pos) >= text.size()) return;
+    const auto open = static_cast<std::size_t>(m.pos);
+    const char quote = text[open];
+    if (quote != '"' && quote != '\'') return;
+    for (std::size_t i = open + 1; i < text.size(); ++i) {
+      if (quote == '"' && text[i] == '\\') {
+        ++i;  // an escaped character, perhaps a quote
+      } else if (text[i] == quote) {
+        if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+          ++i;  // '' is a quote inside a single-quoted scalar
+        } else {
+          return;
+        }
+      }
+    }
+    errors.push_back({to_mark(m, file), std::string("unterminated quoted string (no closing ") +
+                                            quote + " before the end of the file)"});
+  }
+
+  Node convert(const YAML::Node& in, int depth);
+};
+
+Node Converter::convert(const YAML::Node& in, int depth) {
   Node out;
   out.mark = to_mark(in.Mark(), file);
-  if (depth > 64) {
-    errors.push_back({out.mark, "document nested too deeply (> 64 levels)"});
+  if (fatal) return out;
+  if (depth > kMaxDepth) {
+    fail(out.mark, "document nested too deeply (> 64 levels)");
     return out;
   }
   if (--budget < 0) {
-    if (budget == -1) errors.push_back({out.mark, "document too large (> 100 000 nodes)"});
+    fail(out.mark, "document too large (> 100 000 nodes)");
     return out;
   }
   switch (in.Type()) {
@@ -45,25 +87,31 @@ Node convert(const YAML::Node& in, int file, std::vector<ParseError>& errors, in
       out.kind = Node::Kind::kScalar;
       out.scalar = in.Scalar();
       out.quoted = in.Tag() == "!";  // yaml-cpp tags quoted scalars "!"
+      check_closed(in);
       break;
     case YAML::NodeType::Sequence:
       out.kind = Node::Kind::kSeq;
-      for (const auto& item : in) out.seq.push_back(convert(item, file, errors, depth + 1, budget));
+      for (const auto& item : in) {
+        if (fatal) break;
+        out.seq.push_back(convert(item, depth + 1));
+      }
       break;
     case YAML::NodeType::Map:
       out.kind = Node::Kind::kMap;
       for (const auto& kv : in) {
+        if (fatal) break;
         const Mark key_mark = to_mark(kv.first.Mark(), file);
         if (!kv.first.IsScalar()) {
           errors.push_back({key_mark, "mapping keys must be plain names"});
           continue;
         }
+        check_closed(kv.first);
         const std::string key = kv.first.Scalar();
         if (out.find(key) != nullptr) {
           errors.push_back({key_mark, "duplicate key '" + key + "'"});
           continue;
         }
-        out.map.push_back({key, key_mark, convert(kv.second, file, errors, depth + 1, budget)});
+        out.map.push_back({key, key_mark, convert(kv.second, depth + 1)});
       }
       break;
     case YAML::NodeType::Null:
@@ -80,9 +128,13 @@ ParseResult parse(const std::string& text, int file) {
   ParseResult result;
   try {
     const YAML::Node root = YAML::Load(text);
-    long budget = kMaxNodes;
-    result.node = convert(root, file, result.errors, 0, budget);
-    if (root.IsNull()) result.node->mark = Mark{file, 1, 1};
+    Converter converter{text, file, result.errors};
+    result.node = converter.convert(root, 0);
+    if (converter.fatal) {
+      result.node.reset();  // a partial tree would only add follow-on errors
+    } else if (root.IsNull()) {
+      result.node->mark = Mark{file, 1, 1};
+    }
   } catch (const YAML::Exception& e) {
     result.errors.push_back({to_mark(e.mark, file), "YAML syntax error: " + e.msg});
     result.node.reset();

@@ -23,8 +23,10 @@ struct Node {
   Mark mark{};
   std::string scalar{};
   bool quoted = false;  // a scalar written in quotes is always a string
-  std::vector<Entry> map{};
-  std::vector<Node> seq{};
+  // No `{}` initialisers: they instantiate vector's constructor while Entry (and Node) are
+  // still incomplete, which clang rejects; default construction leaves them empty anyway.
+  std::vector<Entry> map;
+  std::vector<Node> seq;
 
   [[nodiscard]] const Node* find(std::string_view key) const;
   Node* find(std::string_view key);

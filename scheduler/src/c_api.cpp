@@ -1,6 +1,7 @@
 // The C ABI (p2pcdn/scheduler.h) over Agent: converts plain C structs to the C++ types and
 // back. No exception may escape: every entry point is noexcept and allocation failures
-// become error codes.
+// become error codes. Every pointer and enum value from C is checked here, before it reaches
+// the C++ types: a C caller can pass any int where an enum is expected.
 #include "p2pcdn/scheduler.h"
 
 #include <cmath>
@@ -31,6 +32,7 @@ struct p2pcdn_agent {
 static_assert(P2PCDN_ACTION_EVICT_SEGMENT == static_cast<int>(ActionKind::kEvictSegment));
 static_assert(P2PCDN_ACTION_REQUEST_PEERS == static_cast<int>(ActionKind::kRequestPeers));
 static_assert(P2PCDN_ACTION_HTTP_FETCH == static_cast<int>(ActionKind::kHttpFetch));
+static_assert(P2PCDN_OUTCOME_CANCELLED == static_cast<int>(p2pcdn::sched::Outcome::kCancelled));
 static_assert(P2PCDN_ERR_INVALID_ARGUMENT == static_cast<int>(Errc::kInvalidArgument));
 
 namespace {
@@ -152,14 +154,17 @@ int p2pcdn_agent_create(const p2pcdn_config* config, uint64_t seed, int64_t now_
 
 void p2pcdn_agent_destroy(p2pcdn_agent* agent) { delete agent; }
 
-void p2pcdn_agent_handle_segment_published(p2pcdn_agent* agent, int64_t now_us,
-                                           const p2pcdn_segment_info* s) {
+int p2pcdn_agent_handle_segment_published(p2pcdn_agent* agent, int64_t now_us,
+                                          const p2pcdn_segment_info* s) {
+  if (agent == nullptr || s == nullptr) return P2PCDN_ERR_INVALID_ARGUMENT;
   agent->agent.handle_segment_published(
       now_us, p2pcdn::sched::SegmentInfo{key_of(s->key), s->size_bytes, s->duration_us,
                                          s->available_at_us});
+  return P2PCDN_OK;
 }
 
-void p2pcdn_agent_handle_player(p2pcdn_agent* agent, int64_t now_us, const p2pcdn_player_view* p) {
+int p2pcdn_agent_handle_player(p2pcdn_agent* agent, int64_t now_us, const p2pcdn_player_view* p) {
+  if (agent == nullptr || p == nullptr) return P2PCDN_ERR_INVALID_ARGUMENT;
   p2pcdn::sched::PlayerView v;
   v.playhead_us = p->playhead_us;
   v.buffer_end_us = p->buffer_end_us;
@@ -167,51 +172,76 @@ void p2pcdn_agent_handle_player(p2pcdn_agent* agent, int64_t now_us, const p2pcd
   v.next_deadline_us = p->next_deadline_us;
   v.rendition = p->rendition;
   agent->agent.handle_player(now_us, v);
+  return P2PCDN_OK;
 }
 
-void p2pcdn_agent_handle_peer_connected(p2pcdn_agent* agent, int64_t now_us, uint32_t peer,
-                                        const p2pcdn_peer_traits* t) {
+int p2pcdn_agent_handle_peer_connected(p2pcdn_agent* agent, int64_t now_us, uint32_t peer,
+                                       const p2pcdn_peer_traits* t) {
+  if (agent == nullptr) return P2PCDN_ERR_INVALID_ARGUMENT;
   p2pcdn::sched::PeerTraits traits;
   if (t != nullptr) traits = {t->region, t->isp, t->uplink_kbps_hint};
   agent->agent.handle_peer_connected(now_us, p2pcdn::sched::PeerId{peer}, traits);
+  return P2PCDN_OK;
 }
 
-void p2pcdn_agent_handle_peer_disconnected(p2pcdn_agent* agent, int64_t now_us, uint32_t peer) {
+int p2pcdn_agent_handle_peer_disconnected(p2pcdn_agent* agent, int64_t now_us, uint32_t peer) {
+  if (agent == nullptr) return P2PCDN_ERR_INVALID_ARGUMENT;
   agent->agent.handle_peer_disconnected(now_us, p2pcdn::sched::PeerId{peer});
+  return P2PCDN_OK;
 }
 
 int p2pcdn_agent_handle_peer_message(p2pcdn_agent* agent, int64_t now_us, uint32_t peer,
                                      const uint8_t* bytes, size_t len) {
-  if (bytes == nullptr && len != 0) return P2PCDN_ERR_INVALID_ARGUMENT;
+  if (agent == nullptr || (bytes == nullptr && len != 0)) return P2PCDN_ERR_INVALID_ARGUMENT;
   const auto* b = reinterpret_cast<const std::byte*>(bytes);
   const p2pcdn::sched::Status st = agent->agent.handle_peer_message(
       now_us, p2pcdn::sched::PeerId{peer}, std::span<const std::byte>(b, len));
   return static_cast<int>(st.code());
 }
 
-void p2pcdn_agent_handle_transfer_progress(p2pcdn_agent* agent, int64_t now_us, uint32_t transfer,
-                                           uint64_t bytes_done) {
+int p2pcdn_agent_handle_transfer_progress(p2pcdn_agent* agent, int64_t now_us, uint32_t transfer,
+                                          uint64_t bytes_done) {
+  if (agent == nullptr) return P2PCDN_ERR_INVALID_ARGUMENT;
   agent->agent.handle_transfer_progress(now_us, p2pcdn::sched::TransferId{transfer}, bytes_done);
+  return P2PCDN_OK;
 }
 
-void p2pcdn_agent_handle_transfer_done(p2pcdn_agent* agent, int64_t now_us, uint32_t transfer,
-                                       p2pcdn_outcome outcome) {
-  auto o = p2pcdn::sched::Outcome::kFailed;
-  if (outcome == P2PCDN_OUTCOME_COMPLETED) o = p2pcdn::sched::Outcome::kCompleted;
-  if (outcome == P2PCDN_OUTCOME_CANCELLED) o = p2pcdn::sched::Outcome::kCancelled;
+int p2pcdn_agent_handle_transfer_done(p2pcdn_agent* agent, int64_t now_us, uint32_t transfer,
+                                      int outcome) {
+  if (agent == nullptr) return P2PCDN_ERR_INVALID_ARGUMENT;
+  p2pcdn::sched::Outcome o{};
+  switch (outcome) {
+    case P2PCDN_OUTCOME_COMPLETED:
+      o = p2pcdn::sched::Outcome::kCompleted;
+      break;
+    case P2PCDN_OUTCOME_FAILED:
+      o = p2pcdn::sched::Outcome::kFailed;
+      break;
+    case P2PCDN_OUTCOME_CANCELLED:
+      o = p2pcdn::sched::Outcome::kCancelled;
+      break;
+    default:
+      return P2PCDN_ERR_INVALID_ARGUMENT;
+  }
   agent->agent.handle_transfer_done(now_us, p2pcdn::sched::TransferId{transfer}, o);
+  return P2PCDN_OK;
 }
 
-void p2pcdn_agent_handle_integrity(p2pcdn_agent* agent, int64_t now_us, p2pcdn_segment_key segment,
-                                   int passed) {
+int p2pcdn_agent_handle_integrity(p2pcdn_agent* agent, int64_t now_us, p2pcdn_segment_key segment,
+                                  int passed) {
+  if (agent == nullptr) return P2PCDN_ERR_INVALID_ARGUMENT;
   agent->agent.handle_integrity(now_us, key_of(segment), passed != 0);
+  return P2PCDN_OK;
 }
 
-void p2pcdn_agent_handle_timeout(p2pcdn_agent* agent, int64_t now_us) {
+int p2pcdn_agent_handle_timeout(p2pcdn_agent* agent, int64_t now_us) {
+  if (agent == nullptr) return P2PCDN_ERR_INVALID_ARGUMENT;
   agent->agent.handle_timeout(now_us);
+  return P2PCDN_OK;
 }
 
 int p2pcdn_agent_poll_action(p2pcdn_agent* agent, p2pcdn_action* out) {
+  if (agent == nullptr || out == nullptr) return -P2PCDN_ERR_INVALID_ARGUMENT;
   auto a = agent->agent.poll_action();
   if (!a) return 0;
   out->kind = static_cast<p2pcdn_action_kind>(a->kind);
@@ -224,9 +254,13 @@ int p2pcdn_agent_poll_action(p2pcdn_agent* agent, p2pcdn_action* out) {
   return 1;
 }
 
-int64_t p2pcdn_agent_next_timeout(const p2pcdn_agent* agent) { return agent->agent.next_timeout(); }
+int64_t p2pcdn_agent_next_timeout(const p2pcdn_agent* agent) {
+  if (agent == nullptr) return P2PCDN_NEVER;
+  return agent->agent.next_timeout();
+}
 
-void p2pcdn_agent_get_stats(const p2pcdn_agent* agent, p2pcdn_agent_stats* out) {
+int p2pcdn_agent_get_stats(const p2pcdn_agent* agent, p2pcdn_agent_stats* out) {
+  if (agent == nullptr || out == nullptr) return P2PCDN_ERR_INVALID_ARGUMENT;
   const auto& s = agent->agent.stats();
   *out = p2pcdn_agent_stats{s.http_bytes,
                             s.p2p_bytes,
@@ -255,13 +289,16 @@ void p2pcdn_agent_get_stats(const p2pcdn_agent* agent, p2pcdn_agent_stats* out) 
                             s.http_deadline,
                             s.http_no_holder,
                             s.http_rule};
+  return P2PCDN_OK;
 }
 
 size_t p2pcdn_agent_heap_bytes(const p2pcdn_agent* agent) {
+  if (agent == nullptr) return 0;
   return sizeof(p2pcdn_agent) + agent->agent.heap_bytes();
 }
 
 size_t p2pcdn_agent_peer_table_bytes(const p2pcdn_agent* agent) {
+  if (agent == nullptr) return 0;
   return agent->agent.peer_table_bytes();
 }
 

@@ -1,6 +1,7 @@
 /* Drives one small scenario through the C ABI from plain C11: an unknown policy is refused,
  * a cdn-only agent fetches the needed segment over HTTP and delivers it, and a windowed agent
- * greets a peer, requests a far segment from it and rejects garbage. Exit code 0 = pass. */
+ * greets a peer, requests a far segment from it and rejects garbage; NULL pointers and enum
+ * values out of range are refused with an error. Exit code 0 = pass. */
 #include <stdio.h>
 #include <string.h>
 
@@ -23,7 +24,7 @@ static void publish(p2pcdn_agent* a, int64_t now, uint32_t index) {
   s.size_bytes = 1000000;
   s.duration_us = 4000000;
   s.available_at_us = now;
-  p2pcdn_agent_handle_segment_published(a, now, &s);
+  CHECK(p2pcdn_agent_handle_segment_published(a, now, &s) == P2PCDN_OK);
 }
 
 static void need(p2pcdn_agent* a, int64_t now, uint32_t index, int64_t deadline) {
@@ -31,20 +32,77 @@ static void need(p2pcdn_agent* a, int64_t now, uint32_t index, int64_t deadline)
   memset(&v, 0, sizeof v);
   v.next_needed.index = index;
   v.next_deadline_us = deadline;
-  p2pcdn_agent_handle_player(a, now, &v);
+  CHECK(p2pcdn_agent_handle_player(a, now, &v) == P2PCDN_OK);
 }
 
 /* Counts actions of `kind` (and remembers the last one) while draining the agent. */
 static int drain(p2pcdn_agent* a, p2pcdn_action_kind kind, p2pcdn_action* last) {
   int n = 0;
   p2pcdn_action act;
-  while (p2pcdn_agent_poll_action(a, &act)) {
+  while (p2pcdn_agent_poll_action(a, &act) == 1) {
     if (act.kind == kind) {
       ++n;
       if (last != NULL) *last = act;
     }
   }
   return n;
+}
+
+/* Every entry point refuses a NULL agent or struct pointer with an error, never a crash. */
+static void check_null_arguments(void) {
+  const int bad = P2PCDN_ERR_INVALID_ARGUMENT;
+  p2pcdn_segment_info segment;
+  memset(&segment, 0, sizeof segment);
+  p2pcdn_player_view view;
+  memset(&view, 0, sizeof view);
+  p2pcdn_segment_key key = {0, 0};
+  p2pcdn_action act;
+  p2pcdn_agent_stats st;
+  const uint8_t byte = 0;
+  CHECK(p2pcdn_config_set_policy(NULL, "windowed") == bad);
+  CHECK(p2pcdn_config_set(NULL, "peers_max", 10) == bad);
+  p2pcdn_agent* out = NULL;
+  CHECK(p2pcdn_agent_create(NULL, 1, 0, &out) == bad && out == NULL);
+  p2pcdn_config* cfg = p2pcdn_config_new();
+  CHECK(p2pcdn_config_set_policy(cfg, NULL) == bad);
+  CHECK(p2pcdn_config_set(cfg, NULL, 1) == bad);
+  CHECK(p2pcdn_agent_create(cfg, 1, 0, NULL) == bad);
+  p2pcdn_agent_destroy(NULL);
+  p2pcdn_config_free(NULL);
+
+  CHECK(p2pcdn_agent_handle_segment_published(NULL, 0, &segment) == bad);
+  CHECK(p2pcdn_agent_handle_player(NULL, 0, &view) == bad);
+  CHECK(p2pcdn_agent_handle_peer_connected(NULL, 0, 1, NULL) == bad);
+  CHECK(p2pcdn_agent_handle_peer_disconnected(NULL, 0, 1) == bad);
+  CHECK(p2pcdn_agent_handle_peer_message(NULL, 0, 1, &byte, 1) == bad);
+  CHECK(p2pcdn_agent_handle_transfer_progress(NULL, 0, 1, 10) == bad);
+  CHECK(p2pcdn_agent_handle_transfer_done(NULL, 0, 1, P2PCDN_OUTCOME_COMPLETED) == bad);
+  CHECK(p2pcdn_agent_handle_integrity(NULL, 0, key, 1) == bad);
+  CHECK(p2pcdn_agent_handle_timeout(NULL, 0) == bad);
+  CHECK(p2pcdn_agent_poll_action(NULL, &act) == -bad);
+  CHECK(p2pcdn_agent_next_timeout(NULL) == P2PCDN_NEVER);
+  CHECK(p2pcdn_agent_get_stats(NULL, &st) == bad);
+  CHECK(p2pcdn_agent_heap_bytes(NULL) == 0);
+  CHECK(p2pcdn_agent_peer_table_bytes(NULL) == 0);
+
+  /* A live agent with NULL structs: refused, and the agent keeps working. */
+  p2pcdn_agent* a = NULL;
+  CHECK(p2pcdn_config_set_policy(cfg, "cdn-only") == P2PCDN_OK);
+  CHECK(p2pcdn_agent_create(cfg, 1, 0, &a) == P2PCDN_OK && a != NULL);
+  p2pcdn_config_free(cfg);
+  CHECK(p2pcdn_agent_handle_segment_published(a, 0, NULL) == bad);
+  CHECK(p2pcdn_agent_handle_player(a, 0, NULL) == bad);
+  CHECK(p2pcdn_agent_handle_peer_message(a, 0, 1, NULL, 4) == bad);
+  CHECK(p2pcdn_agent_poll_action(a, NULL) == -bad);
+  CHECK(p2pcdn_agent_get_stats(a, NULL) == bad);
+  CHECK(p2pcdn_agent_handle_peer_connected(a, 0, 7, NULL) == P2PCDN_OK); /* traits optional */
+  CHECK(p2pcdn_agent_handle_timeout(a, 0) == P2PCDN_OK);
+  while (p2pcdn_agent_poll_action(a, &act) == 1) {
+  }
+  publish(a, 0, 3);
+  need(a, 0, 3, 4000000);
+  CHECK(drain(a, P2PCDN_ACTION_HTTP_FETCH, NULL) == 1);
+  p2pcdn_agent_destroy(a);
 }
 
 int main(void) {
@@ -68,12 +126,21 @@ int main(void) {
   CHECK(drain(a, P2PCDN_ACTION_HTTP_FETCH, &fetch) == 1);
   CHECK(fetch.segment.index == 5 && fetch.transfer != 0);
   CHECK(p2pcdn_agent_next_timeout(a) != P2PCDN_NEVER); /* the HTTP timeout is armed */
-  p2pcdn_agent_handle_transfer_done(a, 500000, fetch.transfer, P2PCDN_OUTCOME_COMPLETED);
+  /* Outcomes out of range are refused and change nothing: the fetch is still open. */
+  CHECK(p2pcdn_agent_handle_transfer_done(a, 500000, fetch.transfer, 4) ==
+        P2PCDN_ERR_INVALID_ARGUMENT);
+  CHECK(p2pcdn_agent_handle_transfer_done(a, 500000, fetch.transfer, 3) ==
+        P2PCDN_ERR_INVALID_ARGUMENT);
+  CHECK(p2pcdn_agent_handle_transfer_done(a, 500000, fetch.transfer, -1) ==
+        P2PCDN_ERR_INVALID_ARGUMENT);
+  CHECK(drain(a, P2PCDN_ACTION_DELIVER_SEGMENT, NULL) == 0);
+  CHECK(p2pcdn_agent_handle_transfer_done(a, 500000, fetch.transfer, P2PCDN_OUTCOME_COMPLETED) ==
+        P2PCDN_OK);
   p2pcdn_action deliver;
   CHECK(drain(a, P2PCDN_ACTION_DELIVER_SEGMENT, &deliver) == 1);
   CHECK(deliver.segment.index == 5);
   p2pcdn_agent_stats st;
-  p2pcdn_agent_get_stats(a, &st);
+  CHECK(p2pcdn_agent_get_stats(a, &st) == P2PCDN_OK);
   CHECK(st.http_segments == 1 && st.http_bytes == 1000000 && st.segments_delivered == 1);
   CHECK(p2pcdn_agent_heap_bytes(a) > 0);
   p2pcdn_agent_destroy(a);
@@ -117,6 +184,8 @@ int main(void) {
   CHECK(err != P2PCDN_OK);
   CHECK(strlen(p2pcdn_errc_name(err)) > 0);
   p2pcdn_agent_destroy(a);
+
+  check_null_arguments();
 
   if (failures != 0) {
     fprintf(stderr, "%d check(s) failed\n", failures);

@@ -5,18 +5,23 @@
 
 #include "analysis/report/study_report.hpp"
 #include "models/scenario/loader.hpp"
+#include "sim/host/run_checks.hpp"
 #include "sim/study/bounds.hpp"
 #include "sim/study/cost.hpp"
 
 namespace p2pcdn::cli {
 
-LoadedScenario load_or_explain(const std::string& path, const std::vector<std::string>& sets) {
-  auto loaded = models::load_scenario(path, sets);
+models::LoadResult load_and_report(const std::string& path, const std::vector<std::string>& sets) {
+  models::LoadResult loaded = models::load_scenario(path, sets, sim::runnable_check());
   for (const auto& notice : loaded.notices)
     std::fprintf(stderr, "%s\n", models::format_error(notice).c_str());
+  std::fputs(models::format_errors(loaded.errors).c_str(), stderr);
+  return loaded;
+}
+
+LoadedScenario load_or_explain(const std::string& path, const std::vector<std::string>& sets) {
+  auto loaded = load_and_report(path, sets);
   if (!loaded.errors.empty()) {
-    for (const auto& error : loaded.errors)
-      std::fprintf(stderr, "%s\n", models::format_error(error).c_str());
     throw std::invalid_argument(std::to_string(loaded.errors.size()) + " error" +
                                 (loaded.errors.size() == 1 ? "" : "s") + " in " + path);
   }

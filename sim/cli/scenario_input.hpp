@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "analysis/report/report_html.hpp"
+#include "models/scenario/loader.hpp"
 #include "models/scenario/scenario.hpp"
 #include "sim/run.hpp"
 
@@ -13,7 +14,12 @@ struct LoadedScenario {
   models::Scenario scenario;
 };
 
-// Prints every error of the file to stderr and throws when there is any.
+// Loads with every check a run makes (the scenario's rules and sim/host/run_checks.hpp) and
+// prints the notices and errors (format_errors) to stderr: `validate` and the running verbs
+// share it, so a file `validate` accepts is one `run` accepts.
+models::LoadResult load_and_report(const std::string& path, const std::vector<std::string>& sets);
+
+// load_and_report, then throws when there is any error.
 LoadedScenario load_or_explain(const std::string& path, const std::vector<std::string>& sets);
 
 // The report sections beyond the metrics: bounds, cost (empty when not computable).

@@ -32,12 +32,8 @@ namespace p2pcdn::cli {
 
 int verb_validate(const Args& args) {
   if (args.positional.size() != 1) throw std::invalid_argument("validate needs one SCENARIO file");
-  const models::LoadResult loaded = models::load_scenario(args.positional[0], args.sets);
-  for (const auto& notice : loaded.notices)
-    std::fprintf(stderr, "%s\n", models::format_error(notice).c_str());
+  const models::LoadResult loaded = load_and_report(args.positional[0], args.sets);
   const auto& errors = loaded.errors;
-  for (const auto& error : errors)
-    std::fprintf(stderr, "%s\n", models::format_error(error).c_str());
   if (!errors.empty()) {
     std::fprintf(stderr, "%zu error%s\n", errors.size(), errors.size() == 1 ? "" : "s");
     return 1;

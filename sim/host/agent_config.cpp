@@ -130,28 +130,38 @@ std::uint16_t default_window_segments(const models::Scenario& scenario,
   return static_cast<std::uint16_t>(sched::kWindowSegmentsMax);
 }
 
-sched::AgentConfig make_agent_config(const models::Scenario& scenario) {
+sched::AgentConfig make_agent_config(const models::Scenario& scenario,
+                                     std::vector<ConfigProblem>& problems) {
   const models::P2pSpec& p2p = scenario.p2p;
   sched::AgentConfig config;
   config.policy = p2p.enabled ? policy_name(p2p.policy) : "cdn-only";
   if (!p2p.enabled) config.p2p_disabled = true;
   const auto& table = knob_table();
   for (const auto& [name, value] : p2p.scheduler_knobs) {
+    const std::string key = "p2p.scheduler_knobs." + name;
     const auto it = table.find(name);
     if (it == table.end()) {
       std::string known;
       for (const auto& [k, _] : table) known += (known.empty() ? "" : ", ") + k;
-      throw std::invalid_argument("p2p.scheduler_knobs." + name +
-                                  ": unknown scheduler knob (known: " + known + ")");
+      problems.push_back({key, "unknown scheduler knob (known: " + known + ")"});
+      continue;
     }
     try {
       it->second(config, value);
     } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument("p2p.scheduler_knobs." + name + ": " + e.what());
+      problems.push_back({key, e.what()});
     }
   }
   if (!p2p.scheduler_knobs.contains("window_segments"))
     config.window_segments = default_window_segments(scenario, config);
+  return config;
+}
+
+sched::AgentConfig make_agent_config(const models::Scenario& scenario) {
+  std::vector<ConfigProblem> problems;
+  sched::AgentConfig config = make_agent_config(scenario, problems);
+  if (!problems.empty())
+    throw std::invalid_argument(problems.front().key_path + ": " + problems.front().message);
   return config;
 }
 

@@ -13,10 +13,20 @@ namespace p2pcdn::sim {
 // Scheduler policy registry name of a scenario policy ("windowed", "cdn-only", ...).
 const char* policy_name(models::P2pPolicy policy);
 
+// A problem with a scenario found by the simulator, by key path (the loader adds file:line).
+struct ConfigProblem {
+  std::string key_path;  // e.g. "p2p.scheduler_knobs.peers_max"
+  std::string message;
+};
+
 // Throws std::invalid_argument("p2p.scheduler_knobs.<name>: ...") on an unknown knob or a
 // value its field cannot hold. Unless the scenario sets window_segments, the agent's window is
 // sized to the stream: default_window_segments.
 sched::AgentConfig make_agent_config(const models::Scenario& scenario);
+// Same, but every such problem is appended to `problems` (the knob is then left at its
+// default) instead of thrown.
+sched::AgentConfig make_agent_config(const models::Scenario& scenario,
+                                     std::vector<ConfigProblem>& problems);
 
 // The smallest window ring (16, 32 or 64 segments) whose slots ahead of the player's next
 // segment reach the live edge from as far behind it as the player lets itself fall

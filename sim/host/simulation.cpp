@@ -32,6 +32,7 @@
 #include "sim/host/message_pool.hpp"
 #include "sim/host/partition.hpp"
 #include "sim/host/partition_run.hpp"
+#include "sim/host/run_checks.hpp"
 #include "sim/host/slot_pool.hpp"
 #include "sim/host/world.hpp"
 
@@ -184,32 +185,16 @@ class Host {
         owned_regions_(std::move(owned_regions)),
         audience_(scenario, options.seed),
         engine_(network_),
-        agent_config_(make_agent_config(scenario)),
         p2p_enabled_(scenario.p2p.enabled && scenario.p2p.policy != models::P2pPolicy::kCdnOnly),
         metrics_(metrics_config()),
         end_us_(from_seconds(scenario.run.duration_s)) {
-    sched::TrackerConfig tracker_config;
-    tracker_config.neighbours_max =
-        static_cast<std::uint16_t>(std::max(1, scenario.p2p.neighbours));
-    tracker_config.inbound_max = static_cast<std::uint16_t>(2 * tracker_config.neighbours_max);
-    for (std::size_t a = 0; a < models::kNatTypeCount; ++a)
-      for (std::size_t b = 0; b < models::kNatTypeCount; ++b)
-        tracker_config.can_connect[a][b] =
-            scenario.nat.direct_possible[a][b] || scenario.turn.enabled;
-    auto tracker = sched::Tracker::create(tracker_config, rng::mix64(seed_ ^ 0x7472616b));
-    if (!tracker.ok()) throw std::invalid_argument("p2p.neighbours: tracker rejected its config");
+    // The checks `validate` makes too (sim/host/run_checks.hpp), before any viewer exists.
+    const SchedulerSetup setup = scheduler_setup_or_throw(scenario);
+    agent_config_ = setup.agent;
+    auto tracker = sched::Tracker::create(setup.tracker, rng::mix64(seed_ ^ 0x7472616b));
+    if (!tracker.ok()) throw std::logic_error("tracker config accepted once, rejected now");
     tracker_.emplace(std::move(tracker).value());
-    if (agent_config_.peers_max < scenario.p2p.neighbours) {
-      agent_config_.peers_max = static_cast<std::uint8_t>(
-          std::min<int>(scenario.p2p.neighbours, static_cast<int>(sched::kPeersMax)));
-    }
     connections_ = ConnectionTable(agent_config_.peers_max);
-    // Validate the agent config once, with a clear error, before any viewer exists.
-    auto probe = Agent::create(agent_config_, 0, 0);
-    if (!probe.ok()) {
-      throw std::invalid_argument(std::string("p2p: the scheduler rejected its configuration: ") +
-                                  probe.status().detail());
-    }
     for (std::size_t p = 0; p < world_->cdn.pop_count(); ++p) {
       pop_egress_.push_back(network_.add_resource(
           static_cast<std::uint64_t>(world_->cdn.egress_bps(static_cast<models::PopId>(p)))));

@@ -8,6 +8,7 @@
 
 #include "analysis/io/csv.hpp"
 #include "models/scenario/loader.hpp"
+#include "sim/host/run_checks.hpp"
 
 namespace p2pcdn::study {
 
@@ -56,10 +57,11 @@ std::vector<GridPoint> expand_grid(const std::vector<VaryAxis>& axes) {
 }
 
 models::Scenario load_with_sets(const std::string& path, const std::vector<std::string>& sets) {
-  auto loaded = models::load_scenario(path, sets);
+  auto loaded = models::load_scenario(path, sets, sim::runnable_check());
   if (!loaded.errors.empty()) {
-    std::string msg = std::to_string(loaded.errors.size()) + " error(s) in " + path + ":";
-    for (const auto& e : loaded.errors) msg += "\n  " + models::format_error(e);
+    std::string msg = std::to_string(loaded.errors.size()) + " error(s) in " + path + ":\n";
+    msg += models::format_errors(loaded.errors);
+    msg.pop_back();  // the last '\n'
     throw std::invalid_argument(msg);
   }
   return std::move(*loaded.scenario);

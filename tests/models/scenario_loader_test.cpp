@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "models/scenario/loader.hpp"
 
@@ -360,7 +361,8 @@ TEST(ScenarioLoader, MissingFile) {
   const auto errors = validate_scenario_file("/nonexistent/dir/none.yaml");
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].file, "/nonexistent/dir/none.yaml");
-  EXPECT_EQ(format_error(errors[0]), "/nonexistent/dir/none.yaml: cannot read the scenario file");
+  EXPECT_EQ(format_error(errors[0]),
+            "/nonexistent/dir/none.yaml: cannot read the scenario file: does not exist");
 }
 
 TEST(ScenarioLoader, ExtendsMergesMapsAndReplacesLists) {
@@ -477,6 +479,196 @@ TEST(ScenarioLoader, OverrideErrorsNameTheOverride) {
   bool saw_novalue = false;
   for (const auto& e : r.errors) saw_novalue |= e.file == "--set novalue";
   EXPECT_TRUE(saw_novalue);
+}
+
+// ---- issue 25: paths that are not scenario files, unterminated quotes, attribution through
+// `extends:`, follow-on errors after a fatal one.
+
+TEST(ScenarioFilePaths, DirectoryAsScenarioIsAnError) {
+  TempDir dir;
+  const auto r = load_scenario(dir.path());
+  ASSERT_FALSE(r.scenario.has_value());  // it used to simulate the built-in defaults
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].file, dir.path().generic_string());
+  EXPECT_EQ(r.errors[0].message,
+            "cannot read the scenario file: is a directory, not a scenario file");
+}
+
+TEST(ScenarioFilePaths, ExtendsADirectoryIsAnErrorAtTheExtendsLine) {
+  TempDir dir;
+  fs::create_directories(dir.path() / "base.yaml");
+  const auto top = dir.write("top.yaml", "name: t\nextends: base.yaml\n");
+  const auto r = load_scenario(top);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(fs::path(r.errors[0].file).filename(), "top.yaml");
+  EXPECT_EQ(r.errors[0].line, 2);
+  EXPECT_EQ(r.errors[0].key_path, "extends");
+  EXPECT_NE(r.errors[0].message.find("is a directory"), std::string::npos) << r.errors[0].message;
+}
+
+TEST(ScenarioFilePaths, ExtendsADeviceIsRefusedBeforeReading) {
+  for (const char* device : {"/dev/zero", "/dev/urandom"}) {
+    if (!fs::exists(device)) continue;
+    TempDir dir;
+    const auto top = dir.write("top.yaml", std::string("extends: ") + device + "\n");
+    const auto r = load_scenario(top);  // used to read until memory ran out
+    ASSERT_EQ(r.errors.size(), 1u) << device;
+    EXPECT_EQ(r.errors[0].line, 1);
+    EXPECT_EQ(r.errors[0].key_path, "extends");
+    EXPECT_EQ(r.errors[0].message, std::string("cannot read extended file '") + device +
+                                       "': is a device, not a scenario file");
+  }
+  const auto r = load_scenario("/dev/zero");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].message, "cannot read the scenario file: is a device, not a scenario file");
+}
+
+TEST(ScenarioFilePaths, PipeIsRefusedWithoutBlocking) {
+  TempDir dir;
+  const fs::path pipe = dir.path() / "pipe.yaml";
+  ASSERT_EQ(::mkfifo(pipe.c_str(), 0600), 0);
+  const auto r = load_scenario(pipe);  // opening it would wait for a writer forever
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].message.find("is a pipe"), std::string::npos) << r.errors[0].message;
+}
+
+TEST(ScenarioFilePaths, FileOverTheSizeLimitIsRefused) {
+  TempDir dir;
+  const fs::path big = dir.path() / "big.yaml";
+  {
+    std::ofstream out(big, std::ios::binary);
+    const std::string comment = "# " + std::string(1022, 'x') + "\n";  // 1 KiB
+    for (std::size_t i = 0; i < kMaxScenarioFileBytes / 1024 + 1; ++i) out << comment;
+    out << "name: big\n";
+  }
+  const auto r = load_scenario(big);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].message,
+            "cannot read the scenario file: is 16.0 MiB, more than the 16 MiB a scenario file "
+            "may have");
+  // Exactly at the limit is a scenario file (a comment and one key).
+  fs::resize_file(big, kMaxScenarioFileBytes);
+  {
+    std::fstream tail(big, std::ios::in | std::ios::out | std::ios::binary);
+    tail.seekp(static_cast<std::streamoff>(kMaxScenarioFileBytes) - 10);
+    tail << "\nname: ok\n";
+  }
+  const auto at_limit = load_scenario(big);
+  EXPECT_TRUE(at_limit.errors.empty()) << format_errors(at_limit.errors);
+}
+
+TEST(ScenarioYaml, UnterminatedDoubleQuoteIsAnErrorAtItsPosition) {
+  // Without the final newline yaml-cpp reports it itself ("illegal EOF in scalar").
+  EXPECT_FALSE(load_text("name: \"abc").errors.empty());
+  const auto r = load_text("name: \"abc\n");
+  ASSERT_FALSE(r.scenario.has_value());  // used to load with name "abc"
+  ASSERT_EQ(r.errors.size(), 1u) << format_errors(r.errors);
+  EXPECT_EQ(r.errors[0].file, "scenarios/x.yaml");
+  EXPECT_EQ(r.errors[0].line, 1);
+  EXPECT_EQ(r.errors[0].column, 7);
+  EXPECT_NE(r.errors[0].message.find("unterminated quoted string"), std::string::npos);
+}
+
+TEST(ScenarioYaml, UnterminatedQuoteThatSwallowsTheRestIsAnError) {
+  const auto r = load_text("run: {seed: 3}\nname: 'abc\nrun2: 1\ndescription: x\n");
+  ASSERT_FALSE(r.scenario.has_value());
+  bool found = false;
+  for (const auto& e : r.errors)
+    found |= e.line == 2 && e.message.find("unterminated quoted string") != std::string::npos;
+  EXPECT_TRUE(found) << format_errors(r.errors);
+}
+
+TEST(ScenarioYaml, ClosedQuotesWithEscapesStillLoad) {
+  const auto r = load_text("name: \"a\\\"b\"\ndescription: 'it''s'\n\"run\": {seed: 1}\n");
+  ASSERT_TRUE(r.errors.empty()) << format_errors(r.errors);
+  EXPECT_EQ(r.scenario->name, "a\"b");
+  EXPECT_EQ(r.scenario->description, "it's");
+}
+
+TEST(ScenarioYaml, UnterminatedQuoteInAnOverride) {
+  const auto r = load_text("name: a\n", {"name=\"abc"});
+  ASSERT_EQ(r.errors.size(), 1u) << format_errors(r.errors);
+  EXPECT_EQ(r.errors[0].file, "--set name=\"abc");
+  EXPECT_EQ(r.errors[0].key_path, "name");
+}
+
+// A base file whose topology is valid; the extending file edits one list.
+const char* const kTopologyBase =
+    "name: base\n"
+    "topology:\n"
+    "  regions:\n"
+    "    - {name: r, viewer_share: 1}\n"
+    "  isps:\n"
+    "    - {name: i1, region: r, viewer_share: 0.5}\n"
+    "    - {name: i2, region: r, viewer_share: 0.5}\n"
+    "cdn: {pops: [{name: p, region: r, egress_gbps: 10}], origin: {region: r}}\n";
+
+TEST(ScenarioExtends, IspSharesOfAnExtendingListAreReportedInTheExtendingFile) {
+  TempDir dir;
+  dir.write("base.yaml", kTopologyBase);
+  const auto top = dir.write("top.yaml",
+                             "extends: base.yaml\n"
+                             "topology:\n"
+                             "  isps:\n"
+                             "    - {name: i1, region: r, viewer_share: 0.7}\n");
+  const auto r = load_scenario(top);
+  ASSERT_EQ(r.errors.size(), 1u) << format_errors(r.errors);
+  EXPECT_EQ(fs::path(r.errors[0].file).filename(), "top.yaml");
+  EXPECT_EQ(r.errors[0].line, 4);
+  EXPECT_EQ(r.errors[0].key_path, "topology.isps");
+  EXPECT_NE(r.errors[0].message.find("must sum to 1 (got 0.7)"), std::string::npos);
+}
+
+TEST(ScenarioExtends, EmptyIspListOfAnExtendingFileIsReportedThere) {
+  TempDir dir;
+  dir.write("base.yaml", kTopologyBase);
+  const auto top = dir.write("top.yaml", "extends: base.yaml\ntopology: {isps: []}\n");
+  const auto r = load_scenario(top);
+  ASSERT_FALSE(r.errors.empty());
+  for (const auto& e : r.errors) {
+    EXPECT_EQ(fs::path(e.file).filename(), "top.yaml") << format_error(e);
+    EXPECT_EQ(e.line, 2) << format_error(e);
+  }
+}
+
+TEST(ScenarioExtends, RegionAddedByTheExtendingFileIsReportedAtTheRegion) {
+  TempDir dir;
+  dir.write("base.yaml", kTopologyBase);
+  const auto top = dir.write("top.yaml",
+                             "extends: base.yaml\n"
+                             "topology:\n"
+                             "  regions:\n"
+                             "    - {name: r, viewer_share: 0.5}\n"
+                             "    - {name: s, viewer_share: 0.5}\n");
+  const auto r = load_scenario(top);
+  const auto* e = find_error(r, "topology.regions[1]");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(fs::path(e->file).filename(), "top.yaml");
+  EXPECT_EQ(e->line, 5);
+  EXPECT_NE(e->message.find("region 's' has no ISP"), std::string::npos);
+}
+
+TEST(ScenarioYaml, DocumentTooLargeIsOneErrorWithoutFollowOns) {
+  std::string text = "cdn:\n  pops:\n";
+  for (int i = 0; i < 60'000; ++i) text += "    - {name: p" + std::to_string(i) + "}\n";
+  const auto r = load_text(text);
+  ASSERT_FALSE(r.scenario.has_value());
+  ASSERT_EQ(r.errors.size(), 1u) << format_errors(r.errors, 5);
+  EXPECT_NE(r.errors[0].message.find("document too large"), std::string::npos);
+}
+
+TEST(ScenarioErrors, ListingIsCappedWithACount) {
+  std::vector<ScenarioError> errors;
+  for (int i = 1; i <= 70; ++i) errors.push_back({"x.yaml", i, 1, "k", "bad"});
+  const std::string text = format_errors(errors);
+  std::size_t lines = 0;
+  for (const char c : text) lines += c == '\n' ? 1 : 0;
+  EXPECT_EQ(lines, kMaxErrorsShown + 1);
+  EXPECT_NE(text.find("x.yaml:50:1: k: bad\n"), std::string::npos);
+  EXPECT_EQ(text.find("x.yaml:51:1"), std::string::npos);
+  EXPECT_NE(text.find("... and 20 more errors"), std::string::npos);
+  errors.resize(3);
+  EXPECT_EQ(format_errors(errors), "x.yaml:1:1: k: bad\nx.yaml:2:1: k: bad\nx.yaml:3:1: k: bad\n");
 }
 
 }  // namespace

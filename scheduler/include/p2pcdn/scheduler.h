@@ -101,30 +101,42 @@ int p2pcdn_agent_create(const p2pcdn_config* config, uint64_t seed, int64_t now_
                         p2pcdn_agent** out);
 void p2pcdn_agent_destroy(p2pcdn_agent* agent);
 
-void p2pcdn_agent_handle_segment_published(p2pcdn_agent* agent, int64_t now_us,
-                                           const p2pcdn_segment_info* segment);
-void p2pcdn_agent_handle_player(p2pcdn_agent* agent, int64_t now_us,
-                                const p2pcdn_player_view* player);
-void p2pcdn_agent_handle_peer_connected(p2pcdn_agent* agent, int64_t now_us, uint32_t peer,
-                                        const p2pcdn_peer_traits* traits);
-void p2pcdn_agent_handle_peer_disconnected(p2pcdn_agent* agent, int64_t now_us, uint32_t peer);
+/* Every argument crossing the ABI is checked before it reaches the agent: the handle_*
+ * functions return P2PCDN_OK, or P2PCDN_ERR_INVALID_ARGUMENT (the agent untouched) for a NULL
+ * agent, a NULL struct pointer (traits may be NULL: unknown) or an enum value out of range.
+ * Enum-valued parameters are plain ints, so that a value out of range is an error, not
+ * undefined behaviour in the C++ implementation. */
+int p2pcdn_agent_handle_segment_published(p2pcdn_agent* agent, int64_t now_us,
+                                          const p2pcdn_segment_info* segment);
+int p2pcdn_agent_handle_player(p2pcdn_agent* agent, int64_t now_us,
+                               const p2pcdn_player_view* player);
+int p2pcdn_agent_handle_peer_connected(p2pcdn_agent* agent, int64_t now_us, uint32_t peer,
+                                       const p2pcdn_peer_traits* traits);
+int p2pcdn_agent_handle_peer_disconnected(p2pcdn_agent* agent, int64_t now_us, uint32_t peer);
 /* Returns 0, or the error of a malformed/unexpected message (the host may drop the peer). */
 int p2pcdn_agent_handle_peer_message(p2pcdn_agent* agent, int64_t now_us, uint32_t peer,
                                      const uint8_t* bytes, size_t len);
-void p2pcdn_agent_handle_transfer_progress(p2pcdn_agent* agent, int64_t now_us, uint32_t transfer,
-                                           uint64_t bytes_done);
-void p2pcdn_agent_handle_transfer_done(p2pcdn_agent* agent, int64_t now_us, uint32_t transfer,
-                                       p2pcdn_outcome outcome);
-void p2pcdn_agent_handle_integrity(p2pcdn_agent* agent, int64_t now_us, p2pcdn_segment_key segment,
-                                   int passed);
-void p2pcdn_agent_handle_timeout(p2pcdn_agent* agent, int64_t now_us);
+int p2pcdn_agent_handle_transfer_progress(p2pcdn_agent* agent, int64_t now_us, uint32_t transfer,
+                                          uint64_t bytes_done);
+/* outcome: a p2pcdn_outcome value. */
+int p2pcdn_agent_handle_transfer_done(p2pcdn_agent* agent, int64_t now_us, uint32_t transfer,
+                                      int outcome);
+/* passed: 0 = the segment failed its check, any other value = it passed. */
+int p2pcdn_agent_handle_integrity(p2pcdn_agent* agent, int64_t now_us, p2pcdn_segment_key segment,
+                                  int passed);
+int p2pcdn_agent_handle_timeout(p2pcdn_agent* agent, int64_t now_us);
 
-/* Writes the next action into *out and returns 1, or returns 0 when there is none. */
+/* Writes the next action into *out and returns 1, returns 0 when there is none, or
+ * -P2PCDN_ERR_INVALID_ARGUMENT for a NULL argument: drain with `while (poll(...) == 1)`. */
 int p2pcdn_agent_poll_action(p2pcdn_agent* agent, p2pcdn_action* out);
+/* P2PCDN_NEVER for a NULL agent (it wants no wake). */
 int64_t p2pcdn_agent_next_timeout(const p2pcdn_agent* agent);
-void p2pcdn_agent_get_stats(const p2pcdn_agent* agent, p2pcdn_agent_stats* out);
+/* Returns P2PCDN_OK, or P2PCDN_ERR_INVALID_ARGUMENT (out untouched) for a NULL argument. */
+int p2pcdn_agent_get_stats(const p2pcdn_agent* agent, p2pcdn_agent_stats* out);
+/* 0 for a NULL agent. */
 size_t p2pcdn_agent_heap_bytes(const p2pcdn_agent* agent);
-/* The part of p2pcdn_agent_heap_bytes() proportional to the number of peers (the peer table). */
+/* The part of p2pcdn_agent_heap_bytes() proportional to the number of peers (the peer table);
+ * 0 for a NULL agent. */
 size_t p2pcdn_agent_peer_table_bytes(const p2pcdn_agent* agent);
 const char* p2pcdn_errc_name(int code);
 
