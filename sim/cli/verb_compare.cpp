@@ -48,23 +48,26 @@ int verb_compare(const Args& args, const std::atomic<bool>& stop) {
   const std::filesystem::path out =
       args.out ? std::filesystem::path(*args.out)
                : std::filesystem::path("out") / (a.scenario.name + "-compare");
-  check_output_dir(out, sim::estimate_compare_output_bytes(options.replications));
   const unsigned at_once = runs_at_once(args.threads, 2 * options.replications);
   check_memory(a.path, a.scenario, at_once, args.memory_check, args.quiet);
   check_memory(b.path, b.scenario, at_once, args.memory_check, true);
+  // Last of the checks: it creates the directory, which a refused compare should not leave.
+  check_output_dir(out, sim::estimate_compare_output_bytes(options.replications));
   const analysis::CompareReportData data = study::run_compare(a, b, options);
 
+  std::printf("compare: A = %s, B = %s, %zu paired replications (seeds %llu..%llu)\n",
+              data.label_a.c_str(), data.label_b.c_str(), data.seeds.size(),
+              static_cast<unsigned long long>(data.seeds.front()),
+              static_cast<unsigned long long>(data.seeds.back()));
+  std::fputs(study::compare_table(data).c_str(), stdout);
+  // After the figures: were no place to take the files, the figures are still on screen.
+  std::fflush(stdout);
   const analysis::io::Delivery delivery = deliver(
       out, {{"compare.json", "compare.html"}, [&](const std::filesystem::path& dir) {
               analysis::io::write_file_atomic(dir / "compare.json",
                                               analysis::io::dump(study::compare_to_json(data)));
               analysis::io::write_file_atomic(dir / "compare.html", analysis::compare_html(data));
             }});
-  std::printf("compare: A = %s, B = %s, %zu paired replications (seeds %llu..%llu)\n",
-              data.label_a.c_str(), data.label_b.c_str(), data.seeds.size(),
-              static_cast<unsigned long long>(data.seeds.front()),
-              static_cast<unsigned long long>(data.seeds.back()));
-  std::fputs(study::compare_table(data).c_str(), stdout);
   std::printf("  outputs: %s/{compare.json, compare.html}\n", delivery.dir.string().c_str());
   return exit_status(stop.load() ? 130 : 0, delivery);
 }

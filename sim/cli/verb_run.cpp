@@ -245,7 +245,6 @@ int run_replicated(const Args& args, const LoadedScenario& loaded, std::uint64_t
                                         set, loaded.scenario.name, args.positional[0])));
     analysis::io::write_file_atomic(dir / "replications.csv", study::replications_csv(set));
   };
-  const analysis::io::Delivery delivery = deliver(out, outputs);
 
   std::printf("%s: %zu replications (seeds %llu..%llu)%s\n", loaded.scenario.name.c_str(),
               set.runs.size(), static_cast<unsigned long long>(seed),
@@ -257,6 +256,9 @@ int run_replicated(const Args& args, const LoadedScenario& loaded, std::uint64_t
   std::fputs(replications_table(set.stats).c_str(), stdout);
   if (const std::size_t cut = set.runs.size() - study::whole_runs(set.runs).size(); cut > 0)
     std::printf("  [PARTIAL: %zu replication(s) stopped early, left out of the statistics]\n", cut);
+  // After the figures: were no place to take the files, the figures are still on screen.
+  std::fflush(stdout);
+  const analysis::io::Delivery delivery = deliver(out, outputs);
   std::printf(
       "  outputs: %s/{summary.json, timeseries.csv, report.html} (seed %llu), "
       "replications.json, replications.csv\n",
@@ -286,21 +288,22 @@ int verb_run(const Args& args, const std::atomic<bool>& stop) {
     const std::size_t planned = *args.replications == "auto"
                                     ? static_cast<std::size_t>(std::max(1, args.max_replications))
                                     : std::stoul(*args.replications);
-    check_output_dir(out, sim::estimate_run_output_bytes(loaded.scenario) +
-                              sim::estimate_replications_output_bytes(planned));
     check_memory(args.positional[0], loaded.scenario, replications_at_once(args), args.memory_check,
                  args.quiet);
+    check_output_dir(out, sim::estimate_run_output_bytes(loaded.scenario) +
+                              sim::estimate_replications_output_bytes(planned));
     return run_replicated(args, loaded, seed, out, stop);
   }
   if (args.target_metric)
     throw std::invalid_argument("--target only applies with --replications auto");
 
-  check_output_dir(out, sim::estimate_run_output_bytes(loaded.scenario));
   // --baseline runs on another core at the same time unless told to use one thread.
   const bool concurrent_baseline =
       args.baseline && args.threads != 1 && std::thread::hardware_concurrency() > 1;
   check_memory(args.positional[0], loaded.scenario, concurrent_baseline ? 2 : 1, args.memory_check,
                args.quiet);
+  // Last of the checks: it creates the directory, which a refused run should not leave.
+  check_output_dir(out, sim::estimate_run_output_bytes(loaded.scenario));
   Progress progress(loaded.scenario.name, loaded.scenario.run.duration_s, !args.quiet);
   std::optional<ConcurrentBaseline> concurrent;
   if (concurrent_baseline) concurrent.emplace(args, seed, stop);
@@ -332,8 +335,6 @@ int verb_run(const Args& args, const std::atomic<bool>& stop) {
   }
   const analysis::CostFigures cost =
       study::compute_cost(outcome.result.summary, base ? &*base : nullptr);
-  const analysis::io::Delivery delivery =
-      deliver(out, run_output_set(loaded.scenario, outcome, bounds, cost));
 
   std::printf("%s (seed %llu)%s\n", loaded.scenario.name.c_str(),
               static_cast<unsigned long long>(seed), partial_label(outcome).c_str());
@@ -350,6 +351,10 @@ int verb_run(const Args& args, const std::atomic<bool>& stop) {
         (unsigned long long)h.segments_delivered, (unsigned long long)h.connections_made,
         (unsigned long long)h.connection_attempts);
   }
+  // After the figures: were no place to take the files, the figures are still on screen.
+  std::fflush(stdout);
+  const analysis::io::Delivery delivery =
+      deliver(out, run_output_set(loaded.scenario, outcome, bounds, cost));
   std::printf("  outputs            %s/{summary.json, timeseries.csv, report.html}\n",
               delivery.dir.string().c_str());
   if (!outcome.result.violations.empty()) {

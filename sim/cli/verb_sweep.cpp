@@ -41,7 +41,6 @@ int verb_sweep(const Args& args, const std::atomic<bool>& stop) {
       args.out ? std::filesystem::path(*args.out)
                : std::filesystem::path("out") / (base.scenario.name + "-sweep");
   const std::vector<study::GridPoint> grid = study::expand_grid(options.axes);
-  check_output_dir(out, sim::estimate_sweep_output_bytes(grid.size()));
   // Every point is checked before the first runs: a grid whose largest audience does not fit
   // fails now, not after hours of its smaller points.
   for (const study::GridPoint& point : grid) {
@@ -53,13 +52,9 @@ int verb_sweep(const Args& args, const std::atomic<bool>& stop) {
                  runs_at_once(args.threads, options.replication.replications), args.memory_check,
                  true);
   }
+  // Last of the checks: it creates the directory, which a refused sweep should not leave.
+  check_output_dir(out, sim::estimate_sweep_output_bytes(grid.size()));
   const study::SweepResult result = study::run_sweep(options);
-  const analysis::io::Delivery delivery =
-      deliver(out, {{"sweep.csv", "sweep.html"}, [&](const std::filesystem::path& dir) {
-                      analysis::io::write_file_atomic(dir / "sweep.csv", study::sweep_csv(result));
-                      analysis::io::write_file_atomic(dir / "sweep.html",
-                                                      analysis::sweep_html(result.report));
-                    }});
 
   std::printf("%s sweep: %zu points x %zu replications (seeds %llu..)\n",
               base.scenario.name.c_str(), result.report.points.size(),
@@ -79,6 +74,14 @@ int verb_sweep(const Args& args, const std::atomic<bool>& stop) {
     }
   }
   for (const auto& note : result.report.notes) std::printf("  %s\n", note.c_str());
+  // After the figures: were no place to take the files, the figures are still on screen.
+  std::fflush(stdout);
+  const analysis::io::Delivery delivery =
+      deliver(out, {{"sweep.csv", "sweep.html"}, [&](const std::filesystem::path& dir) {
+                      analysis::io::write_file_atomic(dir / "sweep.csv", study::sweep_csv(result));
+                      analysis::io::write_file_atomic(dir / "sweep.html",
+                                                      analysis::sweep_html(result.report));
+                    }});
   std::printf("  outputs: %s/{sweep.csv, sweep.html}\n", delivery.dir.string().c_str());
   return exit_status(stop.load() ? 130 : 0, delivery);
 }

@@ -21,6 +21,7 @@ namespace p2pcdn::analysis::io {
 namespace {
 
 namespace fs = std::filesystem;
+using p2pcdn::testing::quoted;
 using p2pcdn::testing::read_text;
 using p2pcdn::testing::ScratchDir;
 using p2pcdn::testing::write_text;
@@ -64,7 +65,7 @@ struct Places {
     EXPECT_EQ(read_text(delivery.dir / "timeseries.csv"), kNewSeries);
     EXPECT_EQ(names_in(delivery.dir), (std::set<std::string>{"summary.json", "timeseries.csv"}));
     ASSERT_FALSE(delivery.failures.empty());
-    EXPECT_NE(delivery.failures[0].find("'" + destination.string() + "'"), std::string::npos);
+    EXPECT_NE(delivery.failures[0].find(quoted(destination)), std::string::npos);
     EXPECT_NE(delivery.failures[0].find(reason), std::string::npos) << delivery.failures[0];
     EXPECT_FALSE(delivery.destination_partly_replaced);
   }
@@ -150,8 +151,7 @@ TEST(OutputDelivery, NowhereToWriteThrowsEveryReasonAndKeepsThePreviousOutputs) 
     FAIL() << "must throw when no place takes the outputs";
   } catch (const std::runtime_error& e) {
     const std::string what = e.what();
-    EXPECT_NE(what.find("'" + places.destination.string() + "': disk on fire"), std::string::npos)
-        << what;
+    EXPECT_NE(what.find(quoted(places.destination) + ": disk on fire"), std::string::npos) << what;
     EXPECT_NE(what.find((places.scratch / "missing" / "rescue").string()), std::string::npos);
   }
   places.expect_destination_untouched();

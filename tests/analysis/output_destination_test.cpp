@@ -15,6 +15,7 @@ namespace p2pcdn::analysis::io {
 namespace {
 
 namespace fs = std::filesystem;
+using p2pcdn::testing::quoted;
 using p2pcdn::testing::ScratchDir;
 
 std::string problem_of(const fs::path& dir, std::uint64_t bytes = 1000) {
@@ -34,7 +35,7 @@ TEST(OutputDestination, AFileInTheWayIsNamed) {
   const fs::path out = scratch / "out";
   p2pcdn::testing::write_text(out, "not a directory");
   const std::string problem = problem_of(out);
-  EXPECT_NE(problem.find("'" + out.string() + "' exists and is not a directory"), std::string::npos)
+  EXPECT_NE(problem.find(quoted(out) + " exists and is not a directory"), std::string::npos)
       << problem;
   // With a trailing slash the same file is at fault.
   EXPECT_NE(problem_of(out.string() + "/").find("not a directory"), std::string::npos);
@@ -47,7 +48,7 @@ TEST(OutputDestination, AFileInTheWayOfAParentIsNamed) {
   const fs::path out = scratch / "file" / "sub" / "out";
   const std::string problem = problem_of(out);
   EXPECT_NE(problem.find("cannot create '" + out.string() + "'"), std::string::npos) << problem;
-  EXPECT_NE(problem.find("'" + (scratch / "file").string() + "' is a file, not a directory"),
+  EXPECT_NE(problem.find(quoted(scratch / "file") + " is a file, not a directory"),
             std::string::npos)
       << problem;
 }

@@ -20,6 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using p2pcdn::testing::ProcessResult;
+using p2pcdn::testing::quoted;
 using p2pcdn::testing::read_text;
 using p2pcdn::testing::ScratchDir;
 using p2pcdn::testing::write_text;
@@ -81,7 +82,7 @@ TEST(CliOutput, AFileInTheWayStopsEveryWritingVerbBeforeItsFirstEvent) {
   ScratchDir scratch;
   const fs::path file = scratch / "file";
   write_text(file, "precious");
-  const std::string in_the_way = "'" + file.string() + "' exists and is not a directory";
+  const std::string in_the_way = quoted(file) + " exists and is not a directory";
   const std::string big = scenario("default.yaml");
   expect_refused(cli(scratch, {"run", big, "--out", file.string()}), in_the_way);
   expect_refused(cli(scratch, {"run", big, "--replications", "3", "--out", file.string()}),
@@ -93,7 +94,7 @@ TEST(CliOutput, AFileInTheWayStopsEveryWritingVerbBeforeItsFirstEvent) {
                                "deadline-aware", "--out", file.string()}),
                  in_the_way);
   expect_refused(cli(scratch, {"run", big, "--out", (file / "sub").string()}),
-                 "'" + file.string() + "' is a file, not a directory");
+                 quoted(file) + " is a file, not a directory");
   EXPECT_EQ(read_text(file), "precious");
 }
 
