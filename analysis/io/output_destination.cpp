@@ -71,6 +71,7 @@ std::variant<Existing, std::string> nearest_existing(const fs::path& dir) {
 // passes any permission bits, but not a read-only mount; a non-root user meets the bits.
 std::optional<std::string> probe_writable(const fs::path& dir) {
   const fs::path probe = dir / (".p2pcdn-sim-probe." + std::to_string(::getpid()));
+  ::unlink(probe.c_str());  // a leftover of a killed run that had this pid
   const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return std::string(std::strerror(errno));
   ::close(fd);
@@ -91,6 +92,7 @@ std::optional<std::uint64_t> free_bytes(const fs::path& path) {
 }
 
 std::optional<std::string> destination_problem(const fs::path& dir, std::uint64_t expected_bytes) {
+  if (dir.empty()) return std::string("the path is empty (give a directory, e.g. --out out/run)");
   const auto found = nearest_existing(dir);
   if (const auto* problem = std::get_if<std::string>(&found)) return *problem;
   const Existing& existing = std::get<Existing>(found);

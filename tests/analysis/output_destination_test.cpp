@@ -30,6 +30,10 @@ TEST(OutputDestination, MissingDirectoryUnderAWritableParentIsFineAndNotCreatedY
   EXPECT_EQ(destination_problem(scratch.path(), 1000), std::nullopt);
 }
 
+TEST(OutputDestination, AnEmptyPathIsRefused) {
+  EXPECT_NE(problem_of("").find("the path is empty"), std::string::npos);
+}
+
 TEST(OutputDestination, AFileInTheWayIsNamed) {
   ScratchDir scratch;
   const fs::path out = scratch / "out";
