@@ -198,8 +198,11 @@ analysis::io::OutputSet run_output_set(const models::Scenario& scenario,
                                        const sim::RunOutcome& outcome,
                                        const analysis::BoundsFigures& bounds,
                                        const analysis::CostFigures& cost) {
-  return {{"timeseries.csv", "report.html", "summary.json"}, [&](const std::filesystem::path& dir) {
-            write_outputs_with_extras(dir, scenario, outcome, bounds, cost);
+  // The set outlives this call: it holds pointers to the caller's objects, not to parameters.
+  return {{"timeseries.csv", "report.html", "summary.json"},
+          [scenario = &scenario, outcome = &outcome, bounds = &bounds,
+           cost = &cost](const std::filesystem::path& dir) {
+            write_outputs_with_extras(dir, *scenario, *outcome, *bounds, *cost);
           }};
 }
 
