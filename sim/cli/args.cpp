@@ -173,6 +173,12 @@ Runs one scenario and writes DIR/summary.json, DIR/timeseries.csv and DIR/report
 theoretical offload bounds (fluid and max-flow) and the cost (CDN per GB, 95th percentile of the
 5-minute CDN egress, TURN, saving against the CDN-only baseline).
 
+Before the first event DIR is checked (creatable, a directory, writable, room for the outputs'
+estimated size): otherwise the run stops at once, naming the path and the reason. If DIR fails
+during the run (disk full, removed, permissions changed), its previous files stay as they were
+and the outputs go to ./p2pcdn-sim-rescue-<UTC time>-<pid>/ (else the temp directory): stderr
+says where, exit status 4.
+
   --seed N             run seed (default: the scenario's run.seed); same binary + scenario + seed
                        give the same results bit for bit
   --set key=value      override a scenario field, e.g. --set audience.channels[0].peak_viewers=2e6
@@ -219,7 +225,8 @@ Runs the grid of scenarios (every combination of the --vary values), each with R
 95 % CI) and DIR/sweep.html (the curves with their confidence bands, against the first --vary
 key; one line per value of the second). When audience.concurrency.peak_viewers is varied over
 >= 3 sizes, also fits CDN peak vs audience (log-log) and extrapolates to 10x the largest size
-with a 95 % prediction interval. Default DIR: out/<scenario name>-sweep.
+with a 95 % prediction interval. Default DIR: out/<scenario name>-sweep, checked before anything
+runs and rescued if it fails at the end, as `run --help` says.
 Before anything runs, every point's memory is estimated (as `run --help` says, times the
 replications run at once); a grid with a point that does not fit stops at once with an error
 (--no-memory-check runs it anyway).
@@ -232,7 +239,8 @@ replications run at once); a grid with a point that does not fit stops at once w
 Runs A and B on the same viewers (common random numbers: replication i of both uses seed+i) and
 reports paired differences B - A with 95 % confidence intervals (DIR/compare.json, compare.html).
 A and B are scenario files, or one scenario with two scheduler policies (--set p2p.policy=NAME).
-R replications each (default 5). Default DIR: out/<scenario name>-compare. A and B must each
+R replications each (default 5). Default DIR: out/<scenario name>-compare (checked before
+anything runs, rescued if it fails at the end: see `run --help`). A and B must each
 fit in memory as many times as replications run at once (--no-memory-check skips that check).
 )";
   }

@@ -5,10 +5,12 @@
 
 #include "analysis/io/atomic_file.hpp"
 #include "sim/cli/memory_guard.hpp"
+#include "sim/cli/output_guard.hpp"
 #include "sim/cli/scenario_input.hpp"
 #include "sim/cli/verb_common.hpp"
 #include "sim/cli/verbs.hpp"
 #include "sim/study/compare.hpp"
+#include "sim/study/output_estimate.hpp"
 
 namespace p2pcdn::cli {
 
@@ -43,25 +45,31 @@ int verb_compare(const Args& args, const std::atomic<bool>& stop) {
   options.threads = static_cast<unsigned>(args.threads);
   options.stop = &stop;
   options.on_done = progress_printer(args.quiet, "replication");
-  const unsigned at_once = runs_at_once(args.threads, 2 * options.replications);
-  check_memory(a.path, a.scenario, at_once, args.memory_check, args.quiet);
-  check_memory(b.path, b.scenario, at_once, args.memory_check, true);
-  const analysis::CompareReportData data = study::run_compare(a, b, options);
-
   const std::filesystem::path out =
       args.out ? std::filesystem::path(*args.out)
                : std::filesystem::path("out") / (a.scenario.name + "-compare");
-  std::filesystem::create_directories(out);
-  analysis::io::write_file_atomic(out / "compare.json",
-                                  analysis::io::dump(study::compare_to_json(data)));
-  analysis::io::write_file_atomic(out / "compare.html", analysis::compare_html(data));
+  const unsigned at_once = runs_at_once(args.threads, 2 * options.replications);
+  check_memory(a.path, a.scenario, at_once, args.memory_check, args.quiet);
+  check_memory(b.path, b.scenario, at_once, args.memory_check, true);
+  // Last of the checks: it creates the directory, which a refused compare should not leave.
+  check_output_dir(out, sim::estimate_compare_output_bytes(options.replications));
+  const analysis::CompareReportData data = study::run_compare(a, b, options);
+
   std::printf("compare: A = %s, B = %s, %zu paired replications (seeds %llu..%llu)\n",
               data.label_a.c_str(), data.label_b.c_str(), data.seeds.size(),
               static_cast<unsigned long long>(data.seeds.front()),
               static_cast<unsigned long long>(data.seeds.back()));
   std::fputs(study::compare_table(data).c_str(), stdout);
-  std::printf("  outputs: %s/{compare.json, compare.html}\n", out.string().c_str());
-  return stop.load() ? 130 : 0;
+  // After the figures: were no place to take the files, the figures are still on screen.
+  std::fflush(stdout);
+  const analysis::io::Delivery delivery = deliver(
+      out, {{"compare.json", "compare.html"}, [&](const std::filesystem::path& dir) {
+              analysis::io::write_file_atomic(dir / "compare.json",
+                                              analysis::io::dump(study::compare_to_json(data)));
+              analysis::io::write_file_atomic(dir / "compare.html", analysis::compare_html(data));
+            }});
+  std::printf("  outputs: %s/{compare.json, compare.html}\n", delivery.dir.string().c_str());
+  return exit_status(stop.load() ? 130 : 0, delivery);
 }
 
 }  // namespace p2pcdn::cli

@@ -18,6 +18,7 @@
 #include "analysis/report/summary_json.hpp"
 #include "models/scenario/loader.hpp"
 #include "sim/cli/memory_guard.hpp"
+#include "sim/cli/output_guard.hpp"
 #include "sim/cli/progress.hpp"
 #include "sim/cli/scenario_input.hpp"
 #include "sim/cli/verb_common.hpp"
@@ -26,6 +27,7 @@
 #include "sim/study/bounds.hpp"
 #include "sim/study/cost.hpp"
 #include "sim/study/memory_estimate.hpp"
+#include "sim/study/output_estimate.hpp"
 #include "sim/study/replications.hpp"
 
 namespace p2pcdn::cli {
@@ -187,6 +189,19 @@ void write_outputs_with_extras(const std::filesystem::path& out, const models::S
   analysis::write_summary_json(out / "summary.json", outcome.result.summary, outcome.info, extras);
 }
 
+// The files of one run, summary.json committed last.
+analysis::io::OutputSet run_output_set(const models::Scenario& scenario,
+                                       const sim::RunOutcome& outcome,
+                                       const analysis::BoundsFigures& bounds,
+                                       const analysis::CostFigures& cost) {
+  // The set outlives this call: it holds pointers to the caller's objects, not to parameters.
+  return {{"timeseries.csv", "report.html", "summary.json"},
+          [scenario = &scenario, outcome = &outcome, bounds = &bounds,
+           cost = &cost](const std::filesystem::path& dir) {
+            write_outputs_with_extras(dir, *scenario, *outcome, *bounds, *cost);
+          }};
+}
+
 // Replications simulated at the same time: one per thread, at most as many as there are.
 unsigned replications_at_once(const Args& args) {
   const std::size_t count = *args.replications == "auto"
@@ -219,11 +234,16 @@ int run_replicated(const Args& args, const LoadedScenario& loaded, std::uint64_t
     const std::optional<analysis::Summary> base = baseline_summary(args, seed, stop);
     if (base) cost = study::compute_cost(first.result.summary, &*base);
   }
-  write_outputs_with_extras(out, loaded.scenario, first, set.runs.front().bounds, cost);
-  analysis::io::write_file_atomic(out / "replications.json",
-                                  analysis::io::dump(study::replications_to_json(
-                                      set, loaded.scenario.name, args.positional[0])));
-  analysis::io::write_file_atomic(out / "replications.csv", study::replications_csv(set));
+  analysis::io::OutputSet outputs =
+      run_output_set(loaded.scenario, first, set.runs.front().bounds, cost);
+  outputs.files.insert(outputs.files.begin(), {"replications.json", "replications.csv"});
+  outputs.write = [&, write_run = outputs.write](const std::filesystem::path& dir) {
+    write_run(dir);
+    analysis::io::write_file_atomic(dir / "replications.json",
+                                    analysis::io::dump(study::replications_to_json(
+                                        set, loaded.scenario.name, args.positional[0])));
+    analysis::io::write_file_atomic(dir / "replications.csv", study::replications_csv(set));
+  };
 
   std::printf("%s: %zu replications (seeds %llu..%llu)%s\n", loaded.scenario.name.c_str(),
               set.runs.size(), static_cast<unsigned long long>(seed),
@@ -235,10 +255,13 @@ int run_replicated(const Args& args, const LoadedScenario& loaded, std::uint64_t
   std::fputs(replications_table(set.stats).c_str(), stdout);
   if (const std::size_t cut = set.runs.size() - study::whole_runs(set.runs).size(); cut > 0)
     std::printf("  [PARTIAL: %zu replication(s) stopped early, left out of the statistics]\n", cut);
+  // After the figures: were no place to take the files, the figures are still on screen.
+  std::fflush(stdout);
+  const analysis::io::Delivery delivery = deliver(out, outputs);
   std::printf(
       "  outputs: %s/{summary.json, timeseries.csv, report.html} (seed %llu), "
       "replications.json, replications.csv\n",
-      out.string().c_str(), static_cast<unsigned long long>(seed));
+      delivery.dir.string().c_str(), static_cast<unsigned long long>(seed));
   std::size_t violations = 0;
   bool partial = false;
   for (const auto& r : set.runs) {
@@ -249,7 +272,7 @@ int run_replicated(const Args& args, const LoadedScenario& loaded, std::uint64_t
     std::fprintf(stderr, "invariant violated in %zu place(s); see the single runs\n", violations);
     return 3;
   }
-  return partial ? 130 : 0;
+  return exit_status(partial ? 130 : 0, delivery);
 }
 
 }  // namespace
@@ -261,8 +284,13 @@ int verb_run(const Args& args, const std::atomic<bool>& stop) {
   const std::filesystem::path out = args.out ? std::filesystem::path(*args.out)
                                              : std::filesystem::path("out") / loaded.scenario.name;
   if (args.replications) {
+    const std::size_t planned = *args.replications == "auto"
+                                    ? static_cast<std::size_t>(std::max(1, args.max_replications))
+                                    : std::stoul(*args.replications);
     check_memory(args.positional[0], loaded.scenario, replications_at_once(args), args.memory_check,
                  args.quiet);
+    check_output_dir(out, sim::estimate_run_output_bytes(loaded.scenario) +
+                              sim::estimate_replications_output_bytes(planned));
     return run_replicated(args, loaded, seed, out, stop);
   }
   if (args.target_metric)
@@ -273,6 +301,8 @@ int verb_run(const Args& args, const std::atomic<bool>& stop) {
       args.baseline && args.threads != 1 && std::thread::hardware_concurrency() > 1;
   check_memory(args.positional[0], loaded.scenario, concurrent_baseline ? 2 : 1, args.memory_check,
                args.quiet);
+  // Last of the checks: it creates the directory, which a refused run should not leave.
+  check_output_dir(out, sim::estimate_run_output_bytes(loaded.scenario));
   Progress progress(loaded.scenario.name, loaded.scenario.run.duration_s, !args.quiet);
   std::optional<ConcurrentBaseline> concurrent;
   if (concurrent_baseline) concurrent.emplace(args, seed, stop);
@@ -304,7 +334,6 @@ int verb_run(const Args& args, const std::atomic<bool>& stop) {
   }
   const analysis::CostFigures cost =
       study::compute_cost(outcome.result.summary, base ? &*base : nullptr);
-  write_outputs_with_extras(out, loaded.scenario, outcome, bounds, cost);
 
   std::printf("%s (seed %llu)%s\n", loaded.scenario.name.c_str(),
               static_cast<unsigned long long>(seed), partial_label(outcome).c_str());
@@ -321,14 +350,18 @@ int verb_run(const Args& args, const std::atomic<bool>& stop) {
         (unsigned long long)h.segments_delivered, (unsigned long long)h.connections_made,
         (unsigned long long)h.connection_attempts);
   }
+  // After the figures: were no place to take the files, the figures are still on screen.
+  std::fflush(stdout);
+  const analysis::io::Delivery delivery =
+      deliver(out, run_output_set(loaded.scenario, outcome, bounds, cost));
   std::printf("  outputs            %s/{summary.json, timeseries.csv, report.html}\n",
-              out.string().c_str());
+              delivery.dir.string().c_str());
   if (!outcome.result.violations.empty()) {
     for (const auto& v : outcome.result.violations)
       std::fprintf(stderr, "invariant violated: %s\n", v.what.c_str());
     return 3;
   }
-  return outcome.result.partial ? 130 : 0;
+  return exit_status(outcome.result.partial ? 130 : 0, delivery);
 }
 
 }  // namespace p2pcdn::cli

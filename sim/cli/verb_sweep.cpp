@@ -1,5 +1,6 @@
 // `sweep`: the grid of variants with replications; sweep.csv and sweep.html.
 #include <cstdio>
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -7,9 +8,11 @@
 #include "analysis/io/atomic_file.hpp"
 #include "analysis/report/study_report.hpp"
 #include "sim/cli/memory_guard.hpp"
+#include "sim/cli/output_guard.hpp"
 #include "sim/cli/scenario_input.hpp"
 #include "sim/cli/verb_common.hpp"
 #include "sim/cli/verbs.hpp"
+#include "sim/study/output_estimate.hpp"
 #include "sim/study/sweep.hpp"
 
 namespace p2pcdn::cli {
@@ -34,9 +37,13 @@ int verb_sweep(const Args& args, const std::atomic<bool>& stop) {
       std::fprintf(stderr, "sweep point %zu/%zu done\n", done, total);
     };
   }
+  const std::filesystem::path out =
+      args.out ? std::filesystem::path(*args.out)
+               : std::filesystem::path("out") / (base.scenario.name + "-sweep");
+  const std::vector<study::GridPoint> grid = study::expand_grid(options.axes);
   // Every point is checked before the first runs: a grid whose largest audience does not fit
   // fails now, not after hours of its smaller points.
-  for (const study::GridPoint& point : study::expand_grid(options.axes)) {
+  for (const study::GridPoint& point : grid) {
     std::vector<std::string> sets = args.sets;
     sets.insert(sets.end(), point.sets.begin(), point.sets.end());
     std::string where = args.positional[0] + " (sweep point";
@@ -45,13 +52,9 @@ int verb_sweep(const Args& args, const std::atomic<bool>& stop) {
                  runs_at_once(args.threads, options.replication.replications), args.memory_check,
                  true);
   }
+  // Last of the checks: it creates the directory, which a refused sweep should not leave.
+  check_output_dir(out, sim::estimate_sweep_output_bytes(grid.size()));
   const study::SweepResult result = study::run_sweep(options);
-  const std::filesystem::path out =
-      args.out ? std::filesystem::path(*args.out)
-               : std::filesystem::path("out") / (base.scenario.name + "-sweep");
-  std::filesystem::create_directories(out);
-  analysis::io::write_file_atomic(out / "sweep.csv", study::sweep_csv(result));
-  analysis::io::write_file_atomic(out / "sweep.html", analysis::sweep_html(result.report));
 
   std::printf("%s sweep: %zu points x %zu replications (seeds %llu..)\n",
               base.scenario.name.c_str(), result.report.points.size(),
@@ -71,8 +74,16 @@ int verb_sweep(const Args& args, const std::atomic<bool>& stop) {
     }
   }
   for (const auto& note : result.report.notes) std::printf("  %s\n", note.c_str());
-  std::printf("  outputs: %s/{sweep.csv, sweep.html}\n", out.string().c_str());
-  return stop.load() ? 130 : 0;
+  // After the figures: were no place to take the files, the figures are still on screen.
+  std::fflush(stdout);
+  const analysis::io::Delivery delivery =
+      deliver(out, {{"sweep.csv", "sweep.html"}, [&](const std::filesystem::path& dir) {
+                      analysis::io::write_file_atomic(dir / "sweep.csv", study::sweep_csv(result));
+                      analysis::io::write_file_atomic(dir / "sweep.html",
+                                                      analysis::sweep_html(result.report));
+                    }});
+  std::printf("  outputs: %s/{sweep.csv, sweep.html}\n", delivery.dir.string().c_str());
+  return exit_status(stop.load() ? 130 : 0, delivery);
 }
 
 }  // namespace p2pcdn::cli

@@ -7,6 +7,12 @@
 namespace p2pcdn::cli {
 
 int run_verb(const Args& args, const std::atomic<bool>& stop) {
+  // An --out these verbs would ignore is a user expecting files that never come: say so now.
+  if (args.out && (args.verb == "validate" || args.verb == "check" || args.verb == "bound")) {
+    throw std::invalid_argument("--out: '" + args.verb +
+                                "' writes no files (it prints its results; `run` writes "
+                                "summary.json, with the bounds, into --out)");
+  }
   if (args.verb == "run") return verb_run(args, stop);
   if (args.verb == "validate") return verb_validate(args);
   if (args.verb == "sweep") return verb_sweep(args, stop);

@@ -1,0 +1,199 @@
+// The CLI's output directory end to end (issue 23): every verb that writes refuses an unusable
+// --out before its first event (on default.yaml, minutes of simulation, these must return in
+// seconds), and a destination that fails during the run loses nothing: the outputs go to a
+// rescue directory in the working directory, exit status 4 says so.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "analysis/io/json.hpp"
+#include "tests/support/cli_process.hpp"
+#include "tests/support/scratch_fs.hpp"
+
+namespace p2pcdn::sim {
+namespace {
+
+namespace fs = std::filesystem;
+using p2pcdn::testing::ProcessResult;
+using p2pcdn::testing::quoted;
+using p2pcdn::testing::read_text;
+using p2pcdn::testing::ScratchDir;
+using p2pcdn::testing::write_text;
+
+// Far below the minutes default.yaml takes to simulate: the refusal came before the run.
+constexpr double kRefusalSeconds = 30;
+
+std::string scenario(const std::string& name) {
+  return std::string(P2PCDN_SOURCE_DIR) + "/scenarios/" + name;
+}
+
+// `timeout` keeps a regression (a verb that simulates before checking) from hanging the suite.
+ProcessResult cli(const ScratchDir& scratch, std::vector<std::string> args,
+                  const std::function<void()>& while_running = {},
+                  const std::vector<std::string>& prefix = {}) {
+  std::vector<std::string> argv = {"timeout", "300"};
+  argv.insert(argv.end(), prefix.begin(), prefix.end());
+  argv.push_back(P2PCDN_SIM_BINARY);
+  argv.insert(argv.end(), args.begin(), args.end());
+  const fs::path cwd = scratch / "cwd";
+  fs::create_directories(cwd);
+  return p2pcdn::testing::run_process(argv, cwd, scratch.path(), while_running);
+}
+
+void expect_refused(const ProcessResult& r, const std::string& reason) {
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.err.find(reason), std::string::npos) << r.err;
+  EXPECT_LT(r.seconds, kRefusalSeconds) << "the verb simulated before checking its output";
+}
+
+std::set<std::string> names_in(const fs::path& dir) {
+  std::set<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir)) names.insert(entry.path().filename());
+  return names;
+}
+
+const std::set<std::string> kRunFiles = {"report.html", "summary.json", "timeseries.csv"};
+
+// The rescue directory the CLI made in its working directory (exactly one).
+fs::path rescue_dir(const ScratchDir& scratch) {
+  std::vector<fs::path> found;
+  for (const auto& entry : fs::directory_iterator(scratch / "cwd"))
+    if (entry.path().filename().string().rfind("p2pcdn-sim-rescue-", 0) == 0)
+      found.push_back(entry.path());
+  EXPECT_EQ(found.size(), 1U);
+  return found.empty() ? fs::path() : found[0];
+}
+
+// Polls until `path` exists: the CLI creates --out in its pre-flight check, before the run.
+bool wait_for(const fs::path& path) {
+  for (int i = 0; i < 60'000; ++i) {
+    if (fs::exists(path)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return false;
+}
+
+TEST(CliOutput, AFileInTheWayStopsEveryWritingVerbBeforeItsFirstEvent) {
+  ScratchDir scratch;
+  const fs::path file = scratch / "file";
+  write_text(file, "precious");
+  const std::string in_the_way = quoted(file) + " exists and is not a directory";
+  const std::string big = scenario("default.yaml");
+  expect_refused(cli(scratch, {"run", big, "--out", file.string()}), in_the_way);
+  expect_refused(cli(scratch, {"run", big, "--replications", "3", "--out", file.string()}),
+                 in_the_way);
+  expect_refused(
+      cli(scratch, {"sweep", big, "--vary", "p2p.neighbours=16,32", "--out", file.string()}),
+      in_the_way);
+  expect_refused(cli(scratch, {"compare", big, "--policy-a", "windowed", "--policy-b",
+                               "deadline-aware", "--out", file.string()}),
+                 in_the_way);
+  expect_refused(cli(scratch, {"run", big, "--out", (file / "sub").string()}),
+                 quoted(file) + " is a file, not a directory");
+  EXPECT_EQ(read_text(file), "precious");
+}
+
+TEST(CliOutput, VerbsThatWriteNothingRefuseOut) {
+  ScratchDir scratch;
+  const auto r = cli(scratch, {"bound", scenario("default.yaml"), "--out", "x"});
+  expect_refused(r, "--out: 'bound' writes no files");
+  EXPECT_FALSE(fs::exists(scratch / "cwd" / "x"));
+}
+
+TEST(CliOutput, AReadOnlyDirectoryIsRefusedForANonRootUser) {
+  ScratchDir scratch;
+  const fs::path read_only = scratch / "read-only";
+  fs::create_directories(read_only);
+  ::chmod(read_only.c_str(), 0555);
+  std::vector<std::string> as_nobody;
+  if (::geteuid() == 0) {
+    if (!p2pcdn::testing::in_path("setpriv"))
+      GTEST_SKIP() << "running as root without setpriv: cannot run the CLI as another user";
+    as_nobody = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"};
+  }
+  fs::create_directories(scratch / "cwd");
+  ::chmod((scratch / "cwd").c_str(), 0777);
+  const auto r =
+      cli(scratch, {"run", scenario("default.yaml"), "--out", (read_only / "out").string()}, {},
+          as_nobody);
+  if (r.status == 127 || r.err.find("setpriv:") != std::string::npos)
+    GTEST_SKIP() << "setpriv could not switch to nobody: " << r.err;
+  expect_refused(r, "cannot write in '" + read_only.string() + "': Permission denied");
+  EXPECT_TRUE(fs::is_empty(read_only));
+}
+
+TEST(CliOutput, AFilesystemTooSmallForTheOutputsIsRefused) {
+  ScratchDir scratch;
+  if (auto why = scratch.mount_tmpfs("small", "32k")) GTEST_SKIP() << *why;
+  const auto r = cli(
+      scratch, {"run", scenario("default.yaml"), "--out", (scratch / "small" / "out").string()});
+  expect_refused(r, "not enough room in '" + (scratch / "small").string() + "'");
+  EXPECT_FALSE(fs::exists(scratch / "small" / "out"));
+}
+
+TEST(CliOutput, AWholeRunLeavesExactlyItsFilesInTheDestination) {
+  ScratchDir scratch;
+  const fs::path out = scratch / "out";
+  const auto r = cli(scratch, {"run", scenario("smoke.yaml"), "--quiet", "--out", out.string()});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(names_in(out), kRunFiles);
+  EXPECT_NE(r.out.find(out.string() + "/{summary.json"), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::is_empty(scratch / "cwd"));
+}
+
+// The directory removed mid-run (as a cleanup script or an unmounted share would): not
+// re-created, the outputs in a rescue directory, bit for bit those of a normal run.
+TEST(CliOutput, TheDirectoryRemovedDuringTheRunIsRescuedWithTheSameResults) {
+  ScratchDir scratch;
+  const fs::path out = scratch / "out";
+  const auto r =
+      cli(scratch, {"run", scenario("smoke.yaml"), "--quiet", "--out", out.string()}, [&] {
+        ASSERT_TRUE(wait_for(out));
+        fs::remove_all(out);
+      });
+  EXPECT_EQ(r.status, 4) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+  const fs::path rescue = rescue_dir(scratch);
+  ASSERT_FALSE(rescue.empty());
+  EXPECT_EQ(names_in(rescue), kRunFiles);
+  EXPECT_NE(r.err.find("the outputs are in '" + rescue.string() + "'"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find(rescue.string() + "/{summary.json"), std::string::npos) << r.out;
+
+  // The same run into a working destination: the same summary but for its "run" object.
+  const fs::path normal = scratch / "normal";
+  ASSERT_EQ(
+      cli(scratch, {"run", scenario("smoke.yaml"), "--quiet", "--out", normal.string()}).status, 0);
+  const auto without_run = [](const fs::path& file) {
+    analysis::io::Json json = analysis::io::parse_json(read_text(file));
+    std::erase_if(json.as_object(), [](const auto& kv) { return kv.first == "run"; });
+    return analysis::io::dump(json);
+  };
+  EXPECT_EQ(without_run(rescue / "summary.json"), without_run(normal / "summary.json"));
+  EXPECT_EQ(read_text(rescue / "timeseries.csv"), read_text(normal / "timeseries.csv"));
+}
+
+TEST(CliOutput, ADiskThatFillsDuringTheRunLeavesNothingHalfWritten) {
+  ScratchDir scratch;
+  if (auto why = scratch.mount_tmpfs("small", "1m")) GTEST_SKIP() << *why;
+  const fs::path out = scratch / "small" / "out";
+  const auto r =
+      cli(scratch, {"run", scenario("smoke.yaml"), "--quiet", "--out", out.string()}, [&] {
+        ASSERT_TRUE(wait_for(out));
+        p2pcdn::testing::fill_filesystem(scratch / "small");
+      });
+  EXPECT_EQ(r.status, 4) << r.err;
+  EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::is_empty(out)) << "no staging or temp file left in the destination";
+  const fs::path rescue = rescue_dir(scratch);
+  ASSERT_FALSE(rescue.empty());
+  EXPECT_EQ(names_in(rescue), kRunFiles);
+  EXPECT_NE(read_text(rescue / "summary.json").find("\"schema\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace p2pcdn::sim
