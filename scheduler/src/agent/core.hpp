@@ -128,7 +128,13 @@ struct WindowMove {
 inline constexpr std::size_t kOutboxBytes = 2 + 2 + 4 + 2 + kWindowSegmentsMax / 8 + 6;
 static_assert(kOutboxBytes <= wire::kMaxMessageBytes);
 inline constexpr TimeUs kNoQuiet = std::numeric_limits<TimeUs>::min();
-inline constexpr std::size_t kBannedMax = 8;           // recently banned peers refused on reconnect
+// Recently banned peers, refused on reconnect. 8 is enough, and a larger list would buy
+// nothing: ids are the host's (a tracker hands a reconnecting client a new one), so a list of
+// any size cannot keep out an attacker who reconnects, and an id that returns after 8 other
+// bans costs at most what it cost the first time (one corrupt segment caught by integrity and
+// fetched again, or p2p_error_retries false claims) before it is banned again. What bounds
+// the damage is that each offence is detected and costs the attacker its connection.
+inline constexpr std::size_t kBannedMax = 8;
 inline constexpr TimeUs kIntegrityWaitUs = 1'000'000;  // host must call handle_integrity sooner
 
 static_assert(kPeersMax <= 255, "holder_count holds byte counts");

@@ -251,9 +251,17 @@ Status Core::on_message(PeerId from, std::span<const std::byte> bytes, bool& qui
       if (reject->reason != wire::RejectReason::kNotFound) {
         p->busy_until_ms = now_ms() + 1'000;
         p->spread = 0;
+        p->score -= static_cast<float>(config().failure_penalty);
+        erase_transfer(ti);
+        return Status();
       }
-      p->score -= static_cast<float>(config().failure_penalty);
+      // We asked only because it announced the segment: "not found" is a claim that turned
+      // out false. Benign once (it evicted the segment as its window moved), so it is a
+      // strike like a timeout: p2p_error_retries in a row without a success between them
+      // cost the peer its connection (issue 25: a peer announcing everything and serving
+      // nothing was never dropped).
       erase_transfer(ti);
+      peer_failure(j);
       return Status();
     }
     // A Reject that crossed our Cancel (or a timeout) is normal; one for an id we never

@@ -452,7 +452,13 @@ class Runner {
       const SegmentKey k = parse_key(word(w, i + 3));
       m = wire::Request{id_arg(), k.rendition, k.index};
     } else if (type == "reject") {
-      m = wire::Reject{id_arg(), wire::RejectReason::kBusy};
+      auto reason = wire::RejectReason::kBusy;
+      if (const auto r = args.find("reason"); r != args.end()) {
+        if (r->second == "not_found") reason = wire::RejectReason::kNotFound;
+        if (r->second == "rate_limited") reason = wire::RejectReason::kRateLimited;
+        if (r->second == "choked") reason = wire::RejectReason::kChoked;
+      }
+      m = wire::Reject{id_arg(), reason};
     } else if (type == "cancel") {
       m = wire::Cancel{id_arg()};
     } else if (type == "choke") {
