@@ -102,16 +102,17 @@ class DeadlineAware final : public Policy {
 
  private:
   // The share of viewers that seed a segment at its publication. Its holders double about
-  // once per two copy times (a copy: the segment at a holder's uplink over one slot; the
-  // second for the announce, request and queueing), so with S of slack after publication
-  // 2^-(S / 2 copy) of the swarm must take it from the CDN for the rest to get it from peers
-  // in time (issue 17: 1/(N+1) was far too few with 12 s of slack, too many with 30 s).
-  // Never below a quarter of one per neighbourhood: somebody must bring it in. With no
-  // uplink known, one per neighbourhood.
+  // once per 1.5 copy times (a copy: the segment at a holder's uplink over one slot; the half
+  // for the announce, the spread, the request and queueing), so with S of slack after
+  // publication 2^-(S / 1.5 copy) of the swarm must take it from the CDN for the rest to get
+  // it from peers in time (issue 17: 1/(N+1) was far too few with 12 s of slack, too many
+  // with 30 s; 1.5 fitted the open swarm's live delays of 8-40 s better than 1.25 or 2).
+  // Never below 1/16 of one per neighbourhood: somebody must bring it in, and later seeding
+  // turns add seeds where none appeared. With no uplink known, one per neighbourhood.
   static double seed_fraction(const PlanContext& ctx, const QueueItem& q, TimeUs latest_http,
                               std::size_t peers) {
     const AgentConfig& cfg = ctx.config();
-    const double floor_share = 0.25 / static_cast<double>(peers + 1);
+    const double floor_share = 0.0625 / static_cast<double>(peers + 1);
     double share = floor_share;
     if (latest_http != kNever && latest_http > q.available_at_us) {
       double uplink_kbps = 0;  // mean of the neighbours that announced one (0: unknown)
@@ -121,12 +122,12 @@ class DeadlineAware final : public Policy {
         uplink_kbps += hint;
         known += hint > 0 ? 1U : 0U;
       }
-      if (known == 0) return std::clamp(4 * share * cfg.seed_fraction_scale, 1e-9, 1.0);
+      if (known == 0) return std::clamp(16 * share * cfg.seed_fraction_scale, 1e-9, 1.0);
       uplink_kbps /= static_cast<double>(known);
       const double slots = std::max<double>(cfg.upload_slots, 1);
       const double copy_s = static_cast<double>(q.size_bytes) * 8e-3 * slots / uplink_kbps;
       const double slack_s = static_cast<double>(latest_http - q.available_at_us) * 1e-6;
-      share = std::max(share, std::exp2(-slack_s / (2 * copy_s)));
+      share = std::max(share, std::exp2(-slack_s / (1.5 * copy_s)));
     }
     return std::clamp(share * cfg.seed_fraction_scale, 1e-9, 1.0);
   }

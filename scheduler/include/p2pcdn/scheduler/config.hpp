@@ -142,10 +142,10 @@ struct AgentConfig {
   // --- deadline-aware (ours)
   // Seeds: agent fetches a fresh segment early by HTTP if hash(seed, segment) falls in the
   // lowest share f of the range, or at its later turn (seed_wait_us apart) if no neighbour
-  // has it by then. f = seed_fraction_scale x max(2^-(S / 2c), 0.25/(N+1)): S the slack after
-  // publication, c the copy time at the neighbours' mean uplink. Holders double about once
-  // per 2c, so a short live delay needs many seeds and a long one very few (issue 17:
-  // 1/(N+1) gave 0.6 % offload at 8 s of live delay, 59 % with this rule; 91 % at 32 s).
+  // has it by then. f = seed_fraction_scale x max(2^-(S / 1.5c), 0.0625/(N+1)): S the slack
+  // after publication, c the copy time at the neighbours' mean uplink. Holders double about
+  // once per 1.5c, so a short live delay needs many seeds and a long one very few (issue 17:
+  // 1/(N+1) gave 0.6 % offload at 8 s of live delay, 63 % with this rule; 93 % at 32 s).
   double seed_fraction_scale = 1.0;
   TimeUs seed_wait_us = 1'000'000;  // between successive seeding ranks after publication
   // First peer requests for a segment are spread over this long after its publication, so
