@@ -13,6 +13,10 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "analysis/io/atomic_file.hpp"
+#include "analysis/io/output_commit.hpp"
+#include "analysis/io/output_manifest.hpp"
+
 namespace p2pcdn::analysis::io {
 namespace {
 
@@ -40,16 +44,24 @@ std::optional<std::string> write_all(const fs::path& dir, const OutputSet& outpu
   return std::nullopt;
 }
 
-void sync_directory(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  (void)::fsync(fd);
-  ::close(fd);
+// The manifest of the files `write_all` produced in `dir`, written into it.
+std::optional<std::string> write_manifest(const fs::path& dir, const OutputSet& outputs,
+                                          const std::string& run_id) {
+  try {
+    Manifest manifest{run_id, {}};
+    for (const std::string& file : outputs.files)
+      manifest.files.push_back(describe_file(dir, file));
+    write_file_atomic(dir / kManifestName, manifest_json(manifest));
+  } catch (const std::exception& e) {
+    return std::string(e.what());
+  }
+  return std::nullopt;
 }
 
-// Every file complete in a staging directory first, then renamed in: until the first rename
-// the destination holds exactly what it held before.
+// Every file complete in a staging directory first, then committed: until the commit the
+// destination holds exactly what it held before, and a commit that fails is undone.
 std::optional<std::string> write_staged(const fs::path& destination, const OutputSet& outputs,
+                                        const std::string& run_id, const DeliveryOptions& options,
                                         bool& partly_replaced) {
   struct stat info {};
   if (::stat(destination.c_str(), &info) != 0)
@@ -60,29 +72,25 @@ std::optional<std::string> write_staged(const fs::path& destination, const Outpu
   fs::remove_all(staging, ec);  // a leftover of a killed run that had this pid
   if (::mkdir(staging.c_str(), 0755) != 0)
     return "cannot create " + quoted(staging) + ": " + std::strerror(errno);
-  if (auto failure = write_all(staging, outputs)) {
-    fs::remove_all(staging, ec);
-    return failure;
+  auto failure = write_all(staging, outputs);
+  if (!failure) failure = write_manifest(staging, outputs, run_id);
+  if (!failure) {
+    const CommitOutcome commit = commit_set(staging, destination, outputs.files, options.rename);
+    failure = commit.failure;
+    partly_replaced = commit.partly_replaced;
   }
-  for (std::size_t i = 0; i < outputs.files.size(); ++i) {
-    const std::string& file = outputs.files[i];
-    if (::rename((staging / file).c_str(), (destination / file).c_str()) != 0) {
-      const int err = errno;
-      fs::remove_all(staging, ec);
-      partly_replaced = i > 0;
-      return "cannot move " + quoted(staging / file) + " in: " + std::strerror(err);
-    }
-  }
-  fs::remove(staging, ec);
-  sync_directory(destination);
-  return std::nullopt;
+  fs::remove_all(staging, ec);
+  return failure;
 }
 
 // A fresh directory of our own: on failure it is removed again, never reused.
-std::optional<std::string> write_rescue(const fs::path& dir, const OutputSet& outputs) {
+std::optional<std::string> write_rescue(const fs::path& dir, const OutputSet& outputs,
+                                        const std::string& run_id) {
   if (::mkdir(dir.c_str(), 0755) != 0)
     return "cannot create " + quoted(dir) + ": " + std::strerror(errno);
-  if (auto failure = write_all(dir, outputs)) {
+  auto failure = write_all(dir, outputs);
+  if (!failure) failure = write_manifest(dir, outputs, run_id);
+  if (failure) {
     std::error_code ec;
     fs::remove_all(dir, ec);
     return failure;
@@ -113,8 +121,10 @@ std::string default_rescue_name() {
 Delivery deliver_outputs(const fs::path& destination, const OutputSet& outputs,
                          const DeliveryOptions& options) {
   Delivery delivery;
+  delivery.run_id = new_run_id();
   if (options.before_write) options.before_write();
-  auto failure = write_staged(destination, outputs, delivery.destination_partly_replaced);
+  auto failure = write_staged(destination, outputs, delivery.run_id, options,
+                              delivery.destination_partly_replaced);
   if (!failure) {
     delivery.dir = destination;
     return delivery;
@@ -126,7 +136,7 @@ Delivery deliver_outputs(const fs::path& destination, const OutputSet& outputs,
       options.rescue_name.empty() ? default_rescue_name() : options.rescue_name;
   for (const fs::path& parent : parents) {
     const fs::path dir = parent / name;
-    failure = write_rescue(dir, outputs);
+    failure = write_rescue(dir, outputs, delivery.run_id);
     if (!failure) {
       delivery.dir = dir;
       delivery.rescued = true;

@@ -1,13 +1,21 @@
 #include "sim/cli/output_guard.hpp"
 
 #include <cstdio>
+#include <stdexcept>
+#include <string>
 
 #include "analysis/io/output_destination.hpp"
 
 namespace p2pcdn::cli {
 
-void check_output_dir(const std::filesystem::path& out, std::uint64_t expected_bytes) {
+analysis::io::DestinationLock check_output_dir(const std::filesystem::path& out,
+                                               std::uint64_t expected_bytes) {
   analysis::io::prepare_destination(out, expected_bytes, "output directory");
+  try {
+    return analysis::io::DestinationLock::acquire(out);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string("output directory: ") + e.what());
+  }
 }
 
 analysis::io::Delivery deliver(const std::filesystem::path& out,

@@ -52,7 +52,8 @@ int verb_compare(const Args& args, const std::atomic<bool>& stop) {
   check_memory(a.path, a.scenario, at_once, args.memory_check, args.quiet);
   check_memory(b.path, b.scenario, at_once, args.memory_check, true);
   // Last of the checks: it creates the directory, which a refused compare should not leave.
-  check_output_dir(out, sim::estimate_compare_output_bytes(options.replications));
+  const auto out_lock =
+      check_output_dir(out, sim::estimate_compare_output_bytes(options.replications));
   const analysis::CompareReportData data = study::run_compare(a, b, options);
 
   std::printf("compare: A = %s, B = %s, %zu paired replications (seeds %llu..%llu)\n",

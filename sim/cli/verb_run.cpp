@@ -289,8 +289,9 @@ int verb_run(const Args& args, const std::atomic<bool>& stop) {
                                     : std::stoul(*args.replications);
     check_memory(args.positional[0], loaded.scenario, replications_at_once(args), args.memory_check,
                  args.quiet);
-    check_output_dir(out, sim::estimate_run_output_bytes(loaded.scenario) +
-                              sim::estimate_replications_output_bytes(planned));
+    const auto out_lock =
+        check_output_dir(out, sim::estimate_run_output_bytes(loaded.scenario) +
+                                  sim::estimate_replications_output_bytes(planned));
     return run_replicated(args, loaded, seed, out, stop);
   }
   if (args.target_metric)
@@ -302,7 +303,7 @@ int verb_run(const Args& args, const std::atomic<bool>& stop) {
   check_memory(args.positional[0], loaded.scenario, concurrent_baseline ? 2 : 1, args.memory_check,
                args.quiet);
   // Last of the checks: it creates the directory, which a refused run should not leave.
-  check_output_dir(out, sim::estimate_run_output_bytes(loaded.scenario));
+  const auto out_lock = check_output_dir(out, sim::estimate_run_output_bytes(loaded.scenario));
   Progress progress(loaded.scenario.name, loaded.scenario.run.duration_s, !args.quiet);
   std::optional<ConcurrentBaseline> concurrent;
   if (concurrent_baseline) concurrent.emplace(args, seed, stop);

@@ -53,7 +53,7 @@ int verb_sweep(const Args& args, const std::atomic<bool>& stop) {
                  true);
   }
   // Last of the checks: it creates the directory, which a refused sweep should not leave.
-  check_output_dir(out, sim::estimate_sweep_output_bytes(grid.size()));
+  const auto out_lock = check_output_dir(out, sim::estimate_sweep_output_bytes(grid.size()));
   const study::SweepResult result = study::run_sweep(options);
 
   std::printf("%s sweep: %zu points x %zu replications (seeds %llu..)\n",

@@ -63,7 +63,8 @@ struct Places {
     EXPECT_EQ(delivery.dir, rescue_parent / "rescue");
     EXPECT_EQ(read_text(delivery.dir / "summary.json"), kNewSummary);
     EXPECT_EQ(read_text(delivery.dir / "timeseries.csv"), kNewSeries);
-    EXPECT_EQ(names_in(delivery.dir), (std::set<std::string>{"summary.json", "timeseries.csv"}));
+    EXPECT_EQ(names_in(delivery.dir),
+              (std::set<std::string>{"outputs.json", "summary.json", "timeseries.csv"}));
     ASSERT_FALSE(delivery.failures.empty());
     EXPECT_NE(delivery.failures[0].find(quoted(destination)), std::string::npos);
     EXPECT_NE(delivery.failures[0].find(reason), std::string::npos) << delivery.failures[0];
@@ -87,7 +88,7 @@ TEST(OutputDelivery, ReplacesThePreviousOutputsAndLeavesNothingElse) {
   EXPECT_EQ(read_text(places.destination / "summary.json"), kNewSummary);
   EXPECT_EQ(read_text(places.destination / "timeseries.csv"), kNewSeries);
   EXPECT_EQ(names_in(places.destination),
-            (std::set<std::string>{"summary.json", "timeseries.csv"}));
+            (std::set<std::string>{"outputs.json", "summary.json", "timeseries.csv"}));
   EXPECT_FALSE(fs::exists(places.rescue_parent / "rescue"));
 }
 

@@ -1,17 +1,21 @@
 // The CLI's output directory end to end (issue 23): every verb that writes refuses an unusable
 // --out before its first event (on default.yaml, minutes of simulation, these must return in
 // seconds), and a destination that fails during the run loses nothing: the outputs go to a
-// rescue directory in the working directory, exit status 4 says so.
+// rescue directory in the working directory, exit status 4 says so. Two runs on one --out: the
+// second is refused before its first event (issue 25).
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <chrono>
 #include <filesystem>
 #include <set>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "analysis/io/json.hpp"
+#include "analysis/io/output_set_reader.hpp"
 #include "tests/support/cli_process.hpp"
 #include "tests/support/scratch_fs.hpp"
 
@@ -57,7 +61,8 @@ std::set<std::string> names_in(const fs::path& dir) {
   return names;
 }
 
-const std::set<std::string> kRunFiles = {"report.html", "summary.json", "timeseries.csv"};
+const std::set<std::string> kRunFiles = {"outputs.json", "report.html", "summary.json",
+                                         "timeseries.csv"};
 
 // The rescue directory the CLI made in its working directory (exactly one).
 fs::path rescue_dir(const ScratchDir& scratch) {
@@ -144,6 +149,42 @@ TEST(CliOutput, AWholeRunLeavesExactlyItsFilesInTheDestination) {
   EXPECT_EQ(names_in(out), kRunFiles);
   EXPECT_NE(r.out.find(out.string() + "/{summary.json"), std::string::npos) << r.out;
   EXPECT_TRUE(fs::is_empty(scratch / "cwd"));
+  const auto set = analysis::io::read_committed_set(out);
+  ASSERT_TRUE(std::holds_alternative<analysis::io::CommittedSet>(set))
+      << std::get<std::string>(set);
+  std::set<std::string> listed;
+  for (const auto& [name, content] : std::get<analysis::io::CommittedSet>(set).files)
+    listed.insert(name);
+  EXPECT_EQ(listed, (std::set<std::string>{"report.html", "summary.json", "timeseries.csv"}));
+}
+
+// A second run on the --out of a run in progress stops before its first event, naming the
+// directory and the first run's pid; the first run goes on and delivers its outputs.
+TEST(CliOutput, ASecondRunOnTheSameDestinationIsRefusedAtOnce) {
+  ScratchDir scratch;
+  const fs::path out = scratch / "out";
+  const fs::path lock_file = out / ".p2pcdn-sim.lock";
+  std::string holder;
+  ProcessResult second;
+  const auto first =
+      cli(scratch, {"run", scenario("default.yaml"), "--quiet", "--out", out.string()}, [&] {
+        ASSERT_TRUE(wait_for(lock_file));
+        for (int i = 0; i < 10'000 && holder.empty(); ++i) {
+          holder = read_text(lock_file);
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        while (!holder.empty() && holder.back() == '\n') holder.pop_back();
+        second = cli(scratch, {"run", scenario("default.yaml"), "--out", out.string()});
+        // Ctrl-C for the first run (the sim itself, whose pid the lock file holds): it stops
+        // early and writes its partial outputs.
+        if (!holder.empty()) ::kill(std::stoi(holder), SIGINT);
+      });
+  ASSERT_FALSE(holder.empty()) << "the first run wrote no pid into its lock file";
+  expect_refused(second, quoted(out) + " is being written by another run (pid " + holder + ",");
+  EXPECT_EQ(first.status, 130) << first.err;
+  EXPECT_TRUE(
+      std::holds_alternative<analysis::io::CommittedSet>(analysis::io::read_committed_set(out)));
+  EXPECT_FALSE(fs::exists(lock_file)) << "released when the first run ended";
 }
 
 // The directory removed mid-run (as a cleanup script or an unmounted share would): not
