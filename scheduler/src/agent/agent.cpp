@@ -43,6 +43,8 @@ Core::Core(std::shared_ptr<const AgentConfig> cfg, const PeerTraits& self_in, st
     p2p_on_ = !config().p2p_disabled && made->uses_peers();
     upload_on_ = p2p_on_ && !config().upload_disabled;
     deadline_fallback_ = made->deadline_fallback();
+    upload_slots_ = static_cast<std::uint8_t>(
+        std::min({std::size_t{config().upload_slots}, made->upload_slots_max(), kUploadsMax}));
   }
   skip_on_ = config().skip_idle_epochs;
 }

@@ -182,6 +182,8 @@ struct Core {
   bool p2p_on_ = false;
   bool upload_on_ = false;
   bool deadline_fallback_ = false;
+  // min(config.upload_slots, policy->upload_slots_max(), kUploadsMax), fixed at construction.
+  std::uint8_t upload_slots_ = 0;
   bool policy_ok = false;  // policy_storage holds the named policy (false: unknown name)
   TimeUs policy_wake_us = kNever;
   TimeUs http_retry_at_us = 0;  // no new HTTP request before this (failure backoff)
@@ -367,9 +369,7 @@ struct Core {
   // when one frees (idempotent; called after every change of the uploads).
   void advertise_slots();
   void start_queued_uploads();  // queued uploads into free slots, oldest first
-  [[nodiscard]] bool uploads_full() const {
-    return count(Kind::kUpload) >= std::min<std::size_t>(config().upload_slots, kUploadsMax);
-  }
+  [[nodiscard]] bool uploads_full() const { return count(Kind::kUpload) >= upload_slots_; }
 
   // ---- transfers (transfers.cpp)
   Transfer* find_transfer(std::uint32_t id);

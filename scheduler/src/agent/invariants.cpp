@@ -20,7 +20,7 @@ Status Agent::check_invariants() const {
     return broken("HTTP downloads over cap");
   if (c.count(Kind::kP2p) > c.config().simultaneous_p2p_downloads)
     return broken("P2P downloads over cap");
-  if (c.count(Kind::kUpload) > c.config().upload_slots) return broken("uploads over slots");
+  if (c.count(Kind::kUpload) > c.upload_slots_) return broken("uploads over slots");
   for (std::size_t a = 0; a < c.transfers.size(); ++a) {
     const auto& t = c.transfers[a];
     if (t.kind == Kind::kUpload) continue;

@@ -130,6 +130,10 @@ class Policy {
   // The core's generic safety net (abort a P2P download when HTTP barely still makes the
   // deadline). Policies that reproduce a published algorithm exactly may turn it off.
   [[nodiscard]] virtual bool deadline_fallback() const { return true; }
+  // Uploads this policy serves at once, at most (the agent uses the smaller of this and the
+  // upload_slots knob). A policy that schedules against deadlines may prefer serving one copy
+  // at the whole uplink: whole-segment store-and-forward spreads fastest that way.
+  [[nodiscard]] virtual std::size_t upload_slots_max() const { return kUploadsMax; }
   [[nodiscard]] virtual std::size_t heap_bytes() const = 0;
 };
 

@@ -95,7 +95,7 @@ struct AgentConfig {
   // wait in the queue.
   bool p2p_disabled = false;      // PML isP2PDisabled: pure CDN
   bool upload_disabled = false;   // PML isP2PUploadDisabled: leech only, no announcements
-  std::uint8_t upload_slots = 1;  // simultaneous uploads served
+  std::uint8_t upload_slots = 1;  // simultaneous uploads served (a policy may cap it lower)
   // A Have or an Unchoke reaches every neighbour at the same instant; each neighbour that
   // wants the segment waits a draw in [0, this) before asking that holder, so the first
   // request's Choke reaches most others before they ask (one-way delays are tens of ms).
