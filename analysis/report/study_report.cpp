@@ -263,6 +263,9 @@ std::vector<ReportSection> bounds_cost_sections(const BoundsFigures* b, const Co
          pct(b->max_flow_offload) + "</td><td>" + pct(b->max_flow_efficiency) + "</td></tr>";
     h += "<tr><td>fluid bound (max(r, N·r − upload) per swarm)</td><td>" + pct(b->fluid_offload) +
          "</td><td>" + pct(b->fluid_efficiency) + "</td></tr>";
+    h += "<tr><td>store-and-forward bound (whole segments, each viewer's deadline)</td><td>" +
+         pct(b->store_forward_offload) + "</td><td>" + pct(b->store_forward_efficiency) +
+         "</td></tr>";
     h += "</tbody></table></div><p>Over " + std::to_string(b->intervals) + " intervals; demand " +
          num(b->demand_bytes / 1e9) +
          " GB (viewers × stream rate), of "

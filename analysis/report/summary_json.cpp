@@ -71,6 +71,13 @@ io::Json bounds_to_json(const BoundsFigures& b) {
   o.set("max_flow_cdn_min_bytes", b.max_flow_cdn_min_bytes);
   o.set("non_webrtc_demand_bytes", b.non_webrtc_demand_bytes);
   o.set("intervals", b.intervals);
+  o.set("store_forward_offload", b.store_forward_offload);
+  o.set("store_forward_efficiency", b.store_forward_efficiency);
+  o.set("store_forward_demand_bytes", b.store_forward_demand_bytes);
+  o.set("store_forward_cdn_min_bytes", b.store_forward_cdn_min_bytes);
+  o.set("max_usable_uplink_bps", b.max_usable_uplink_bps);
+  o.set("tightest_offload", b.tightest_offload);
+  o.set("tightest_efficiency", b.tightest_efficiency);
   return o;
 }
 

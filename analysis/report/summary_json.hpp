@@ -29,6 +29,16 @@ struct BoundsFigures {
   double max_flow_cdn_min_bytes = 0;
   double non_webrtc_demand_bytes = 0;  // demand of viewers that cannot run WebRTC
   std::uint64_t intervals = 0;
+  // Whole segments, forwarded by their holders before each viewer plays them
+  // (analysis/bounds/store_forward_bound.hpp); over the segments the players received.
+  double store_forward_offload = 0;
+  double store_forward_efficiency = 0;
+  double store_forward_demand_bytes = 0;
+  double store_forward_cdn_min_bytes = 0;
+  double max_usable_uplink_bps = 0;  // sets the copy time of that bound
+  // min(max-flow, store-and-forward): both hold, so the smaller does.
+  double tightest_offload = 0;
+  double tightest_efficiency = 0;
 };
 
 // The money view of a run (docs/metrics.md, "cost").

@@ -38,6 +38,8 @@ int verb_bound(const Args& args, const std::atomic<bool>& stop) {
               100 * b.max_flow_offload, 100 * b.max_flow_efficiency);
   std::printf("  %-34s %9.2f %% %11.1f %%\n", "fluid bound", 100 * b.fluid_offload,
               100 * b.fluid_efficiency);
+  std::printf("  %-34s %9.2f %% %11.1f %%\n", "store-and-forward bound (deadlines)",
+              100 * b.store_forward_offload, 100 * b.store_forward_efficiency);
   std::printf(
       "  demand %.4g GB over %llu intervals, of which %.4g GB from viewers without WebRTC\n",
       b.demand_bytes / 1e9, static_cast<unsigned long long>(b.intervals),

@@ -113,9 +113,9 @@ namespace {
 void print_bounds_and_cost(const analysis::BoundsFigures& b, const analysis::CostFigures& c) {
   std::printf(
       "  offload bounds     max-flow %.1f %% (efficiency %.1f %%), fluid %.1f %% "
-      "(efficiency %.1f %%)\n",
+      "(efficiency %.1f %%), store-and-forward %.1f %% (efficiency %.1f %%)\n",
       100 * b.max_flow_offload, 100 * b.max_flow_efficiency, 100 * b.fluid_offload,
-      100 * b.fluid_efficiency);
+      100 * b.fluid_efficiency, 100 * b.store_forward_offload, 100 * b.store_forward_efficiency);
   std::printf("  cost               $%.2f (CDN $%.2f + TURN $%.2f), saving $%.2f (%.1f %%) vs %s\n",
               c.total_usd, c.cdn_usd, c.turn_usd, c.saving_usd, 100 * c.saving_fraction,
               c.baseline.c_str());

@@ -132,6 +132,24 @@ std::vector<IntervalSample> merge_bound_samples(const std::vector<PartitionOutpu
   return merged;
 }
 
+// A segment's deliveries over all partitions, pooled by (channel, rendition, index) as the
+// swarms are: the pooled bound bounds each part's.
+std::vector<SegmentSlacks> merge_segment_slacks(const std::vector<PartitionOutput>& parts) {
+  std::vector<SegmentSlacks> all;
+  for (const PartitionOutput& p : parts)
+    all.insert(all.end(), p.result.segment_slacks.begin(), p.result.segment_slacks.end());
+  std::stable_sort(all.begin(), all.end(), SlackRecorder::before);
+  std::vector<SegmentSlacks> merged;
+  for (SegmentSlacks& s : all) {
+    if (!merged.empty() && !SlackRecorder::before(merged.back(), s)) {
+      merged.back().add(s);
+    } else {
+      merged.push_back(std::move(s));
+    }
+  }
+  return merged;
+}
+
 }  // namespace
 
 SimulationResult merge_partitions(std::vector<PartitionOutput>& parts) {
@@ -168,6 +186,9 @@ SimulationResult merge_partitions(std::vector<PartitionOutput>& parts) {
   r.memory = merge_memory(parts);
   r.host.bytes_per_viewer = r.memory.measured_bytes_per_viewer;
   r.bound_samples = merge_bound_samples(parts);
+  r.segment_slacks = merge_segment_slacks(parts);
+  for (const PartitionOutput& p : parts)
+    r.max_usable_up_bps = std::max(r.max_usable_up_bps, p.result.max_usable_up_bps);
   r.simulated_s = to_seconds(end);
   r.partitions = static_cast<std::uint32_t>(parts.size());
   r.turn_enabled = parts.front().result.turn_enabled;

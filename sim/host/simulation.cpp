@@ -394,6 +394,7 @@ class Host {
     // Agents share one config per (p2p, uploads) kind; what Hello announces (region, ISP,
     // uplink) is passed per viewer.
     const bool p2p = p2p_enabled_ && v.profile.can_webrtc;
+    if (p2p && v.profile.uploads) slacks_.note_uploader(static_cast<double>(v.profile.up_bps));
     auto& shared = shared_configs_[p2p ? 1 : 0][v.profile.uploads ? 1 : 0];
     if (!shared) {
       sched::AgentConfig config = agent_config_;
@@ -621,9 +622,24 @@ class Host {
         v.downloads, [&](const DownloadNote& n) { return to_model_index(n.segment.index) < next; });
     if (appended) {
       ++host_.segments_delivered;
+      record_slack(v, segment, now);
     }
     update_stall_state(slot);
     set_bitrate_rendition(slot, v.player.last_rendition());
+  }
+
+  // The slack this viewer had for the segment it just appended: from the segment's
+  // availability at the CDN to when it plays it (its start media time + the viewer's live
+  // latency), or to now if it is late (stalled, starting).
+  void record_slack(const Viewer& v, SegmentKey segment, TimeUs now) {
+    const models::Stream& stream = world_->streams[v.profile.channel];
+    const models::SegmentIndex k = to_model_index(segment.index);
+    const TimeUs played = v.player.state() == models::PlayerState::kPlaying
+                              ? k * stream.timing().segment_duration_us + v.player.latency_us()
+                              : now;
+    slacks_.record(
+        v.profile.channel, segment.rendition, k, stream.segment_size_bytes(segment.rendition, k),
+        p2p_enabled_ && v.profile.can_webrtc, std::max(played, now) - stream.availability_us(k));
   }
 
   void on_player_tick(const Event& event) {
@@ -1491,6 +1507,8 @@ class Host {
   SimulationResult finish(TimeUs end, bool partial) {
     SimulationResult result;
     result.bound_samples = std::move(bound_samples_);
+    result.segment_slacks = slacks_.take_sorted();
+    result.max_usable_up_bps = slacks_.max_up_bps();
     result.memory = memory_;
     result.turn_enabled = scenario_.turn.enabled;
     for (std::size_t a = 0; a < 6; ++a)
@@ -1685,6 +1703,7 @@ class Host {
   std::uint64_t bitrate_viewers_ = 0;
   HostStats host_;
   std::vector<IntervalSample> bound_samples_;
+  SlackRecorder slacks_;
   MemoryBreakdown memory_;
 };
 

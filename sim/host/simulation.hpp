@@ -15,6 +15,7 @@
 #include "analysis/metrics/collector.hpp"
 #include "analysis/metrics/summary.hpp"
 #include "models/scenario/scenario.hpp"
+#include "sim/host/slack_recorder.hpp"
 
 namespace p2pcdn::sim {
 
@@ -116,6 +117,10 @@ struct SimulationResult {
   double simulated_s = 0;
   std::vector<InvariantViolation> violations;  // empty = every invariant held
   std::vector<IntervalSample> bound_samples;   // one per metrics interval
+  // Per delivered segment of each swarm, its viewers by slack (store-and-forward bound), in
+  // (channel, rendition, index) order, and the fastest usable uplink of any WebRTC uploader.
+  std::vector<SegmentSlacks> segment_slacks;
+  double max_usable_up_bps = 0;
   MemoryBreakdown memory;
   std::uint32_t partitions = 1;  // simulations the run was split into (run.partition)
   std::vector<PartitionTiming> partition_timings;  // one per partition when partitions > 1

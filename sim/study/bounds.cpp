@@ -2,6 +2,9 @@
 
 #include "analysis/bounds/fluid_bound.hpp"
 #include "analysis/bounds/max_flow_bound.hpp"
+#include "analysis/bounds/store_forward_bound.hpp"
+
+#include <algorithm>
 
 namespace p2pcdn::study {
 
@@ -73,6 +76,25 @@ RunBounds compute_bounds(const sim::SimulationResult& result) {
   f.max_flow_cdn_min_bytes = flow_totals.cdn_min_bytes;
   f.non_webrtc_demand_bytes = non_webrtc_bytes;
   f.intervals = result.bound_samples.size();
+  analysis::StoreForwardTotals sf;
+  for (const sim::SegmentSlacks& s : result.segment_slacks) {
+    analysis::SegmentDeliveries d;
+    d.size_bytes = static_cast<double>(s.size_bytes);
+    d.webrtc_by_slack_bin = s.webrtc_by_bin;
+    d.bin_s = sim::SegmentSlacks::kBinS;
+    d.non_webrtc = s.non_webrtc;
+    analysis::add_store_forward(sf, d, result.max_usable_up_bps);
+  }
+  f.store_forward_offload = sf.offload_bound();
+  f.store_forward_efficiency =
+      analysis::bound_efficiency(f.achieved_offload, f.store_forward_offload);
+  f.store_forward_demand_bytes = sf.demand_bytes;
+  f.store_forward_cdn_min_bytes = sf.cdn_min_bytes;
+  f.max_usable_uplink_bps = result.max_usable_up_bps;
+  f.tightest_offload = result.segment_slacks.empty()
+                           ? f.max_flow_offload
+                           : std::min(f.max_flow_offload, f.store_forward_offload);
+  f.tightest_efficiency = analysis::bound_efficiency(f.achieved_offload, f.tightest_offload);
   return out;
 }
 

@@ -39,6 +39,8 @@ const std::vector<MetricPath>& metric_paths() {
       {"bounds.max_flow_offload", "bounds.max_flow_offload"},
       {"bounds.fluid_efficiency", "bounds.fluid_efficiency"},
       {"bounds.max_flow_efficiency", "bounds.max_flow_efficiency"},
+      {"bounds.store_forward_offload", "bounds.store_forward_offload"},
+      {"bounds.tightest_efficiency", "bounds.tightest_efficiency"},
       {"cost.total_usd", "cost.total_usd"},
       {"cost.baseline_usd", "cost.baseline_usd"},
       {"cost.saving_usd", "cost.saving_usd"},

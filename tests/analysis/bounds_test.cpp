@@ -8,6 +8,7 @@
 
 #include "analysis/bounds/fluid_bound.hpp"
 #include "analysis/bounds/max_flow_bound.hpp"
+#include "analysis/bounds/store_forward_bound.hpp"
 #include "models/base/random_stream.hpp"
 
 namespace p2pcdn::analysis {
@@ -173,6 +174,64 @@ TEST(MaxFlowBound, AggregationKeepsTotalsAndValidates) {
   EXPECT_THROW((void)aggregate_peers(peers, std::vector<double>{2.0, 1.0}), std::invalid_argument);
   peers[0].upload_bps = -1;
   EXPECT_THROW((void)max_flow_bound(peers, kAll), std::invalid_argument);
+}
+
+// Store-and-forward: 1.5 MB at 6 Mbit/s is a 2 s copy; 300 viewers who all play it within
+// 6 s allow 3 doublings: at least ceil(300 / 8) = 38 CDN copies.
+TEST(StoreForwardBound, HandComputed) {
+  std::vector<std::uint32_t> bins(257, 0);
+  bins[23] = 300;  // [5.75, 6) s
+  SegmentDeliveries d{1.5e6, bins, 0.25, 0};
+  EXPECT_EQ(store_forward_min_copies(d, 6e6), 38u);
+  bins[23] = 0;
+  bins[256] = 300;  // no time limit: one copy enters, peers carry the rest
+  EXPECT_EQ(store_forward_min_copies(d, 6e6), 1u);
+  EXPECT_EQ(store_forward_min_copies(d, 0), 300u);  // nobody can upload
+  bins[0] = 5;                                      // [0, 0.25) s: no doubling possible
+  EXPECT_EQ(store_forward_min_copies(d, 6e6), 5u);
+  StoreForwardTotals totals;
+  d.non_webrtc = 10;
+  add_store_forward(totals, d, 6e6);
+  EXPECT_DOUBLE_EQ(totals.demand_bytes, 315 * 1.5e6);
+  EXPECT_DOUBLE_EQ(totals.cdn_min_bytes, 15 * 1.5e6);
+  d.bin_s = 0;
+  EXPECT_THROW((void)store_forward_min_copies(d, 6e6), std::invalid_argument);
+}
+
+// Against the exact schedule with one copy time c: k CDN copies at time 0, every holder
+// copies once per c, viewers served earliest deadline first; viewer m (1-based) holds it at
+// c * ceil(log2(m / k)) (0 for m <= k). The least feasible k by trying k = 1, 2, ...
+TEST(StoreForwardBound, EqualsTheBestDoublingSchedule) {
+  rng::RandomStream rs(7, 0, rng::Purpose::kTest);
+  for (int trial = 0; trial < 300; ++trial) {
+    std::vector<std::uint32_t> bins(257, 0);
+    const int filled = 1 + static_cast<int>(rs.next_double() * 6);
+    for (int f = 0; f < filled; ++f)
+      bins[static_cast<std::size_t>(rs.next_double() * 257)] +=
+          1 + static_cast<std::uint32_t>(rs.next_double() * 400);
+    const double size = 2e5 + rs.next_double() * 4e6, up = 1e6 + rs.next_double() * 2e7;
+    const double c = size * 8 / up;
+    std::vector<double> deadlines;  // each viewer's bin upper edge (the last bin: none)
+    for (std::size_t b = 0; b < bins.size(); ++b)
+      for (std::uint32_t i = 0; i < bins[b]; ++i)
+        deadlines.push_back(b + 1 < bins.size() ? (b + 1) * 0.25 : 1e300);
+    std::uint64_t best = deadlines.size();
+    for (std::uint64_t k = 1; k <= deadlines.size(); ++k) {
+      bool ok = true;
+      for (std::size_t m = k + 1; m <= deadlines.size() && ok; ++m) {
+        // ceil(log2(m / k)) doublings: the least j with k 2^j >= m
+        int j = 0;
+        while ((k << j) < m) ++j;
+        ok = j * c <= deadlines[m - 1] + 1e-12;
+      }
+      if (ok) {
+        best = k;
+        break;
+      }
+    }
+    SegmentDeliveries d{size, bins, 0.25, 0};
+    EXPECT_EQ(store_forward_min_copies(d, up), best) << trial;
+  }
 }
 
 }  // namespace

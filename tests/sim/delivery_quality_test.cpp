@@ -28,7 +28,7 @@ models::Scenario open_swarm(std::vector<std::string> more) {
 }
 
 struct Quality {
-  double offload = 0, bound = 0, rejected = 0;
+  double offload = 0, bound = 0, store_forward = 0, rejected = 0;
   std::uint64_t http_failures = 0;
   double stalled = 0;
   analysis::SchedulerTotals totals;
@@ -46,6 +46,7 @@ Quality measure(const std::string& policy, std::vector<std::string> more = {}) {
   Quality q;
   q.offload = b.figures.achieved_offload;
   q.bound = b.figures.max_flow_offload;
+  q.store_forward = b.figures.store_forward_offload;
   q.rejected = s.scheduler.requests_sent == 0 ? 0.0
                                               : static_cast<double>(s.scheduler.requests_rejected) /
                                                     static_cast<double>(s.scheduler.requests_sent);
@@ -63,6 +64,8 @@ TEST(DeliveryQuality, NoPolicyBeatsTheBoundAndNoDownloadIsAbandonedWithoutAFault
     const Quality q = measure(policy);
     EXPECT_GT(q.bound, 0.99) << policy;  // 1 - 1/150
     EXPECT_LE(q.offload, q.bound + 1e-9) << policy;
+    EXPECT_LE(q.offload, q.store_forward + 1e-9) << policy;
+    EXPECT_GT(q.store_forward, 0.99) << policy;  // 28-32 s of slack: no deadline binds
     EXPECT_EQ(q.http_failures, 0U) << policy;
     EXPECT_EQ(q.stalled, 0.0) << policy;
   }
@@ -95,6 +98,21 @@ TEST(DeliveryQuality, DeadlineAwareUsesPeersAtAShortLiveDelay) {
       t.http_seed + t.http_deadline + t.http_no_holder + t.p2p_to_http_fallbacks + t.http_failures,
       t.http_segments + t.http_failures)
       << "fetches started = completed + failed (no retry or cancel of an HTTP fetch here)";
+}
+
+// The store-and-forward bound's closed form: at live_sync 2 a viewer plays a segment 4-8 s
+// after it is published (uniform: it joined at a random phase of a segment), a copy takes
+// 4 s x 3 Mbit/s / 6 Mbit/s = 2 s, so the viewers due before 8 s allow 3 doublings and those
+// due before 6 s allow 2, with half of them due by then: the CDN sends at least
+// max(0.5 / 4, 1 / 8) of the copies, 87.5 % at most from peers (start-up adds a little
+// slack). At live_sync 3 (8-12 s, 4 doublings before 10 s) it is ~97 %.
+TEST(DeliveryQuality, StoreForwardBoundIsTheClosedForm) {
+  const Quality ls2 = measure("deadline-aware", {"player.live_sync_segments=2"});
+  EXPECT_NEAR(ls2.store_forward, 0.875, 0.02);
+  EXPECT_LE(ls2.offload, ls2.store_forward);
+  const Quality ls3 = measure("deadline-aware", {"player.live_sync_segments=3"});
+  EXPECT_NEAR(ls3.store_forward, 0.965, 0.015);
+  EXPECT_LE(ls3.offload, ls3.store_forward);
 }
 
 // Buffer-threshold asks when the player would (buffer below 30 s), so a viewer whose buffer
