@@ -54,10 +54,10 @@ int verb_check(const Args& args) {
   const Loaded baseline = load_metrics(args.positional[0]);
   const Loaded current = load_metrics(args.positional[1]);
   if (baseline.scenario != current.scenario && !args.allow_different_scenarios) {
-    throw std::invalid_argument(fmt::format(
-        "check: {} is of scenario '{}' but {} is of scenario '{}': a baseline of another "
-        "scenario is no baseline (--allow-different-scenarios compares them anyway)",
-        args.positional[0], baseline.scenario, args.positional[1], current.scenario));
+    throw std::invalid_argument(
+        fmt::format("{} is of scenario '{}' but {} is of scenario '{}': a baseline of another "
+                    "scenario is no baseline (--allow-different-scenarios compares them anyway)",
+                    args.positional[0], baseline.scenario, args.positional[1], current.scenario));
   }
   const analysis::CompareOptions options = study::gate_options(args.tolerances);
   const analysis::CompareResult result = analysis::compare_metrics(
