@@ -1,7 +1,8 @@
-// PoPs that serve nothing; capacity that never binds.
+// PoPs that serve nothing; capacity that never binds; bitrate-switch storms.
 #include "analysis/report/planner_warnings.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace p2pcdn::analysis {
@@ -18,10 +19,26 @@ std::string gbps(double v) {
   return buf;
 }
 
+// Bitrate-switch storm (independent of the CDN).
+void switch_storm(const Summary& s, std::vector<std::string>& out) {
+  const double watch_h = s.watch_s.mean / 3600;
+  if (!(watch_h > 0) || !std::isfinite(s.bitrate_switches.mean)) return;
+  const double per_hour = s.bitrate_switches.mean / watch_h;
+  if (!(per_hour > kSwitchStormPerHour)) return;
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "bitrate-switch storm: %.0f switches per hour of watching (%.3g per viewer, p90 "
+                "%.3g; ABR players switch a few times a session): the player's quality "
+                "oscillates, read the average bitrate with care",
+                per_hour, s.bitrate_switches.mean, s.bitrate_switches.p90);
+  out.push_back(buf);
+}
+
 }  // namespace
 
 std::vector<std::string> planner_warnings(const Summary& s, const std::vector<PopCapacity>& pops) {
   std::vector<std::string> out;
+  switch_storm(s, out);
   if (s.bytes_cdn == 0) return out;
   // The summary's PoP of that name (nullptr: not measured, say nothing about it).
   const auto measured = [&](const std::string& name) -> const EgressSummary* {

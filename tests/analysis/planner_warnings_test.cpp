@@ -53,6 +53,24 @@ TEST(PlannerWarnings, NoneWhenEveryPopServesAndOneBinds) {
   EXPECT_TRUE(planner_warnings(s, caps(3, 2000)).empty());
 }
 
+// olympics-opening at 10 k with P2P: 120 switches per viewer in 40 min of watching (180 an hour);
+// smoke.yaml: 1.1 in 3.7 min (18 an hour).
+TEST(PlannerWarnings, BitrateSwitchStorm) {
+  Summary storm;
+  storm.bitrate_switches.mean = 120;
+  storm.bitrate_switches.p90 = 392;
+  storm.watch_s.mean = 2400;
+  const auto w = planner_warnings(storm, {});
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_NE(w[0].find("bitrate-switch storm: 180 switches per hour of watching"), std::string::npos)
+      << w[0];
+  Summary calm;
+  calm.bitrate_switches.mean = 1.1;
+  calm.watch_s.mean = 221;
+  EXPECT_TRUE(planner_warnings(calm, {}).empty());
+  EXPECT_TRUE(planner_warnings(Summary{}, {}).empty());  // nobody watched
+}
+
 TEST(PlannerWarnings, InSummaryJsonAndOnTheReport) {
   RunInfo info;
   info.warnings = {"2 of 6 PoPs served no byte (jfk, atl)"};
