@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "analysis/report/planner_warnings.hpp"
 #include "analysis/report/summary_json.hpp"
 #include "analysis/report/timeseries_csv.hpp"
 #include "p2pcdn/scheduler/version.hpp"
@@ -65,6 +66,9 @@ RunOutcome run_once(const models::Scenario& scenario, const RunRequest& request)
   info.partial = outcome.result.partial;
   if (info.partial) info.run.stopped_by = watchdog.reason();
   info.events_processed = outcome.result.host.events;
+  std::vector<analysis::PopCapacity> pops;
+  for (const models::Pop& pop : scenario.cdn.pops) pops.push_back({pop.name, pop.egress_gbps});
+  info.warnings = analysis::planner_warnings(outcome.result.summary, pops);
   info.run.wall_time_s = wall;
   info.run.peak_rss_bytes = peak_rss_bytes();
   char host[256] = {};

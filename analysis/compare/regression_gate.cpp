@@ -63,6 +63,36 @@ MetricRule default_rule(std::string_view metric) {
   return {Direction::kInformational, ToleranceKind::kRelative, 0.0, 0.0};
 }
 
+Direction preferred_direction(std::string_view metric) {
+  const std::string name = lower(metric);
+  // Bounds describe the audience, not the scheduler (as does the baseline's cost); audience and
+  // event counts are neither better nor worse.
+  if (name.rfind("bounds.", 0) == 0 || contains(name, "baseline")) return Direction::kInformational;
+  const MetricRule rule = default_rule(metric);
+  if (rule.direction == Direction::kHigherIsBetter || rule.direction == Direction::kLowerIsBetter)
+    return rule.direction;
+  for (const char* higher : {"bitrate_kbps", "success_rate", "saving", "viewer_offload"}) {
+    if (contains(name, higher)) return Direction::kHigherIsBetter;
+  }
+  for (const char* lower_better : {"startup", "switches", "never_started", "fallback", "reject",
+                                   "timed_out", "cdn", "turn", "server", "usd"}) {
+    if (contains(name, lower_better)) return Direction::kLowerIsBetter;
+  }
+  return Direction::kInformational;
+}
+
+int change_quality(std::string_view metric, double delta) {
+  if (!(delta != 0.0) || std::isnan(delta)) return 0;
+  switch (preferred_direction(metric)) {
+    case Direction::kHigherIsBetter:
+      return delta > 0 ? 1 : -1;
+    case Direction::kLowerIsBetter:
+      return delta < 0 ? 1 : -1;
+    default:
+      return 0;
+  }
+}
+
 ToleranceOverride parse_tolerance(std::string_view spec) {
   const auto eq = spec.find('=');
   const auto bad = [&](const char* why) {

@@ -39,6 +39,18 @@ struct MetricRule {
 //   anything else                         informational
 MetricRule default_rule(std::string_view metric);
 
+// Which way is better for a metric, for display (compare.html, the compare table, check's
+// reports): the gate's direction where it has one (offload, rebuffering, stalls, CDN peak), else
+// by name: start-up time, bitrate switches, never-started share, CDN/TURN/server bytes and
+// egress, fallbacks, rejections and cost lower is better; average bitrate, success rates, savings
+// and viewer offload higher is better; anything else (bounds, audience, events) kInformational.
+// Never kUnchanged.
+Direction preferred_direction(std::string_view metric);
+
+// -1 when a change of `delta` (current - baseline, or B - A) makes the metric worse, +1 when
+// better, 0 when the metric has no better direction or delta is 0 (or NaN).
+int change_quality(std::string_view metric, double delta);
+
 // `--tolerance metric=value` with an optional '%' suffix (value / 100); the kind and direction
 // stay those of the metric's rule. Throws std::invalid_argument naming the bad spec.
 struct ToleranceOverride {

@@ -13,7 +13,9 @@ namespace {
 
 using svg::escape_xml;
 
-constexpr std::size_t kMaxPlotPoints = 1500;
+// At most one bin per pixel column of a chart's plot area (~570 px of the 640 px charts): a
+// bin holds consecutive intervals; areas show their mean, envelopes their busiest interval.
+constexpr std::size_t kMaxPlotPoints = 540;
 
 std::string fixed(double v, int decimals) {
   char buf[64];
@@ -62,36 +64,45 @@ std::string duration_text(double s) {
   return buf;
 }
 
-// Averages consecutive rows so no plot carries more than 2 x kMaxPlotPoints points.
+// Groups consecutive rows into at most kMaxPlotPoints bins (2 points each, a step): the mean of
+// each bin, and for the CDN and each PoP also the busiest interval of the bin (the envelope), so
+// the highest drawn CDN value is the CDN peak of the cards whatever the number of intervals.
 struct Plotted {
   std::vector<double> t;
   std::vector<double> viewers, cdn, p2p, turn, offload, stalling, bitrate;
-  std::vector<std::vector<double>> pops;
+  std::vector<double> cdn_max;
+  std::vector<std::vector<double>> pops, pops_max;
+  std::size_t stride = 1;
 };
 
 Plotted downsample(const Summary& s, double t_div) {
   Plotted p;
   const std::size_t n = s.timeseries.size();
   const std::size_t stride = std::max<std::size_t>(1, (n + kMaxPlotPoints - 1) / kMaxPlotPoints);
+  p.stride = stride;
   p.pops.resize(s.pops.size());
+  p.pops_max.resize(s.pops.size());
   const auto mean = [](double sum, std::size_t k) {
     return k > 0 ? sum / static_cast<double>(k) : std::nan("");
   };
   for (std::size_t i = 0; i < n; i += stride) {
     const std::size_t e = std::min(n, i + stride);
-    double v = 0, c = 0, q = 0, u = 0, st = 0, br = 0;
+    double v = 0, c = 0, q = 0, u = 0, st = 0, br = 0, c_max = 0;
     std::size_t st_n = 0, br_n = 0;
-    std::vector<double> pop(s.pops.size(), 0.0);
+    std::vector<double> pop(s.pops.size(), 0.0), pop_max(s.pops.size(), 0.0);
     for (std::size_t k = i; k < e; ++k) {
       const auto& r = s.timeseries[k];
       v += r.viewers;
       c += r.cdn_gbps;
+      c_max = std::max(c_max, r.cdn_gbps);
       q += r.p2p_gbps;
       u += r.turn_gbps;
       if (std::isfinite(r.stalling_share)) st += r.stalling_share, ++st_n;
       if (std::isfinite(r.mean_bitrate_kbps)) br += r.mean_bitrate_kbps, ++br_n;
-      for (std::size_t j = 0; j < pop.size() && j < r.cdn_gbps_by_pop.size(); ++j)
+      for (std::size_t j = 0; j < pop.size() && j < r.cdn_gbps_by_pop.size(); ++j) {
         pop[j] += r.cdn_gbps_by_pop[j];
+        pop_max[j] = std::max(pop_max[j], r.cdn_gbps_by_pop[j]);
+      }
     }
     const std::size_t k = e - i;
     // Each value holds over its whole interval: two points, at its start and its end, so
@@ -106,7 +117,11 @@ Plotted downsample(const Summary& s, double t_div) {
       p.offload.push_back(c + q + u > 0 ? q / (c + q + u) : std::nan(""));
       p.stalling.push_back(mean(st, st_n));
       p.bitrate.push_back(mean(br, br_n));
-      for (std::size_t j = 0; j < pop.size(); ++j) p.pops[j].push_back(pop[j] / kd);
+      p.cdn_max.push_back(c_max);
+      for (std::size_t j = 0; j < pop.size(); ++j) {
+        p.pops[j].push_back(pop[j] / kd);
+        p.pops_max[j].push_back(pop_max[j]);
+      }
     }
   }
   return p;
@@ -209,6 +224,7 @@ body{margin:0;background:var(--bg);color:var(--ink);font:14px/1.45 system-ui,-ap
 main{max-width:1280px;margin:0 auto;padding:24px}
 header h1{margin:0 0 4px;font-size:24px;font-weight:650}
 header .meta{color:var(--muted);font-size:13px}
+p.warning{background:#fff5f5;border-left:4px solid #c92a2a;padding:8px 12px;border-radius:4px;margin:8px 0}
 .badge{display:inline-block;background:#fff3bf;color:#7c5e00;border:1px solid #ffe066;border-radius:4px;padding:1px 8px;font-weight:600;font-size:12px;margin-left:8px;vertical-align:middle}
 h2{font-size:17px;margin:28px 0 10px;font-weight:650}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:12px;margin-top:18px}
@@ -292,6 +308,13 @@ std::string report_html(const Summary& s, const RunInfo& info,
   h += card("Average bitrate", kbps_text(s.avg_bitrate_kbps.mean),
             "mean · " + sig3(s.bitrate_switches.mean) + " switches per viewer", "#56B4E9");
   h += "</section>\n";
+  // What the planner must know before reading the figures (idle PoPs, capacity never binding).
+  for (const auto& warning : info.warnings)
+    h += "<p class=\"warning\">⚠ " + escape_xml(warning) + "</p>\n";
+  // Sections the caller wants read first (with and without P2P).
+  for (const auto& sec : extra) {
+    if (sec.top) h += "<h2>" + escape_xml(sec.title) + "</h2><section>" + sec.html + "</section>\n";
+  }
 
   // ---- key figures: table
   h += "<h2>Key figures</h2><div class=\"scroll\"><table class=\"key data\"><tbody>";
@@ -355,7 +378,9 @@ std::string report_html(const Summary& s, const RunInfo& info,
   };
   double max_stack = 0;
   for (std::size_t i = 0; i < p.t.size(); ++i)
-    max_stack = std::max(max_stack, p.cdn[i] + p.p2p[i] + p.turn[i]);
+    max_stack = std::max({max_stack, p.cdn[i] + p.p2p[i] + p.turn[i], p.cdn_max[i]});
+  const std::string per_bin =
+      p.stride > 1 ? "areas: mean of each " + std::to_string(p.stride) + " intervals" : "";
   const svg::UnitScale rate = svg::bitrate_scale_gbps(max_stack);
 
   h += "<h2>Audience and delivery over time</h2><div class=\"grid\">";
@@ -372,13 +397,20 @@ std::string report_html(const Summary& s, const RunInfo& info,
   {
     svg::ChartOptions o;
     o.title = "Egress by source (stacked)";
-    o.subtitle = "CDN peak " + gbps_text(s.cdn.peak_gbps) + " · p95 " + gbps_text(s.cdn.p95_gbps);
+    o.subtitle = "CDN peak " + gbps_text(s.cdn.peak_gbps) + " · p95 " + gbps_text(s.cdn.p95_gbps) +
+                 (per_bin.empty() ? "" : " · " + per_bin + "; line: the busiest of them");
     time_axis(o);
     o.y.label = "egress (" + rate.unit + ")";
+    std::vector<svg::Series> envelope;
+    if (p.stride > 1)
+      envelope.push_back(
+          {"CDN, busiest interval", p.t, scaled(p.cdn_max, rate.divisor), "#7f2704", false});
     h += figure(svg::stacked_area_chart(
-        o, {{"CDN", p.t, scaled(p.cdn, rate.divisor), kCdnColor, false},
-            {"TURN relay", p.t, scaled(p.turn, rate.divisor), kTurnColor, false},
-            {"peers (P2P)", p.t, scaled(p.p2p, rate.divisor), kP2pColor, false}}));
+        o,
+        {{"CDN", p.t, scaled(p.cdn, rate.divisor), kCdnColor, false},
+         {"TURN relay", p.t, scaled(p.turn, rate.divisor), kTurnColor, false},
+         {"peers (P2P)", p.t, scaled(p.p2p, rate.divisor), kP2pColor, false}},
+        envelope));
   }
   {
     svg::ChartOptions o;
@@ -403,7 +435,7 @@ std::string report_html(const Summary& s, const RunInfo& info,
   }
   if (!s.pops.empty()) {
     double max_pop = 0;
-    for (const auto& v : p.pops) {
+    for (const auto& v : p.pops_max) {
       for (const double x : v) max_pop = std::max(max_pop, x);
     }
     const svg::UnitScale pr = svg::bitrate_scale_gbps(max_pop);
@@ -423,16 +455,20 @@ std::string report_html(const Summary& s, const RunInfo& info,
     std::vector<svg::Series> ser;
     for (std::size_t j = 0; j < own; ++j) {
       const std::size_t i = order[j];
-      ser.push_back({s.pops[i], p.t, scaled(p.pops[i], pr.divisor), "", false});
+      ser.push_back({s.pops[i], p.t, scaled(p.pops_max[i], pr.divisor), "", false});
     }
     if (own < order.size()) {
       std::vector<double> other(p.t.size(), 0.0);
       for (std::size_t j = own; j < order.size(); ++j) {
-        for (std::size_t k = 0; k < other.size(); ++k) other[k] += p.pops[order[j]][k];
+        for (std::size_t k = 0; k < other.size(); ++k) other[k] += p.pops_max[order[j]][k];
       }
       ser.push_back({std::to_string(order.size() - own) + " other PoPs", p.t,
                      scaled(other, pr.divisor), "#868e96", true});
       o.subtitle = "the " + std::to_string(own) + " largest PoPs; the rest summed";
+    }
+    if (p.stride > 1) {
+      o.subtitle += std::string(o.subtitle.empty() ? "" : " · ") + "busiest of each " +
+                    std::to_string(p.stride) + " intervals";
     }
     h += figure(svg::line_chart(o, ser));
   }
@@ -505,6 +541,7 @@ std::string report_html(const Summary& s, const RunInfo& info,
   h += "</tbody></table></div></div>\n";
 
   for (const auto& sec : extra) {
+    if (sec.top) continue;
     h += "<h2>" + escape_xml(sec.title) + "</h2><section>" + sec.html + "</section>\n";
   }
 

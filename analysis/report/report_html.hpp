@@ -16,6 +16,7 @@ namespace p2pcdn::analysis {
 struct ReportSection {
   std::string title;
   std::string html;
+  bool top = false;  // shown right after the cards (what a planner must read first)
 };
 
 std::string report_html(const Summary& summary, const RunInfo& info,

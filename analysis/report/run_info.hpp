@@ -52,6 +52,9 @@ struct RunInfo {
   std::string policy;    // scheduler policy name
   bool partial = false;  // stopped early (Ctrl-C): metrics cover [0, end) only
   std::uint64_t events_processed = 0;
+  // What a planner must know before reading the figures (analysis/report/planner_warnings.hpp):
+  // deterministic, written to summary.json's "warnings" and the report's top.
+  std::vector<std::string> warnings;
   RunStats run;
 };
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 
+#include "analysis/compare/regression_gate.hpp"
 #include "analysis/report/svg_plot.hpp"
 
 namespace p2pcdn::analysis {
@@ -29,7 +30,7 @@ table.data{width:100%;font-variant-numeric:tabular-nums}
 th,td{padding:6px 10px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
 th:first-child,td:first-child{text-align:left}
 thead th{background:#f8f9fa;font-weight:600;font-size:12.5px;color:#495057}
-td.up{color:#1b7f3b}td.down{color:#c92a2a}
+td.better{color:#1b7f3b;font-weight:600}td.worse{color:#c92a2a;font-weight:600}td.changed{font-weight:600}
 .scroll{overflow-x:auto}
 p.note{background:#fff;border-left:4px solid #0072b2;padding:8px 12px;border-radius:4px}
 footer{color:var(--muted);font-size:12px;margin-top:32px;border-top:1px solid var(--line);padding-top:10px}
@@ -147,6 +148,7 @@ std::string sweep_html(const SweepReportData& d) {
     h += "<h2>Curves</h2><div class=\"grid\">";
     for (const auto& metric : sweep_plot_metrics()) {
       if (find_metric(d.points[0], metric) == nullptr) continue;
+      const bool share = is_share(metric);
       std::vector<svg::Series> series;
       for (std::size_t li = 0; li < lines.size(); ++li) {
         const std::string color = svg::palette()[li % svg::palette().size()];
@@ -171,8 +173,11 @@ std::string sweep_html(const SweepReportData& d) {
           low.x.push_back(x);
           high.x.push_back(x);
           mean.y.push_back(m ? m->ci.mean : nan);
-          low.y.push_back(m && std::isfinite(m->ci.low) ? m->ci.low : nan);
-          high.y.push_back(m && std::isfinite(m->ci.high) ? m->ci.high : nan);
+          // A share's band stays in its domain [0, 1] (a Student-t interval over a few
+          // replications of a share near 0 would otherwise reach below 0).
+          const double lo_clip = share ? 0.0 : -INFINITY, hi_clip = share ? 1.0 : INFINITY;
+          low.y.push_back(m && std::isfinite(m->ci.low) ? std::max(m->ci.low, lo_clip) : nan);
+          high.y.push_back(m && std::isfinite(m->ci.high) ? std::min(m->ci.high, hi_clip) : nan);
         }
         series.push_back(std::move(mean));
         series.push_back(std::move(low));
@@ -180,7 +185,9 @@ std::string sweep_html(const SweepReportData& d) {
       }
       svg::ChartOptions o;
       o.title = metric;
-      o.subtitle = "mean over replications; dashed: 95 % confidence band";
+      o.subtitle = share ? "mean over replications; dashed: 95 % confidence band, clipped to "
+                           "[0, 100 %]"
+                         : "mean over replications; dashed: 95 % confidence band";
       o.x.label = x_label;
       o.y.label = metric;
       if (is_share(metric)) o.y.format = svg::Format::kPercent;
@@ -239,15 +246,24 @@ std::string compare_html(const CompareReportData& d) {
        "B − A</th><th>n</th></tr></thead><tbody>";
   for (const auto& r : d.rows) {
     const bool significant = std::isfinite(r.diff.low) && (r.diff.low > 0 || r.diff.high < 0);
-    const std::string cls =
-        significant ? (r.diff.mean > 0 ? " class=\"up\"" : " class=\"down\"") : std::string();
+    // Coloured by better / worse for this metric (offload up is better, stalls up are worse),
+    // never by sign; a significant change of a metric with no better direction is marked only.
+    std::string cls;
+    if (significant) {
+      const int quality = change_quality(r.metric, r.diff.mean);
+      cls = quality > 0   ? " class=\"better\""
+            : quality < 0 ? " class=\"worse\""
+                          : " class=\"changed\"";
+    }
     h += "<tr><td>" + escape_xml(r.metric) + "</td><td>" + escape_xml(format_estimate(r.a)) +
          "</td><td>" + escape_xml(format_estimate(r.b)) + "</td><td" + cls + ">" +
          escape_xml(format_estimate(r.diff)) + "</td><td>[" + num(r.diff.low) + ", " +
          num(r.diff.high) + "]</td><td>" + std::to_string(r.diff.n) + "</td></tr>";
   }
-  h += "</tbody></table></div>\n<p>Coloured differences: the 95 % interval excludes 0 (green: B "
-       "higher, red: B lower; whether higher is better depends on the metric).</p>\n" +
+  h += "</tbody></table></div>\n<p>Coloured differences: the 95 % interval excludes 0. Green: B "
+       "is better for that metric (offload, average bitrate, success rates up; CDN egress, "
+       "rebuffering, stalls, start-up, switches, cost down), red: B is worse, bold: B differs on "
+       "a metric with no better direction (bounds, audience, events).</p>\n" +
        kFoot;
   return h;
 }
@@ -273,7 +289,7 @@ std::vector<ReportSection> bounds_cost_sections(const BoundsFigures* b, const Co
          num(b->non_webrtc_demand_bytes / 1e9) +
          " GB from viewers without WebRTC (CDN only in both bounds). Both bounds ignore timing, "
          "start-up and buffers: they are upper limits, not targets.</p>";
-    out.push_back({"Theoretical offload bounds", h});
+    out.push_back({"Theoretical offload bounds", h, false});
   }
   if (c != nullptr) {
     std::string h =
@@ -290,7 +306,7 @@ std::vector<ReportSection> bounds_cost_sections(const BoundsFigures* b, const Co
         " Gbit/s</td></tr></tbody></table></div><p>Prices: CDN $" + num(c->cdn_usd_per_gb) +
         "/GB (parameters.md §7.3), TURN $" + num(c->turn_usd_per_gb) + "/GB; " +
         std::to_string(c->samples_5min) + " five-minute samples.</p>";
-    out.push_back({"Cost", h});
+    out.push_back({"Cost", h, false});
   }
   return out;
 }

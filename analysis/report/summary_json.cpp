@@ -218,8 +218,13 @@ io::Json summary_to_json(const Summary& s, const RunInfo& info, const SummaryExt
   br.set("rendition", breakdown(s.by_rendition));
   root.set("breakdowns", std::move(br));
 
+  Json warnings = Json::array();
+  for (const auto& w : info.warnings) warnings.push(w);
+  root.set("warnings", std::move(warnings));
+
   if (extras.bounds) root.set("bounds", bounds_to_json(*extras.bounds));
   if (extras.cost) root.set("cost", cost_to_json(*extras.cost));
+  if (extras.baseline) root.set("baseline", *extras.baseline);
 
   Json run = Json::object();
   run.set("wall_time_s", info.run.wall_time_s);

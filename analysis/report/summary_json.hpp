@@ -56,6 +56,8 @@ struct CostFigures {
 struct SummaryExtras {
   std::optional<BoundsFigures> bounds;
   std::optional<CostFigures> cost;
+  // With --baseline: the CDN-only run beside this one (analysis/report/baseline_comparison.hpp).
+  std::optional<io::Json> baseline;
 };
 
 io::Json summary_to_json(const Summary& summary, const RunInfo& info,

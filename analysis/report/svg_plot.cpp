@@ -408,9 +408,12 @@ std::string line_chart(const ChartOptions& o, const std::vector<Series>& series,
   return out;
 }
 
-std::string stacked_area_chart(const ChartOptions& o, const std::vector<Series>& layers) {
+std::string stacked_area_chart(const ChartOptions& o, const std::vector<Series>& layers,
+                               const std::vector<Series>& lines) {
   std::string out = open_svg(o, o.height);
   std::vector<LegendItem> legend;
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    legend.push_back({lines[i].name, color_for(lines[i].color, i), lines[i].dashed});
   // Legend lists the top layer first, as the eye reads the stack.
   for (std::size_t i = layers.size(); i-- > 0;)
     legend.push_back({layers[i].name, color_for(layers[i].color, i)});
@@ -428,6 +431,9 @@ std::string stacked_area_chart(const ChartOptions& o, const std::vector<Series>&
       yhi = std::max(yhi, cum[l][k]);
     }
   }
+  for (const Series& line : lines)
+    for (const double y : line.y)
+      if (std::isfinite(y)) yhi = std::max(yhi, y);
   double xlo = std::numeric_limits<double>::infinity(), xhi = -xlo;
   for (const double x : xs) xlo = std::min(xlo, x), xhi = std::max(xhi, x);
   const Frame f = axes(out, o, top, xlo, xhi, 0, yhi, o.height);
@@ -443,6 +449,17 @@ std::string stacked_area_chart(const ChartOptions& o, const std::vector<Series>&
     const std::string c = color_for(layers[l].color, l);
     out += "<polygon points=\"" + pts + "\" fill=\"" + c + "\" fill-opacity=\"0.8\" stroke=\"" + c +
            "\" stroke-width=\"1\"/>";
+  }
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const Series& line = lines[i];
+    std::string pts;
+    for (std::size_t k = 0; k < std::min(line.x.size(), line.y.size()); ++k) {
+      if (!std::isfinite(line.y[k])) continue;
+      pts += num(f.px(line.x[k])) + "," + num(f.py(line.y[k])) + " ";
+    }
+    out += "<polyline class=\"envelope\" points=\"" + pts + "\" fill=\"none\" stroke=\"" +
+           color_for(line.color, i) + "\" stroke-width=\"1.5\"" +
+           (line.dashed ? " stroke-dasharray=\"4 2\"" : "") + "/>";
   }
   out += "</g></svg>";
   return out;

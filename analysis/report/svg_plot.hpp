@@ -74,8 +74,11 @@ const std::vector<std::string>& palette();
 
 std::string line_chart(const ChartOptions& options, const std::vector<Series>& series,
                        const std::vector<HLine>& hlines = {});
-// Layers stacked bottom-up in the given order; every layer's x must equal layers[0].x.
-std::string stacked_area_chart(const ChartOptions& options, const std::vector<Series>& layers);
+// Layers stacked bottom-up in the given order; every layer's x must equal layers[0].x. `lines`
+// are drawn over the stack, unstacked (e.g. the busiest interval per pixel as an envelope), and
+// count in the y range.
+std::string stacked_area_chart(const ChartOptions& options, const std::vector<Series>& layers,
+                               const std::vector<Series>& lines = {});
 // x: values, y: cumulative probability (0..1, non-decreasing), e.g. a sketch's quantile
 // points; drawn as a curve from probability 0 at the first value.
 std::string cdf_chart(const ChartOptions& options, const std::vector<Series>& series);

@@ -68,6 +68,16 @@ ParseResult parse_args(int argc, const char* const* argv) {
       args.quiet = true;
     } else if (arg == "--baseline") {
       args.baseline = true;
+    } else if (arg == "--allow-different-scenarios") {
+      args.allow_different_scenarios = true;
+    } else if (arg == "--junit") {
+      auto v = value(arg);
+      if (!v) return result;
+      args.junit = *v;
+    } else if (arg == "--json") {
+      auto v = value(arg);
+      if (!v) return result;
+      args.json_report = *v;
     } else if (arg == "--no-memory-check") {
       args.memory_check = false;
     } else if (arg == "--out" || arg == "-o") {
@@ -246,12 +256,21 @@ fit in memory as many times as replications run at once (--no-memory-check skips
   }
   if (verb == "check") {
     return R"(usage: p2pcdn-sim check BASELINE.json CURRENT.json [--tolerance metric=value ...]
+                         [--junit FILE] [--json FILE] [--allow-different-scenarios]
 
 The CI regression gate. Compares two summary.json files (or the means of two replications.json)
 and prints what moved. Exit status 1 when offload drops, rebuffering or the CDN peak rises, or the
 event count changes beyond tolerance; a gated metric missing from CURRENT counts as a regression.
 Default tolerances: offload 0.01 absolute, rebuffering/stalls 5 % relative, CDN peak/p95 5 %,
 events 1 %; --tolerance metric=value overrides one (a '%' suffix divides by 100).
+
+  --junit FILE         also write the verdict as JUnit XML (one test case per metric, a failure
+                       per regressed or missing gated metric) for CI systems; written whole or not
+  --json FILE          also write the verdict as JSON (schema p2pcdn-sim/check/1: every metric's
+                       values, delta, direction, tolerance and verdict)
+  --allow-different-scenarios
+                       compare files of different scenarios (scenario.name); by default check
+                       refuses them (exit 1): a baseline of another scenario is no baseline
 )";
   }
   if (verb == "bound") {

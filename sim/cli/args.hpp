@@ -27,6 +27,10 @@ struct Args {
   bool quiet = false;                         // --quiet: no progress output
   bool memory_check = true;                   // --no-memory-check turns the estimate check off
   bool help = false;
+  // check: compare summaries of different scenarios (scenario.name) instead of refusing
+  bool allow_different_scenarios = false;
+  std::optional<std::string> junit;        // check --junit FILE: the verdict as JUnit XML
+  std::optional<std::string> json_report;  // check --json FILE: the verdict as JSON
 };
 
 struct ParseResult {

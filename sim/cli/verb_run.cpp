@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "analysis/io/atomic_file.hpp"
+#include "analysis/report/baseline_comparison.hpp"
 #include "analysis/report/study_report.hpp"
 #include "analysis/report/summary_json.hpp"
 #include "models/scenario/loader.hpp"
@@ -123,6 +124,25 @@ void print_bounds_and_cost(const analysis::BoundsFigures& b, const analysis::Cos
               c.baseline_p95_5min_gbps);
 }
 
+// The planner's table: the CDN-only run's figures beside this run's, the saving split, and the
+// warnings (on stderr).
+void print_with_without(const analysis::BaselineComparison& c) {
+  const analysis::DeliverySide& o = c.without_p2p;
+  const analysis::DeliverySide& w = c.with_p2p;
+  std::printf("  without / with P2P CDN peak %.3f / %.3f Gbit/s, p95 %.3f / %.3f Gbit/s\n",
+              o.cdn_peak_gbps, w.cdn_peak_gbps, o.cdn_p95_gbps, w.cdn_p95_gbps);
+  std::printf(
+      "                     bitrate %.0f / %.0f kbit/s, rebuffering %.3f / %.3f %%, stalled "
+      "%.2f / %.2f %%, start-up p50 %.3f / %.3f s\n",
+      o.avg_bitrate_kbps_mean, w.avg_bitrate_kbps_mean, 100 * o.rebuffering_ratio_mean,
+      100 * w.rebuffering_ratio_mean, 100 * o.stalled_share, 100 * w.stalled_share, o.startup_s_p50,
+      w.startup_s_p50);
+  std::printf(
+      "  CDN saving         %.1f %% = %.1f %% bytes peers carried + %.1f %% bytes not delivered\n",
+      100 * c.saving_fraction, 100 * c.peer_fraction, 100 * c.not_delivered_fraction);
+  for (const auto& warning : c.warnings) std::fprintf(stderr, "warning: %s\n", warning.c_str());
+}
+
 // The CDN-only run of the same audience (--baseline): same scenario, seed, p2p off. Nothing
 // (nullopt) if it was stopped before the end: a partial baseline would make a wrong saving.
 std::optional<analysis::Summary> baseline_summary(const Args& args, std::uint64_t seed,
@@ -181,11 +201,15 @@ class ConcurrentBaseline {
 void write_outputs_with_extras(const std::filesystem::path& out, const models::Scenario& scenario,
                                const sim::RunOutcome& outcome,
                                const analysis::BoundsFigures& bounds,
-                               const analysis::CostFigures& cost) {
-  sim::write_run_outputs(out, scenario, outcome, analysis::bounds_cost_sections(&bounds, &cost));
+                               const analysis::CostFigures& cost,
+                               const analysis::BaselineComparison* baseline) {
+  std::vector<analysis::ReportSection> sections = analysis::bounds_cost_sections(&bounds, &cost);
+  if (baseline != nullptr) sections.push_back(analysis::baseline_section(*baseline));
+  sim::write_run_outputs(out, scenario, outcome, sections);
   analysis::SummaryExtras extras;
   extras.bounds = bounds;
   extras.cost = cost;
+  if (baseline != nullptr) extras.baseline = analysis::baseline_to_json(*baseline);
   analysis::write_summary_json(out / "summary.json", outcome.result.summary, outcome.info, extras);
 }
 
@@ -193,12 +217,13 @@ void write_outputs_with_extras(const std::filesystem::path& out, const models::S
 analysis::io::OutputSet run_output_set(const models::Scenario& scenario,
                                        const sim::RunOutcome& outcome,
                                        const analysis::BoundsFigures& bounds,
-                                       const analysis::CostFigures& cost) {
+                                       const analysis::CostFigures& cost,
+                                       const analysis::BaselineComparison* baseline) {
   // The set outlives this call: it holds pointers to the caller's objects, not to parameters.
   return {{"timeseries.csv", "report.html", "summary.json"},
-          [scenario = &scenario, outcome = &outcome, bounds = &bounds,
-           cost = &cost](const std::filesystem::path& dir) {
-            write_outputs_with_extras(dir, *scenario, *outcome, *bounds, *cost);
+          [scenario = &scenario, outcome = &outcome, bounds = &bounds, cost = &cost,
+           baseline](const std::filesystem::path& dir) {
+            write_outputs_with_extras(dir, *scenario, *outcome, *bounds, *cost, baseline);
           }};
 }
 
@@ -230,12 +255,16 @@ int run_replicated(const Args& args, const LoadedScenario& loaded, std::uint64_t
   const sim::RunOutcome& first = *set.first;
 
   analysis::CostFigures cost = set.runs.front().cost;
+  std::optional<analysis::BaselineComparison> comparison;
   if (args.baseline) {
     const std::optional<analysis::Summary> base = baseline_summary(args, seed, stop);
-    if (base) cost = study::compute_cost(first.result.summary, &*base);
+    if (base) {
+      cost = study::compute_cost(first.result.summary, &*base);
+      comparison = analysis::compare_with_baseline(first.result.summary, *base);
+    }
   }
-  analysis::io::OutputSet outputs =
-      run_output_set(loaded.scenario, first, set.runs.front().bounds, cost);
+  analysis::io::OutputSet outputs = run_output_set(loaded.scenario, first, set.runs.front().bounds,
+                                                   cost, comparison ? &*comparison : nullptr);
   outputs.files.insert(outputs.files.begin(), {"replications.json", "replications.csv"});
   outputs.write = [&, write_run = outputs.write](const std::filesystem::path& dir) {
     write_run(dir);
@@ -335,11 +364,16 @@ int verb_run(const Args& args, const std::atomic<bool>& stop) {
   }
   const analysis::CostFigures cost =
       study::compute_cost(outcome.result.summary, base ? &*base : nullptr);
+  std::optional<analysis::BaselineComparison> comparison;
+  if (base) comparison = analysis::compare_with_baseline(outcome.result.summary, *base);
 
   std::printf("%s (seed %llu)%s\n", loaded.scenario.name.c_str(),
               static_cast<unsigned long long>(seed), partial_label(outcome).c_str());
   print_key_figures(outcome);
   print_bounds_and_cost(bounds, cost);
+  if (comparison) print_with_without(*comparison);
+  for (const auto& warning : outcome.info.warnings)
+    std::fprintf(stderr, "warning: %s\n", warning.c_str());
   if (std::getenv("P2PCDN_DEBUG")) {
     const auto& h = outcome.result.host;
     std::printf(
@@ -353,8 +387,9 @@ int verb_run(const Args& args, const std::atomic<bool>& stop) {
   }
   // After the figures: were no place to take the files, the figures are still on screen.
   std::fflush(stdout);
-  const analysis::io::Delivery delivery =
-      deliver(out, run_output_set(loaded.scenario, outcome, bounds, cost));
+  const analysis::io::Delivery delivery = deliver(
+      out,
+      run_output_set(loaded.scenario, outcome, bounds, cost, comparison ? &*comparison : nullptr));
   std::printf("  outputs            %s/{summary.json, timeseries.csv, report.html}\n",
               delivery.dir.string().c_str());
   if (!outcome.result.violations.empty()) {

@@ -13,6 +13,10 @@ int run_verb(const Args& args, const std::atomic<bool>& stop) {
                                 "' writes no files (it prints its results; `run` writes "
                                 "summary.json, with the bounds, into --out)");
   }
+  if (args.verb != "check" && (args.junit || args.json_report || args.allow_different_scenarios)) {
+    throw std::invalid_argument(
+        "--junit, --json and --allow-different-scenarios are options of 'check' only");
+  }
   if (args.verb == "run") return verb_run(args, stop);
   if (args.verb == "validate") return verb_validate(args);
   if (args.verb == "sweep") return verb_sweep(args, stop);

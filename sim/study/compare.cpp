@@ -97,6 +97,15 @@ analysis::io::Json compare_to_json(const analysis::CompareReportData& data) {
   return root;
 }
 
+namespace {
+const char* quality_label(const std::string& metric, double diff) {
+  const int quality = analysis::change_quality(metric, diff);
+  if (diff > 0)
+    return quality > 0 ? "B higher, better" : quality < 0 ? "B higher, worse" : "B higher";
+  return quality > 0 ? "B lower, better" : quality < 0 ? "B lower, worse" : "B lower";
+}
+}  // namespace
+
 std::string compare_table(const analysis::CompareReportData& data) {
   std::string out =
       fmt::format("{:<28} {:>14} {:>14} {:>26}  {}\n", "metric", data.label_a.substr(0, 14),
@@ -105,7 +114,7 @@ std::string compare_table(const analysis::CompareReportData& data) {
     const bool significant = std::isfinite(r.diff.low) && (r.diff.low > 0 || r.diff.high < 0);
     out += fmt::format("{:<28} {:>14.6g} {:>14.6g} {:>14.6g} ± {:<9.3g}  {}\n", r.metric, r.a.mean,
                        r.b.mean, r.diff.mean, r.diff.half_width,
-                       significant ? (r.diff.mean > 0 ? "B higher" : "B lower") : "-");
+                       significant ? quality_label(r.metric, r.diff.mean) : "-");
   }
   return out;
 }

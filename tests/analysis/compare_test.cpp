@@ -119,6 +119,28 @@ TEST(RegressionGate, DefaultRules) {
   EXPECT_EQ(default_rule("event_count").direction, Direction::kUnchanged);
 }
 
+TEST(RegressionGate, PreferredDirectionAndChangeQuality) {
+  EXPECT_EQ(preferred_direction("offload"), Direction::kHigherIsBetter);
+  EXPECT_EQ(preferred_direction("stalled_share"), Direction::kLowerIsBetter);
+  EXPECT_EQ(preferred_direction("avg_bitrate_kbps.mean"), Direction::kHigherIsBetter);
+  EXPECT_EQ(preferred_direction("startup_s.p90"), Direction::kLowerIsBetter);
+  EXPECT_EQ(preferred_direction("bitrate_switches.mean"), Direction::kLowerIsBetter);
+  EXPECT_EQ(preferred_direction("never_started_share"), Direction::kLowerIsBetter);
+  EXPECT_EQ(preferred_direction("cost.saving_fraction"), Direction::kHigherIsBetter);
+  EXPECT_EQ(preferred_direction("cost.total_usd"), Direction::kLowerIsBetter);
+  EXPECT_EQ(preferred_direction("cost.baseline_usd"), Direction::kInformational);
+  EXPECT_EQ(preferred_direction("connections.success_rate"), Direction::kHigherIsBetter);
+  EXPECT_EQ(preferred_direction("bounds.max_flow_offload"), Direction::kInformational);
+  EXPECT_EQ(preferred_direction("events"), Direction::kInformational);
+  EXPECT_EQ(preferred_direction("viewers"), Direction::kInformational);
+  EXPECT_EQ(change_quality("stalled_share", 0.03), -1);
+  EXPECT_EQ(change_quality("stalled_share", -0.03), 1);
+  EXPECT_EQ(change_quality("offload", -0.1), -1);
+  EXPECT_EQ(change_quality("offload", 0.0), 0);
+  EXPECT_EQ(change_quality("events", 5), 0);
+  EXPECT_EQ(change_quality("offload", NAN), 0);
+}
+
 TEST(RegressionGate, FormatTable) {
   const auto r = compare_metrics(MetricMap{{"offload", 0.8}, {"events", 100}},
                                  MetricMap{{"offload", 0.7}, {"events", 100}});

@@ -63,6 +63,19 @@ TEST(StudyReport, SweepPageHasCurvesBandsAndTable) {
   EXPECT_NE(h.find("100 ± 0.1"), std::string::npos);
 }
 
+// Issue 24: confidence bands of shares went below 0. A share's band is clipped to [0, 1].
+TEST(StudyReport, ShareBandsStayInTheirDomain) {
+  SweepReportData d = sweep_data(false);
+  for (auto& p : d.points) p.metrics = {{"stalled_share", ci(0.01, 0.05)}};
+  const std::string h = sweep_html(d);
+  const auto begin = h.find("<svg");
+  ASSERT_NE(begin, std::string::npos);
+  const std::string chart = h.substr(begin, h.find("</svg>", begin) - begin);
+  EXPECT_EQ(chart.find(">-"), std::string::npos) << chart;  // no negative tick
+  EXPECT_EQ(chart.find(">−"), std::string::npos) << chart;
+  EXPECT_NE(chart.find("clipped to [0, 100 %]"), std::string::npos);
+}
+
 TEST(StudyReport, SweepPageDrawsOneLinePerSecondKeyValue) {
   const std::string h = sweep_html(sweep_data(true));
   expect_self_contained(h);
@@ -81,10 +94,32 @@ TEST(StudyReport, ComparePageShowsBothAndTheDifference) {
   const std::string h = compare_html(d);
   expect_self_contained(h);
   EXPECT_NE(h.find("A = windowed, B = deadline-aware"), std::string::npos);
-  EXPECT_NE(h.find("<td class=\"up\">0.04 ± 0.005</td>"), std::string::npos);  // significant
-  EXPECT_NE(h.find("<td>0 ± 0.1</td>"), std::string::npos);                    // not
+  EXPECT_NE(h.find("<td class=\"better\">0.04 ± 0.005</td>"), std::string::npos);  // significant
+  EXPECT_NE(h.find("<td>0 ± 0.1</td>"), std::string::npos);                        // not
   EXPECT_NE(h.find("3 paired replications"), std::string::npos);
   EXPECT_EQ(count(h, "<svg"), 1u);  // side-by-side bars
+}
+
+// Issue 24: stalled share 0.03 % -> 3.2 % was shown green because it rose. The colour follows
+// the metric's better direction, not the sign.
+TEST(StudyReport, ComparePageColoursByBetterOrWorse) {
+  CompareReportData d;
+  d.label_a = "cdn-only";
+  d.label_b = "deadline-aware";
+  d.seeds = {1, 2, 3};
+  d.rows = {{"stalled_share", ci(0.0003, 0.0001), ci(0.032, 0.002), ci(0.0317, 0.002)},
+            {"offload", ci(0.30, 0.01), ci(0.20, 0.01), ci(-0.10, 0.01)},
+            {"cdn.peak_gbps", ci(3, 0.1), ci(2, 0.1), ci(-1, 0.1)},
+            {"avg_bitrate_kbps.mean", ci(3560, 10), ci(2520, 10), ci(-1040, 10)},
+            {"startup_s.p90", ci(2, 0.1), ci(1, 0.1), ci(-1, 0.1)},
+            {"bounds.max_flow_offload", ci(0.5, 0.01), ci(0.6, 0.01), ci(0.1, 0.01)}};
+  const std::string h = compare_html(d);
+  EXPECT_NE(h.find("<td class=\"worse\">0.0317 ± 0.002</td>"), std::string::npos);  // stalls up
+  EXPECT_NE(h.find("<td class=\"worse\">-0.1 ± 0.01</td>"), std::string::npos);     // offload down
+  EXPECT_NE(h.find("<td class=\"better\">-1 ± 0.1</td>"), std::string::npos);       // peak down
+  EXPECT_NE(h.find("<td class=\"worse\">-1040 ± 10</td>"), std::string::npos);      // bitrate down
+  EXPECT_NE(h.find("<td class=\"changed\">0.1 ± 0.01</td>"), std::string::npos);    // a bound
+  EXPECT_EQ(count(h, "class=\"better\""), 2u);  // the CDN peak and the start-up time
 }
 
 TEST(StudyReport, EstimateFormatting) {
