@@ -503,7 +503,11 @@ std::string cdf_chart(const ChartOptions& o, const std::vector<Series>& series) 
       prev_p = s.y[k];
     }
     if (d.empty()) continue;
-    d += "L" + num(f.x1) + " " + num(f.py(prev_p));
+    // Appended piece by piece: GCC 12 reports a false -Wrestrict on "L" + std::string at -O3.
+    d += 'L';
+    d += num(f.x1);
+    d += ' ';
+    d += num(f.py(prev_p));
     out += "<path d=\"" + d + "\" fill=\"none\" stroke=\"" + color_for(s.color, i) +
            "\" stroke-width=\"2\" stroke-linejoin=\"round\"/>";
   }
