@@ -3,9 +3,10 @@
 #   make debug    debug build            make asan     ASan+UBSan build + every test
 #   make bench    micro-benchmarks       make demo     the default scenario and its report
 #   make format   clang-format the tree  make ci       what .ci/run does
+#   make fuzz     libFuzzer targets, 60 s each (scripts/fuzz; clang)
 JOBS ?= $(shell nproc)
 
-.PHONY: all release debug test asan bench demo format format-check ci clean
+.PHONY: all release debug test asan bench fuzz demo format format-check ci clean
 
 all: release
 
@@ -27,6 +28,9 @@ asan:
 
 bench: release
 	bench/run-micro
+
+fuzz:
+	scripts/fuzz
 
 demo:
 	scripts/demo

@@ -114,9 +114,17 @@ std::optional<Node> load_file(LoadState& st, const fs::path& path, const yaml::M
 std::optional<Node> load_tree(LoadState& st, const std::string& text, const fs::path& path) {
   const int file = st.files.add(path.generic_string());
   auto parsed = yaml::parse(text, file);
-  for (const auto& e : parsed.errors) push_error(st, e.mark, "", e.message);
+  for (const auto& e : parsed.errors) push_error(st, e.mark, e.key_path, e.message);
   if (!parsed.node) return std::nullopt;
   Node node = std::move(*parsed.node);
+  if (node.kind == Node::Kind::kNull) {
+    // No text, only comments, `---` or `~`: defaults alone are not a scenario anyone meant
+    // (a truncated copy, a wrong path to a file being written), so it is refused.
+    push_error(st, yaml::Mark{file, 1, 1}, "",
+               "the scenario file is empty (a scenario is a mapping of sections: name:, run:, "
+               "audience:, ...; see scenarios/README.md)");
+    return std::nullopt;
+  }
   if (node.kind != Node::Kind::kMap) return node;  // the decoder reports the type error
 
   Node* ext = node.find("extends");
@@ -143,7 +151,13 @@ std::optional<Node> load_tree(LoadState& st, const std::string& text, const fs::
   st.stack.push_back(canon);
   std::optional<Node> base = load_file(st, parent, ext_node.mark, "extends");
   st.stack.pop_back();
-  if (!base || base->kind != Node::Kind::kMap) return node;
+  if (base && base->kind != Node::Kind::kMap) {
+    push_error(
+        st, base->mark, "",
+        "an extended scenario file must be a mapping of sections, got " + detail::kind_name(*base));
+    return node;
+  }
+  if (!base) return node;
   yaml::merge_into(*base, node);
   return base;
 }

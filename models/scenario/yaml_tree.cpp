@@ -1,5 +1,8 @@
 #include "models/scenario/yaml_tree.hpp"
 
+#include <algorithm>
+#include <string>
+
 #include <yaml-cpp/yaml.h>
 
 namespace p2pcdn::models::yaml {
@@ -38,14 +41,14 @@ struct Converter {
   long budget = kMaxNodes;
   bool fatal = false;
 
-  void fail(const Mark& mark, std::string message) {
-    if (!fatal) errors.push_back({mark, std::move(message)});
+  void fail(const Mark& mark, std::string message, const std::string& path) {
+    if (!fatal) errors.push_back({mark, std::move(message), path});
     fatal = true;
   }
 
   // yaml-cpp accepts a quoted scalar that runs to the end of the input (`name: "abc`, or a
   // quote left open that swallows the rest of the file): find its closing quote ourselves.
-  void check_closed(const YAML::Node& scalar) {
+  void check_closed(const YAML::Node& scalar, const std::string& path) {
     if (scalar.Tag() != "!") return;  // yaml-cpp tags quoted scalars "!"
     const YAML::Mark m = scalar.Mark();
     if (m.pos < 0 || static_cast<std::size_t>(m.pos) >= text.size()) return;
@@ -63,23 +66,35 @@ struct Converter {
         }
       }
     }
-    errors.push_back({to_mark(m, file), std::string("unterminated quoted string (no closing ") +
-                                            quote + " before the end of the file)"});
+    errors.push_back({to_mark(m, file),
+                      std::string("unterminated quoted string (no closing ") + quote +
+                          " before the end of the file)",
+                      path});
   }
 
-  Node convert(const YAML::Node& in, int depth);
+  // `path` is the node's key path in the decoder's spelling ("run.seed", "cdn.pops[3]").
+  Node convert(const YAML::Node& in, int depth, const std::string& path);
 };
 
-Node Converter::convert(const YAML::Node& in, int depth) {
+std::string child_path(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
+
+Node Converter::convert(const YAML::Node& in, int depth, const std::string& path) {
   Node out;
   out.mark = to_mark(in.Mark(), file);
   if (fatal) return out;
   if (depth > kMaxDepth) {
-    fail(out.mark, "document nested too deeply (> 64 levels)");
+    fail(out.mark, "document nested too deeply (> 64 levels)", path);
     return out;
   }
   if (--budget < 0) {
-    fail(out.mark, "document too large (> 100 000 nodes)");
+    // Named by the key being read when the budget ran out: almost always inside the list or
+    // mapping that made the document huge (10^6 renditions, a generated PoP list).
+    fail(out.mark,
+         "document too large (> 100 000 nodes; a scenario has a few thousand): this list or "
+         "mapping is far larger than any scenario needs",
+         path);
     return out;
   }
   switch (in.Type()) {
@@ -87,13 +102,14 @@ Node Converter::convert(const YAML::Node& in, int depth) {
       out.kind = Node::Kind::kScalar;
       out.scalar = in.Scalar();
       out.quoted = in.Tag() == "!";  // yaml-cpp tags quoted scalars "!"
-      check_closed(in);
+      check_closed(in, path);
       break;
     case YAML::NodeType::Sequence:
       out.kind = Node::Kind::kSeq;
       for (const auto& item : in) {
         if (fatal) break;
-        out.seq.push_back(convert(item, depth + 1));
+        out.seq.push_back(
+            convert(item, depth + 1, path + "[" + std::to_string(out.seq.size()) + "]"));
       }
       break;
     case YAML::NodeType::Map:
@@ -102,16 +118,25 @@ Node Converter::convert(const YAML::Node& in, int depth) {
         if (fatal) break;
         const Mark key_mark = to_mark(kv.first.Mark(), file);
         if (!kv.first.IsScalar()) {
-          errors.push_back({key_mark, "mapping keys must be plain names"});
+          errors.push_back({key_mark, "mapping keys must be plain names", path});
           continue;
         }
-        check_closed(kv.first);
         const std::string key = kv.first.Scalar();
-        if (out.find(key) != nullptr) {
-          errors.push_back({key_mark, "duplicate key '" + key + "'"});
+        const std::string key_path = child_path(path, key);
+        check_closed(kv.first, key_path);
+        // yaml-cpp keeps both entries of a repeated key; YAML 1.2 says keys are unique, and
+        // silently taking either value would hide a typo, so it is an error at the repeat.
+        const auto first = std::find_if(out.map.begin(), out.map.end(),
+                                        [&](const Node::Entry& e) { return e.key == key; });
+        if (first != out.map.end()) {
+          errors.push_back({key_mark,
+                            "duplicate key '" + key + "' (first written at line " +
+                                std::to_string(first->key_mark.line) +
+                                "; a key may appear once per mapping)",
+                            key_path});
           continue;
         }
-        out.map.push_back({key, key_mark, convert(kv.second, depth + 1)});
+        out.map.push_back({key, key_mark, convert(kv.second, depth + 1, key_path)});
       }
       break;
     case YAML::NodeType::Null:
@@ -129,7 +154,7 @@ ParseResult parse(const std::string& text, int file) {
   try {
     const YAML::Node root = YAML::Load(text);
     Converter converter{text, file, result.errors};
-    result.node = converter.convert(root, 0);
+    result.node = converter.convert(root, 0, "");
     if (converter.fatal) {
       result.node.reset();  // a partial tree would only add follow-on errors
     } else if (root.IsNull()) {

@@ -50,12 +50,13 @@ struct SourceFiles {
 struct ParseError {
   Mark mark;
   std::string message;
+  std::string key_path{};  // where in the document ("run.seed", "cdn.pops[3]"); "" = none
 };
 
 // Parses text; on a syntax error returns the error (with its position) instead.
 struct ParseResult {
   std::optional<Node> node;
-  std::vector<ParseError> errors;  // duplicate keys are reported here too
+  std::vector<ParseError> errors;  // duplicate keys are reported here too (with their path)
 };
 ParseResult parse(const std::string& text, int file);
 

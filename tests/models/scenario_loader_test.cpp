@@ -337,7 +337,121 @@ TEST(ScenarioLoader, DuplicateYamlKey) {
   const auto r = load_text("run:\n  seed: 1\n  seed: 2\n");
   ASSERT_EQ(r.errors.size(), 1u);
   EXPECT_EQ(r.errors[0].line, 3);
-  EXPECT_NE(r.errors[0].message.find("duplicate key 'seed'"), std::string::npos);
+  EXPECT_EQ(r.errors[0].column, 3);
+  EXPECT_EQ(r.errors[0].key_path, "run.seed");
+  EXPECT_NE(r.errors[0].message.find("duplicate key 'seed' (first written at line 2"),
+            std::string::npos);
+  EXPECT_EQ(format_error(r.errors[0]).rfind("scenarios/x.yaml:3:3: run.seed: duplicate key", 0),
+            0u);
+}
+
+// yaml-cpp keeps both entries of a repeated key wherever it is: flow mappings, list items,
+// the top level, a quoted and a plain spelling of the same key, user-named keys.
+TEST(ScenarioLoader, DuplicateYamlKeyAnywhereNamesItsPath) {
+  const auto r = load_text(
+      "name: a\n"
+      "cdn: {pops: [{name: p, region: r, name: q}]}\n"
+      "\"name\": b\n"
+      "p2p: {scheduler_knobs: {peers_min: 2, peers_min: 3}}\n"
+      "population:\n"
+      "  devices:\n"
+      "    tv: {access: {dsl: 0.5, dsl: 0.5}}\n");
+  ASSERT_FALSE(r.scenario.has_value());
+  for (const auto& [key, line] :
+       std::vector<std::pair<std::string, int>>{{"cdn.pops[0].name", 2},
+                                                {"name", 3},
+                                                {"p2p.scheduler_knobs.peers_min", 4},
+                                                {"population.devices.tv.access.dsl", 7}}) {
+    const ScenarioError* e = nullptr;
+    for (const auto& x : r.errors) {
+      if (x.key_path == key && x.message.find("duplicate key") != std::string::npos) e = &x;
+    }
+    ASSERT_NE(e, nullptr) << key << "\n" << format_errors(r.errors);
+    EXPECT_EQ(e->line, line) << key;
+  }
+}
+
+TEST(ScenarioLoader, DuplicateYamlKeyInAnExtendedFileNamesThatFile) {
+  TempDir dir;
+  dir.write("base.yaml", "name: base\nstream:\n  segment_duration_s: 4\n  segment_duration_s: 2\n");
+  const auto r = load_scenario(dir.write("top.yaml", "extends: base.yaml\n"));
+  ASSERT_EQ(r.errors.size(), 1u) << format_errors(r.errors);
+  EXPECT_EQ(fs::path(r.errors[0].file).filename(), "base.yaml");
+  EXPECT_EQ(r.errors[0].line, 4);
+  EXPECT_EQ(r.errors[0].key_path, "stream.segment_duration_s");
+}
+
+TEST(ScenarioLoader, EmptyFileIsAnErrorNotTheDefaults) {
+  for (const char* text : {"", "\n\n", "# only a comment\n", "---\n", "~\n", "null\n"}) {
+    const auto r = load_text(text);
+    EXPECT_FALSE(r.scenario.has_value()) << '"' << text << '"';
+    ASSERT_EQ(r.errors.size(), 1u) << '"' << text << '"' << format_errors(r.errors);
+    EXPECT_EQ(
+        format_error(r.errors[0]).rfind("scenarios/x.yaml:1:1: the scenario file is empty", 0), 0u)
+        << format_error(r.errors[0]);
+  }
+  // --set cannot make an empty file a scenario either.
+  EXPECT_FALSE(load_text("", {"name=x"}).scenario.has_value());
+  TempDir dir;
+  const auto on_disk = load_scenario(dir.write("empty.yaml", ""));
+  ASSERT_EQ(on_disk.errors.size(), 1u);
+  EXPECT_EQ(fs::path(on_disk.errors[0].file).filename(), "empty.yaml");
+  EXPECT_EQ(on_disk.errors[0].line, 1);
+}
+
+TEST(ScenarioLoader, EmptyOrNonMappingExtendedFileIsAnError) {
+  TempDir dir;
+  dir.write("empty.yaml", "# nothing yet\n");
+  dir.write("list.yaml", "- a\n- b\n");
+  const auto empty = load_scenario(dir.write("a.yaml", "extends: empty.yaml\nname: a\n"));
+  ASSERT_EQ(empty.errors.size(), 1u) << format_errors(empty.errors);
+  EXPECT_EQ(fs::path(empty.errors[0].file).filename(), "empty.yaml");
+  EXPECT_NE(empty.errors[0].message.find("is empty"), std::string::npos);
+  const auto list = load_scenario(dir.write("b.yaml", "extends: list.yaml\nname: b\n"));
+  ASSERT_EQ(list.errors.size(), 1u) << format_errors(list.errors);
+  EXPECT_EQ(fs::path(list.errors[0].file).filename(), "list.yaml");
+  EXPECT_NE(list.errors[0].message.find("must be a mapping of sections, got a list"),
+            std::string::npos)
+      << list.errors[0].message;
+}
+
+// Absurd but well-formed values: each refused by the loader with the key that is wrong
+// (10^9 viewers is the cap itself; the run's memory check refuses it: tests/sim).
+TEST(ScenarioLoader, AbsurdValuesAreRefusedNamingTheKey) {
+  const auto viewers = load_text("audience:\n  concurrency: {peak_viewers: 1e10}\n");
+  const auto* v = find_error(viewers, "audience.concurrency.peak_viewers");
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->line, 2);
+  const auto points = load_text("audience:\n  concurrency: {points: [[0, 1000], [60, 5e9]]}\n");
+  EXPECT_NE(find_error(points, "audience.concurrency.points[1][1]"), nullptr);
+  const auto segments = load_text("stream: {segment_duration_s: 0.001}\n");
+  const auto* s = find_error(segments, "stream.segment_duration_s");
+  ASSERT_NE(s, nullptr);
+  EXPECT_NE(s->message.find("must be >= 0.1 (got 0.001)"), std::string::npos) << s->message;
+  std::string ladder = "stream:\n  renditions:\n";
+  for (int i = 1; i <= 300; ++i) {
+    ladder += "    - {name: r" + std::to_string(i) + ", bitrate_kbps: " + std::to_string(i) + "}\n";
+  }
+  const auto wide = load_text(ladder);
+  bool capped = false;
+  for (const auto& e : wide.errors) {
+    capped = capped || (e.key_path == "stream.renditions" && e.line == 3 &&
+                        e.message == "at most 255 renditions (got 300)");
+  }
+  EXPECT_TRUE(capped) << format_errors(wide.errors);
+}
+
+// 10^6 renditions in a 4 MB file (one anchor, a million aliases): the node budget stops the
+// parse inside the list, and the error says which list.
+TEST(ScenarioLoader, AMillionRenditionsAreRefusedNamingTheList) {
+  std::string text = "r: &r {name: x, bitrate_kbps: 1}\nstream:\n  renditions: [*r";
+  for (int i = 1; i < 1'000'000; ++i) text += ", *r";
+  text += "]\n";
+  const auto r = load_text(text);
+  ASSERT_FALSE(r.scenario.has_value());
+  ASSERT_EQ(r.errors.size(), 1u) << format_errors(r.errors, 5);
+  EXPECT_EQ(r.errors[0].key_path.rfind("stream.renditions[", 0), 0u) << r.errors[0].key_path;
+  EXPECT_NE(r.errors[0].message.find("document too large"), std::string::npos);
 }
 
 TEST(ScenarioLoader, AllErrorsOfAFileAtOnce) {
@@ -655,6 +769,7 @@ TEST(ScenarioYaml, DocumentTooLargeIsOneErrorWithoutFollowOns) {
   ASSERT_FALSE(r.scenario.has_value());
   ASSERT_EQ(r.errors.size(), 1u) << format_errors(r.errors, 5);
   EXPECT_NE(r.errors[0].message.find("document too large"), std::string::npos);
+  EXPECT_EQ(r.errors[0].key_path.rfind("cdn.pops[", 0), 0u) << r.errors[0].key_path;
 }
 
 TEST(ScenarioErrors, ListingIsCappedWithACount) {
