@@ -41,11 +41,14 @@ struct Variant {
 // issue 17's second step (1 upload slot, requests spread over announce_spread_us after a Have
 // or an Unchoke, a wake when a busy holder frees; for deadline-aware also slack-adaptive
 // seeding, the 2 s urgent window, the holder's single estimate, one peer download at a time).
+// deadline-aware re-recorded for issue 17's fourth step (in-flight downloads in every
+// deadline's backlog, an urgent in-flight segment keeps the downlink, no seeding by a viewer
+// that never uploads, seeding weighted by the viewer's own uplink).
 constexpr Golden kGolden[] = {
     {"cdn-only", 0x33368c29e17b0cf3ULL, 18103},
     {"windowed", 0x9648a3c703b30bc5ULL, 101665},
     {"buffer-threshold", 0x9a75c616374c5ccaULL, 70919},
-    {"deadline-aware", 0xca75de9f2a809ec5ULL, 112269},
+    {"deadline-aware", 0x6f5c5ed4cf40f5c3ULL, 112329},
     {"reference", 0xc6f07170bdae66c9ULL, 91380},
 };
 

@@ -33,25 +33,45 @@ class DeadlineAware final : public Policy {
         static_cast<TimeUs>(std::max<std::uint8_t>(cfg.simultaneous_http_downloads, 1));
     // HTTP work of the segments so far that are not held (doubled below: the estimate is a
     // mean, and a segment that waited for peers must not stall on one slow fetch).
+    // Every download in flight shares the downlink now, whatever segment it is for: its HTTP
+    // time counts against every deadline, not only those after it.
     TimeUs backlog_us = 0;
+    for (std::size_t i = 0, n = ctx.queue_size(); i < n; ++i) {
+      const QueueItem q = ctx.queue(i);
+      if (q.phase == Phase::kNotYet) break;
+      if (q.phase == Phase::kHttp || q.phase == Phase::kP2p)
+        backlog_us += ctx.http_estimate_us(q.size_bytes);
+    }
+    // An earlier segment in flight close to its deadline: it has the downlink to itself.
+    bool protect_earlier = false;
     for (std::size_t i = 0, n = ctx.queue_size(); i < n; ++i) {
       const QueueItem q = ctx.queue(i);
       if (q.phase == Phase::kNotYet) break;
       if (q.phase == Phase::kStored || q.phase == Phase::kVerifying) continue;
       const TimeUs http_us = ctx.http_estimate_us(q.size_bytes);
-      backlog_us += http_us;
-      if (q.phase != Phase::kMissing) continue;  // in flight (the core's net covers P2P)
-      const TimeUs latest_http =
-          q.deadline_us == kNever ? kNever
-                                  : q.deadline_us - 2 * backlog_us / slots - cfg.fallback_margin_us;
+      if (q.phase == Phase::kMissing) backlog_us += http_us;
       // Out of slack, or so close to playing that an estimate's error would stall the player.
       // The window grows with this viewer's own HTTP time: on a slow link an estimate's error
       // is seconds, not the fraction of a second it is on fibre.
       const TimeUs urgent_us = std::max(cfg.urgent_window_us, 3 * http_us);
+      if (q.phase != Phase::kMissing) {  // in flight (the core's net covers P2P)
+        // A later download started now would split the downlink with it, on a slow link
+        // long enough to stall the player (issue 17: most of ci.yaml's stalls were a
+        // rescue sharing its viewer's cellular link with two later segments).
+        if (!protect_earlier && ctx.ahead_below(q, urgent_us)) protect_earlier = true;
+        continue;
+      }
+      const TimeUs latest_http =
+          q.deadline_us == kNever ? kNever
+                                  : q.deadline_us - 2 * backlog_us / slots - cfg.fallback_margin_us;
       const bool out_of_slack = latest_http <= now || ctx.ahead_below(q, urgent_us);
       if (!out_of_slack) ctx.horizon(latest_http);
       if (out_of_slack) {
         ctx.fetch_http(q.index, /*preempt=*/true, HttpReason::kDeadline);
+        continue;
+      }
+      if (protect_earlier) {  // its completion re-plans; until then only deadlines start
+        ctx.wake_at(latest_http);
         continue;
       }
       // Nobody to wait for (yet: a joining viewer's peers connect within ~1 s): within the
@@ -83,7 +103,12 @@ class DeadlineAware final : public Policy {
         ctx.wake_at(latest_http);  // a holder may free up (Unchoke wakes us); else HTTP
         continue;
       }
-      // Nobody around has it: self-seed at our rank's turn, else wait for a neighbour.
+      // Nobody around has it: self-seed at our rank's turn, else wait for a neighbour. A
+      // viewer that never uploads is no seed: its early CDN copy would serve nobody else.
+      if (cfg.upload_disabled) {
+        ctx.wake_at(latest_http);
+        continue;
+      }
       const double rank =
           hash_fraction(ctx.seed(), q.index, 0x5EED) / seed_fraction(ctx, q, latest_http, peers);
       const double turns = std::floor(std::min(rank, 1e6));
@@ -118,6 +143,7 @@ class DeadlineAware final : public Policy {
     const AgentConfig& cfg = ctx.config();
     const double floor_share = 0.0625 / static_cast<double>(peers + 1);
     double share = floor_share;
+    double weight = 1.0;
     if (latest_http != kNever && latest_http > q.available_at_us) {
       double uplink_kbps = 0;  // mean of the neighbours that announced one (0: unknown)
       std::size_t known = 0;
@@ -128,11 +154,15 @@ class DeadlineAware final : public Policy {
       }
       if (known == 0) return std::clamp(16 * share * cfg.seed_fraction_scale, 1e-9, 1.0);
       uplink_kbps /= static_cast<double>(known);
+      // A fast uploader seeds more readily, a slow one less: its first copies set how fast
+      // the segment doubles. Weighted around 1, the number of seeds stays about the same.
+      if (const std::uint32_t self = ctx.self_uplink_kbps(); self > 0)
+        weight = std::clamp(static_cast<double>(self) / uplink_kbps, 0.25, 4.0);
       const double copy_s = static_cast<double>(q.size_bytes) * 8e-3 / uplink_kbps;  // 1 slot
       const double slack_s = static_cast<double>(latest_http - q.available_at_us) * 1e-6;
       share = std::max(share, std::exp2(-slack_s / (1.5 * copy_s)));
     }
-    return std::clamp(share * cfg.seed_fraction_scale, 1e-9, 1.0);
+    return std::clamp(share * weight * cfg.seed_fraction_scale, 1e-9, 1.0);
   }
 
   // The idle holder with the earliest expected delivery (penalised by a negative score) that

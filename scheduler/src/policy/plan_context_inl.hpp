@@ -12,6 +12,7 @@ namespace p2pcdn::sched::policy {
 inline TimeUs PlanContext::now() const { return core_.now; }
 inline const AgentConfig& PlanContext::config() const { return core_.config(); }
 inline std::uint64_t PlanContext::seed() const { return core_.seed; }
+inline std::uint32_t PlanContext::self_uplink_kbps() const { return core_.self.uplink_kbps_hint; }
 inline util::Prng& PlanContext::prng() {
   ++core_.mutations;  // a draw changes the state: this epoch is not idle
   return core_.prng;

@@ -77,6 +77,7 @@ class PlanContext {
   [[nodiscard]] TimeUs now() const;
   [[nodiscard]] const AgentConfig& config() const;
   [[nodiscard]] std::uint64_t seed() const;
+  [[nodiscard]] std::uint32_t self_uplink_kbps() const;  // what Hello announces (0: unknown)
   util::Prng& prng();
 
   // Segments from the player's next_needed forward (queue order = deadline order).
