@@ -96,7 +96,7 @@ void write_run_outputs(const std::filesystem::path& out, const models::Scenario&
   (void)scenario;
   std::filesystem::create_directories(out);
   analysis::write_summary_json(out / "summary.json", outcome.result.summary, outcome.info);
-  analysis::write_timeseries_csv(out / "timeseries.csv", outcome.result.summary);
+  analysis::write_timeseries_csv(out / "timeseries.csv", outcome.result.summary, &outcome.info);
   analysis::write_report_html(out / "report.html", outcome.result.summary, outcome.info, extra);
 }
 

@@ -18,7 +18,7 @@ OutputPaths write_run_outputs(const std::filesystem::path& dir, const Summary& s
                              "': " + ec.message());
   }
   OutputPaths p{dir / "summary.json", dir / "timeseries.csv", dir / "report.html"};
-  write_timeseries_csv(p.timeseries_csv, summary);
+  write_timeseries_csv(p.timeseries_csv, summary, &info);
   write_report_html(p.report_html, summary, info, extra);
   write_summary_json(p.summary_json, summary, info);
   return p;

@@ -1,4 +1,4 @@
-// PoPs that serve nothing; capacity that never binds; bitrate-switch storms.
+// PoPs that serve nothing; capacity that never binds; bitrate-switch and wake-up storms.
 #include "analysis/report/planner_warnings.hpp"
 
 #include <algorithm>
@@ -34,11 +34,31 @@ void switch_storm(const Summary& s, std::vector<std::string>& out) {
   out.push_back(buf);
 }
 
+// Wake-up storm: decision epochs per viewer-second of watching, the viewer-seconds from the time
+// series (time-averaged concurrency x interval length).
+void wake_storm(const Summary& s, std::vector<std::string>& out) {
+  double viewer_s = 0;
+  for (const TimeseriesRow& row : s.timeseries)
+    if (std::isfinite(row.viewers)) viewer_s += row.viewers * (row.t_end_s - row.t_start_s);
+  if (!(viewer_s > 0)) return;
+  const double per_viewer_s = static_cast<double>(s.scheduler.decision_epochs) / viewer_s;
+  if (!(per_viewer_s > kWakeStormEpochsPerViewerSecond)) return;
+  char buf[320];
+  std::snprintf(buf, sizeof buf,
+                "wake-up storm: %.0f policy decision epochs per viewer-second (the shipped "
+                "policies run 4-17): the policy asks to be woken far more often than segments, "
+                "timers and messages need (a short wake_at?); the run is slow and its timing "
+                "says little about a real client",
+                per_viewer_s);
+  out.push_back(buf);
+}
+
 }  // namespace
 
 std::vector<std::string> planner_warnings(const Summary& s, const std::vector<PopCapacity>& pops) {
   std::vector<std::string> out;
   switch_storm(s, out);
+  wake_storm(s, out);
   if (s.bytes_cdn == 0) return out;
   // The summary's PoP of that name (nullptr: not measured, say nothing about it).
   const auto measured = [&](const std::string& name) -> const EgressSummary* {

@@ -6,8 +6,11 @@
 #include <cstdio>
 #include <map>
 
+#include <fmt/format.h>
+
 #include "analysis/compare/regression_gate.hpp"
 #include "analysis/report/svg_plot.hpp"
+#include "analysis/stats/student_t.hpp"
 
 namespace p2pcdn::analysis {
 namespace {
@@ -101,6 +104,104 @@ const std::vector<std::string>& sweep_plot_metrics() {
   return kMetrics;
 }
 
+std::string audience_fit_chart(const AudienceFitChart& a) {
+  // Drawn in log10 units with Format::kLog10 ticks; the fit is in natural logs.
+  const double nan = std::nan("");
+  double xlo = INFINITY, xhi = -INFINITY;
+  svg::Series samples;
+  samples.name = "replications";
+  samples.markers = true;
+  samples.color = svg::palette()[0];
+  for (std::size_t i = 0; i < std::min(a.viewers.size(), a.values.size()); ++i) {
+    if (!(a.viewers[i] > 0) || !(a.values[i] > 0)) continue;
+    samples.x.push_back(std::log10(a.viewers[i]));
+    samples.y.push_back(std::log10(a.values[i]));
+    xlo = std::min(xlo, samples.x.back());
+    xhi = std::max(xhi, samples.x.back());
+  }
+  if (a.extrapolate_to > 0) xhi = std::max(xhi, std::log10(a.extrapolate_to));
+  svg::Series line, low, high, linear;
+  line.name = fmt::format("fit: {:.3g} × viewers^{:.3f}", std::exp(a.fit.intercept), a.fit.slope);
+  low.name = "95 % prediction interval";
+  high.name = "";
+  linear.name = "∝ viewers (no gain with the audience)";
+  line.color = low.color = high.color = svg::palette()[5];
+  low.dashed = high.dashed = true;
+  linear.color = "#adb5bd";
+  linear.dashed = true;
+  if (std::isfinite(xlo) && xhi > xlo) {
+    constexpr int kSteps = 48;
+    const double ln10 = std::log(10.0);
+    // The linear reference goes through the fitted value at the smallest audience.
+    const double y0 = (a.fit.intercept + a.fit.slope * xlo * ln10) / ln10;
+    for (int k = 0; k <= kSteps; ++k) {
+      const double lx = xlo + (xhi - xlo) * k / kSteps;
+      const Prediction p = predict(a.fit, std::pow(10.0, lx));
+      for (svg::Series* s : {&line, &low, &high, &linear}) s->x.push_back(lx);
+      line.y.push_back(p.value > 0 ? std::log10(p.value) : nan);
+      low.y.push_back(p.low > 0 ? std::log10(p.low) : nan);
+      high.y.push_back(p.high > 0 ? std::log10(p.high) : nan);
+      linear.y.push_back(y0 + (lx - xlo));
+    }
+  }
+  svg::ChartOptions o;
+  o.title = a.metric + " vs audience (log-log)" + (a.group.empty() ? "" : " · " + a.group);
+  o.subtitle = fmt::format(
+      "dots: one replication each; OLS fit n = {}, R² = {:.3f}, slope {:.3f} ± {:.3f} (SE), "
+      "extended to {:.4g} viewers",
+      a.fit.n, a.fit.r_squared, a.fit.slope, a.fit.slope_se, a.extrapolate_to);
+  o.x.label = "peak viewers (log scale)";
+  o.y.label = a.metric + " (Gbit/s, log scale)";
+  o.x.format = o.y.format = svg::Format::kLog10;
+  std::vector<svg::Series> series = {samples, line, low, high, linear};
+  double ylo = INFINITY, yhi = -INFINITY;
+  for (const auto& s : series)
+    for (const double y : s.y)
+      if (std::isfinite(y)) ylo = std::min(ylo, y), yhi = std::max(yhi, y);
+  if (std::isfinite(ylo)) {
+    o.y.min = std::floor(ylo * 2) / 2;  // half-decade ends: 1, 3.16, 10, ...
+    o.y.max = std::ceil(yhi * 2) / 2;
+    if (*o.y.max <= *o.y.min) *o.y.max = *o.y.min + 0.5;
+  }
+  return svg::line_chart(o, series);
+}
+
+namespace {
+
+// What the fit says to a planner: the exponent, whether the CDN peak grows slower than the
+// audience (P2P saves more as it grows) and the extrapolated peak with its interval.
+std::string audience_fit_table(const AudienceFitChart& a) {
+  const double t = student_t_quantile(0.975, static_cast<double>(a.fit.n > 2 ? a.fit.n - 2 : 1));
+  const double lo = a.fit.slope - t * a.fit.slope_se, hi = a.fit.slope + t * a.fit.slope_se;
+  const std::string reading =
+      hi < 1   ? "grows slower than the audience: each added viewer costs the CDN less (P2P "
+                 "saves more as the audience grows)"
+      : lo > 1 ? "grows faster than the audience: each added viewer costs the CDN more"
+               : "grows in proportion to the audience (exponent 1 within the 95 % interval): P2P "
+                 "saves the same share at every size simulated";
+  const Prediction p = predict(a.fit, a.extrapolate_to);
+  std::string h = "<figure><table class=\"data\"><tbody>";
+  h += "<tr><th>group</th><td>" + escape_xml(a.group.empty() ? "all points" : a.group) +
+       "</td></tr>";
+  h += "<tr><th>exponent (slope)</th><td>" +
+       fmt::format("{:.3f} [{:.3f}, {:.3f}]", a.fit.slope, lo, hi) + "</td></tr>";
+  h += "<tr><th>reading</th><td style=\"white-space:normal\">CDN peak " + escape_xml(reading) +
+       "</td></tr>";
+  h += "<tr><th>R², samples</th><td>" + fmt::format("{:.3f}, {}", a.fit.r_squared, a.fit.n) +
+       "</td></tr>";
+  h += "<tr><th>" + fmt::format("at {:.4g} viewers", a.extrapolate_to) + "</th><td>" +
+       fmt::format("{:.4g} Gbit/s [{:.4g}, {:.4g}] (95 % prediction interval)", p.value, p.low,
+                   p.high) +
+       "</td></tr>";
+  h += "<tr><th>caveat</th><td style=\"white-space:normal\">an extrapolation beyond the sizes "
+       "simulated assumes the same exponent holds there; simulate the size itself before "
+       "buying capacity</td></tr>";
+  h += "</tbody></table></figure>";
+  return h;
+}
+
+}  // namespace
+
 std::string sweep_html(const SweepReportData& d) {
   std::string h = page_head("p2pcdn-sim sweep · " + d.scenario_name);
   std::string keys;
@@ -112,6 +213,12 @@ std::string sweep_html(const SweepReportData& d) {
        std::to_string(d.points.size()) + " points × " + std::to_string(d.replications) +
        " replications</div></header>\n";
   for (const auto& note : d.notes) h += "<p class=\"note\">" + escape_xml(note) + "</p>\n";
+  if (!d.audience_fits.empty()) {
+    h += "<h2>CDN peak against the audience</h2><div class=\"grid\">";
+    for (const auto& fit : d.audience_fits)
+      h += "<figure>" + audience_fit_chart(fit) + "</figure>" + audience_fit_table(fit);
+    h += "</div>\n";
+  }
   if (!d.points.empty() && !d.keys.empty()) {
     // x: the first key's value (numeric, on a log10 scale when max / min >= 20).
     std::vector<double> xs;

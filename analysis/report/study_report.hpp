@@ -9,6 +9,7 @@
 #include "analysis/report/report_html.hpp"
 #include "analysis/report/summary_json.hpp"
 #include "analysis/stats/confidence.hpp"
+#include "analysis/stats/regression.hpp"
 
 namespace p2pcdn::analysis {
 
@@ -22,13 +23,28 @@ struct SweepReportPoint {
   std::vector<MetricEstimate> metrics;
 };
 
+// The log-log fit of CDN peak against the audience for one group of points (the values of the
+// other varied keys), with the samples it was fitted on: drawn as dots, the fitted line and its
+// 95 % band, up to the extrapolation.
+struct AudienceFitChart {
+  std::string group;                     // "" when the audience is the only varied key
+  std::string metric = "cdn.peak_gbps";  // y, in Gbit/s
+  std::vector<double> viewers, values;   // one pair per replication fitted
+  LineFit fit;                           // Scale::kLogLog
+  double extrapolate_to = 0;             // the band is drawn up to here
+};
+
 struct SweepReportData {
   std::string scenario_name, scenario_path;
   std::vector<std::string> keys;  // the varied keys, in --vary order
   std::vector<SweepReportPoint> points;
   std::size_t replications = 0;
   std::vector<std::string> notes;  // e.g. the CDN peak extrapolation, shown as paragraphs
+  std::vector<AudienceFitChart> audience_fits;
 };
+
+// The log-log chart of one audience fit (an inline <svg>).
+std::string audience_fit_chart(const AudienceFitChart& fit);
 
 // Metrics drawn as curves, in order (those absent from the data are skipped).
 const std::vector<std::string>& sweep_plot_metrics();

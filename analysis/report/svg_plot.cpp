@@ -42,11 +42,6 @@ int decimals_for(double step) {
   return 10;
 }
 
-std::string format_value(double v, Format f, double step) {
-  if (f == Format::kPercent) return format_tick(v * 100, step * 100) + "%";
-  return format_tick(v, step);
-}
-
 std::string sig3(double v) {
   const double a = std::fabs(v);
   if (a >= 100 || a == 0) return fixed(v, 0);
@@ -58,11 +53,18 @@ std::string sig3(double v) {
 std::string format_plain(double v, Format f) {
   if (!std::isfinite(v)) return "n/a";
   if (f == Format::kPercent) return fixed(v * 100, std::fabs(v) < 0.1 ? 2 : 1) + "%";
+  if (f == Format::kLog10) return format_plain(std::pow(10.0, v), Format::kNumber);
   const double a = std::fabs(v);
   if (a >= 1e9) return sig3(v / 1e9) + "G";
   if (a >= 1e6) return sig3(v / 1e6) + "M";
   if (a >= 1e4) return sig3(v / 1e3) + "k";
   return sig3(v);
+}
+
+std::string format_value(double v, Format f, double step) {
+  if (f == Format::kPercent) return format_tick(v * 100, step * 100) + "%";
+  if (f == Format::kLog10) return format_plain(std::pow(10.0, v), Format::kNumber);
+  return format_tick(v, step);
 }
 
 std::string color_for(const std::string& requested, std::size_t i) {
@@ -105,6 +107,7 @@ double header(std::string& out, const ChartOptions& o, const std::vector<LegendI
     y += 20;
     double x = left;
     for (const auto& item : legend) {
+      if (item.name.empty()) continue;  // e.g. the second edge of a band named once
       const double w = 16 + kCharWidth * static_cast<double>(item.name.size()) + 14;
       if (x + w > o.width - 8 && x > left) {
         x = left;
@@ -386,6 +389,14 @@ std::string line_chart(const ChartOptions& o, const std::vector<Series>& series,
   }
   for (std::size_t i = 0; i < series.size(); ++i) {
     const Series& s = series[i];
+    if (s.markers) {
+      for (std::size_t k = 0; k < std::min(s.x.size(), s.y.size()); ++k) {
+        if (!std::isfinite(s.x[k]) || !std::isfinite(s.y[k])) continue;
+        out += "<circle cx=\"" + num(f.px(s.x[k])) + "\" cy=\"" + num(f.py(s.y[k])) +
+               "\" r=\"3\" fill=\"" + color_for(s.color, i) + "\" fill-opacity=\"0.7\"/>";
+      }
+      continue;
+    }
     std::string d;
     bool pen = false;
     for (std::size_t k = 0; k < std::min(s.x.size(), s.y.size()); ++k) {

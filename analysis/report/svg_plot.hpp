@@ -41,7 +41,9 @@ std::string escape_xml(std::string_view s);
 
 // ---- charts
 
-enum class Format { kNumber, kPercent };  // kPercent: 0.25 is shown as "25%"
+// kPercent: 0.25 is shown as "25%". kLog10: the data are log10 of the quantity and ticks show
+// the quantity itself (3 -> "1k", 3.5 -> "3.16k"), for log-log charts.
+enum class Format { kNumber, kPercent, kLog10 };
 
 struct Axis {
   std::string label;  // include the unit: "time (min)", "egress (Tbit/s)"
@@ -61,6 +63,7 @@ struct Series {
   std::vector<double> x, y;  // same length; non-finite points break the line
   std::string color;         // empty: the palette colour for its position
   bool dashed = false;
+  bool markers = false;  // a dot per point and no line (e.g. one sample per replication)
 };
 
 struct HLine {  // a labelled horizontal reference line (e.g. overall offload)

@@ -5,10 +5,14 @@
 #include <string>
 
 #include "analysis/metrics/summary.hpp"
+#include "analysis/report/run_info.hpp"
 
 namespace p2pcdn::analysis {
 
-std::string timeseries_csv(const Summary& summary);
-void write_timeseries_csv(const std::filesystem::path& path, const Summary& summary);
+// With `info`, every row starts with the run's identity (scenario, seed, policy), so the files
+// of many runs concatenate into one tidy table (pandas.concat, then group by them).
+std::string timeseries_csv(const Summary& summary, const RunInfo* info = nullptr);
+void write_timeseries_csv(const std::filesystem::path& path, const Summary& summary,
+                          const RunInfo* info = nullptr);
 
 }  // namespace p2pcdn::analysis

@@ -27,6 +27,10 @@ ParseResult parse_args(int argc, const char* const* argv) {
       if (i + 1 < argc) args.verb = argv[i + 1];
       return result;
     }
+    if (first == "--version" || first == "-V" || first == "version") {
+      args.version = true;
+      return result;
+    }
     if (!kVerbs.count(first)) {
       result.error = "unknown verb '" + first +
                      "' (expected one of: run, validate, sweep, compare, check, bound)";
@@ -68,6 +72,8 @@ ParseResult parse_args(int argc, const char* const* argv) {
       args.quiet = true;
     } else if (arg == "--baseline") {
       args.baseline = true;
+    } else if (arg == "--keep-replications") {
+      args.keep_replications = true;
     } else if (arg == "--allow-different-scenarios") {
       args.allow_different_scenarios = true;
     } else if (arg == "--junit") {
@@ -176,7 +182,8 @@ std::string help_text(const std::string& verb) {
   if (verb == "run") {
     return R"(usage: p2pcdn-sim run SCENARIO.yaml [--out DIR] [--seed N] [--set key.path=value ...]
                        [--replications R|auto] [--target metric=half_width] [--max-replications N]
-                       [--threads N] [--baseline] [--quiet] [--no-memory-check]
+                       [--threads N] [--keep-replications] [--baseline] [--quiet]
+                       [--no-memory-check]
 
 Runs one scenario and writes DIR/summary.json, DIR/timeseries.csv and DIR/report.html
 (default DIR: out/<scenario name>). Files are written whole or not at all. Both include the
@@ -200,6 +207,9 @@ says where, exit status 4.
                        parallel on N threads (default: all cores); results do not depend on N.
                        With replications, DIR/summary.json etc. are those of the first
                        replication (seed N)
+  --keep-replications  with --replications: also DIR/replications_timeseries.csv, every
+                       replication's time series in one table (timeseries.csv's columns, led by
+                       scenario, seed and policy)
   --baseline           also run the CDN-only baseline (same scenario and seed, p2p.enabled=false)
                        for the cost saving; without it the saving is against the counterfactual
                        "all delivered bytes from the CDN" (labelled so). It runs on a second
@@ -294,7 +304,8 @@ verbs:
   check BASE CUR     regression gate over two summary.json files (exit 1 on regression)
   bound SCENARIO     theoretical offload bounds of a scenario
 
-'p2pcdn-sim <verb> --help' tells more about each verb.
+'p2pcdn-sim <verb> --help' tells more about each verb; 'p2pcdn-sim --version' prints the
+simulator's and the scheduler library's versions (also in every summary.json).
 )";
 }
 

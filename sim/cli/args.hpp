@@ -23,10 +23,12 @@ struct Args {
   int max_replications = 30;                  // --max-replications
   int threads = 0;                            // --threads (0 = all cores)
   std::optional<std::uint64_t> trace_viewer;  // --trace-viewer ID
+  bool keep_replications = false;             // --keep-replications: every time series
   bool baseline = false;                      // --baseline: also run the CDN-only baseline (cost)
   bool quiet = false;                         // --quiet: no progress output
   bool memory_check = true;                   // --no-memory-check turns the estimate check off
   bool help = false;
+  bool version = false;  // --version: print the versions and exit
   // check: compare summaries of different scenarios (scenario.name) instead of refusing
   bool allow_different_scenarios = false;
   std::optional<std::string> junit;        // check --junit FILE: the verdict as JUnit XML

@@ -16,6 +16,7 @@
 #include "sim/cli/args.hpp"
 #include "sim/cli/verbs.hpp"
 #include "sim/huge_pages.hpp"
+#include "sim/run.hpp"
 
 namespace {
 
@@ -68,6 +69,10 @@ int main(int argc, char** argv) {
   const Args& args = parsed.args;
   if (args.help) {
     std::fputs(help_text(args.verb).c_str(), stdout);
+    return 0;
+  }
+  if (args.version) {
+    std::printf("%s\n", p2pcdn::sim::version_string().c_str());
     return 0;
   }
   std::signal(SIGINT, on_interrupt);

@@ -235,6 +235,8 @@ unsigned replications_at_once(const Args& args) {
   return runs_at_once(args.threads, count);
 }
 
+constexpr const char* kKeptTimeseries = "replications_timeseries.csv";
+
 int run_replicated(const Args& args, const LoadedScenario& loaded, std::uint64_t seed,
                    const std::filesystem::path& out, const std::atomic<bool>& stop) {
   study::ReplicationOptions options;
@@ -251,6 +253,7 @@ int run_replicated(const Args& args, const LoadedScenario& loaded, std::uint64_t
     options.replications = std::stoul(*args.replications);
   }
   options.on_done = progress_printer(args.quiet, "replication");
+  options.keep_timeseries = args.keep_replications;
   const study::ReplicationSet set = study::run_replications(loaded.scenario, options);
   const sim::RunOutcome& first = *set.first;
 
@@ -266,12 +269,16 @@ int run_replicated(const Args& args, const LoadedScenario& loaded, std::uint64_t
   analysis::io::OutputSet outputs = run_output_set(loaded.scenario, first, set.runs.front().bounds,
                                                    cost, comparison ? &*comparison : nullptr);
   outputs.files.insert(outputs.files.begin(), {"replications.json", "replications.csv"});
+  if (args.keep_replications) outputs.files.insert(outputs.files.begin() + 2, kKeptTimeseries);
   outputs.write = [&, write_run = outputs.write](const std::filesystem::path& dir) {
     write_run(dir);
     analysis::io::write_file_atomic(dir / "replications.json",
                                     analysis::io::dump(study::replications_to_json(
                                         set, loaded.scenario.name, args.positional[0])));
     analysis::io::write_file_atomic(dir / "replications.csv", study::replications_csv(set));
+    if (args.keep_replications)
+      analysis::io::write_file_atomic(dir / kKeptTimeseries,
+                                      study::replications_timeseries_csv(set));
   };
 
   std::printf("%s: %zu replications (seeds %llu..%llu)%s\n", loaded.scenario.name.c_str(),
@@ -289,8 +296,9 @@ int run_replicated(const Args& args, const LoadedScenario& loaded, std::uint64_t
   const analysis::io::Delivery delivery = deliver(out, outputs);
   std::printf(
       "  outputs: %s/{summary.json, timeseries.csv, report.html} (seed %llu), "
-      "replications.json, replications.csv\n",
-      delivery.dir.string().c_str(), static_cast<unsigned long long>(seed));
+      "replications.json, replications.csv%s\n",
+      delivery.dir.string().c_str(), static_cast<unsigned long long>(seed),
+      args.keep_replications ? ", replications_timeseries.csv" : "");
   std::size_t violations = 0;
   bool partial = false;
   for (const auto& r : set.runs) {
@@ -318,13 +326,19 @@ int verb_run(const Args& args, const std::atomic<bool>& stop) {
                                     : std::stoul(*args.replications);
     check_memory(args.positional[0], loaded.scenario, replications_at_once(args), args.memory_check,
                  args.quiet);
-    const auto out_lock =
-        check_output_dir(out, sim::estimate_run_output_bytes(loaded.scenario) +
-                                  sim::estimate_replications_output_bytes(planned));
+    const auto out_lock = check_output_dir(
+        out, sim::estimate_run_output_bytes(loaded.scenario) +
+                 sim::estimate_replications_output_bytes(planned) +
+                 (args.keep_replications ? planned * sim::estimate_timeseries_bytes(loaded.scenario)
+                                         : 0));
     return run_replicated(args, loaded, seed, out, stop);
   }
   if (args.target_metric)
     throw std::invalid_argument("--target only applies with --replications auto");
+  if (args.keep_replications)
+    throw std::invalid_argument(
+        "--keep-replications only applies with --replications (one run writes its "
+        "timeseries.csv anyway)");
 
   // --baseline runs on another core at the same time unless told to use one thread.
   const bool concurrent_baseline =

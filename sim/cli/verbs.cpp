@@ -17,6 +17,8 @@ int run_verb(const Args& args, const std::atomic<bool>& stop) {
     throw std::invalid_argument(
         "--junit, --json and --allow-different-scenarios are options of 'check' only");
   }
+  if (args.verb != "run" && args.keep_replications)
+    throw std::invalid_argument("--keep-replications is an option of 'run --replications' only");
   if (args.verb == "run") return verb_run(args, stop);
   if (args.verb == "validate") return verb_validate(args);
   if (args.verb == "sweep") return verb_sweep(args, stop);

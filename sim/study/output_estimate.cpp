@@ -8,7 +8,8 @@ namespace {
 
 // The widest CSV field: a double at 17 significant digits with sign, point and exponent.
 constexpr double kFieldBytes = 25;
-constexpr double kTimeseriesFixedColumns = 10;  // analysis/report/timeseries_csv.cpp
+constexpr double kTimeseriesFixedColumns =
+    12;  // analysis/report/timeseries_csv.cpp (+ seed, policy)
 // report.html: the page, its tables and cards, then every curve (a point is two coordinates
 // at most ~12 characters each) capped at 2 x 1500 points (analysis/report/report_html.cpp).
 constexpr double kReportFixedBytes = 64e3;
@@ -27,11 +28,20 @@ constexpr double kPerPointBytes = 24e3;
 
 }  // namespace
 
+std::uint64_t estimate_timeseries_bytes(const models::Scenario& scenario) {
+  const double interval = scenario.metrics.interval_s > 0 ? scenario.metrics.interval_s : 1.0;
+  const double rows = std::ceil(std::max(0.0, scenario.run.duration_s) / interval) + 1;
+  const double pops = static_cast<double>(scenario.cdn.pops.size());
+  // Every row leads with the scenario's name (quoted at worst: twice its length).
+  const double name = 2.0 * static_cast<double>(scenario.name.size()) + 3;
+  return static_cast<std::uint64_t>(rows * ((kTimeseriesFixedColumns + pops) * kFieldBytes + name));
+}
+
 std::uint64_t estimate_run_output_bytes(const models::Scenario& scenario) {
   const double interval = scenario.metrics.interval_s > 0 ? scenario.metrics.interval_s : 1.0;
   const double rows = std::ceil(std::max(0.0, scenario.run.duration_s) / interval) + 1;
   const double pops = static_cast<double>(scenario.cdn.pops.size());
-  const double timeseries = rows * (kTimeseriesFixedColumns + pops) * kFieldBytes;
+  const double timeseries = static_cast<double>(estimate_timeseries_bytes(scenario));
   const double groups = pops + static_cast<double>(scenario.stream.renditions.size()) +
                         static_cast<double>(scenario.topology.regions.size()) +
                         kGroupsBesidesScenario;

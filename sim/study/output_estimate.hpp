@@ -11,6 +11,8 @@
 namespace p2pcdn::sim {
 
 // summary.json + timeseries.csv + report.html of one run.
+// timeseries.csv alone (one run's; also what --keep-replications adds per replication).
+std::uint64_t estimate_timeseries_bytes(const models::Scenario& scenario);
 std::uint64_t estimate_run_output_bytes(const models::Scenario& scenario);
 
 // What `run --replications N` adds: replications.json and replications.csv.

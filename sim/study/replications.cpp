@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "analysis/io/csv.hpp"
+#include "analysis/report/timeseries_csv.hpp"
 #include "sim/study/cost.hpp"
 
 namespace p2pcdn::study {
@@ -16,7 +17,8 @@ namespace p2pcdn::study {
 ReplicationResult run_replication(const models::Scenario& scenario, const std::string& path,
                                   std::uint64_t seed, const std::atomic<bool>* stop,
                                   sim::RunOutcome* outcome,
-                                  const sim::MemoryWatchdog::Config* watchdog) {
+                                  const sim::MemoryWatchdog::Config* watchdog,
+                                  bool keep_timeseries) {
   sim::RunRequest request;
   request.scenario_path = path;
   request.seed = seed;
@@ -37,6 +39,7 @@ ReplicationResult run_replication(const models::Scenario& scenario, const std::s
   r.metrics = flatten_summary(run.result.summary, run.info, extras);
   r.partial = run.result.partial;
   r.violations = run.result.violations.size();
+  if (keep_timeseries) r.timeseries_csv = analysis::timeseries_csv(run.result.summary, &run.info);
   if (outcome != nullptr) *outcome = std::move(run);
   return r;
 }
@@ -137,7 +140,8 @@ ReplicationSet run_replications(const models::Scenario& scenario,
       try {
         slots[i] = run_replication(scenario, options.scenario_path, options.base_seed + i,
                                    options.stop, keep ? &outcome : nullptr,
-                                   options.watchdog ? &*options.watchdog : nullptr);
+                                   options.watchdog ? &*options.watchdog : nullptr,
+                                   options.keep_timeseries);
       } catch (const std::exception& e) {
         // Name the replication: rerun it alone with `run --seed N`.
         throw std::runtime_error("replication with seed " + std::to_string(options.base_seed + i) +
@@ -252,6 +256,18 @@ NamedMetrics replication_means(const analysis::io::Json& replications) {
     if (mean == nullptr) continue;
     out.emplace_back(
         name, mean->is_number() ? mean->as_double() : std::numeric_limits<double>::quiet_NaN());
+  }
+  return out;
+}
+
+std::string replications_timeseries_csv(const ReplicationSet& set) {
+  std::string out;
+  for (const auto& r : set.runs) {
+    if (r.timeseries_csv.empty()) continue;
+    // The same header for every replication of one scenario: keep the first only.
+    const std::size_t body = r.timeseries_csv.find('\n');
+    out += out.empty() || body == std::string::npos ? r.timeseries_csv
+                                                    : r.timeseries_csv.substr(body + 1);
   }
   return out;
 }

@@ -26,6 +26,8 @@ struct ReplicationResult {
   analysis::CostFigures cost;
   bool partial = false;
   std::size_t violations = 0;
+  // Its timeseries.csv with the identity columns (run --keep-replications); empty otherwise.
+  std::string timeseries_csv;
 };
 
 // Runs one replication: simulate, bounds, counterfactual cost, flatten. `outcome` (optional)
@@ -34,7 +36,8 @@ struct ReplicationResult {
 ReplicationResult run_replication(const models::Scenario& scenario, const std::string& path,
                                   std::uint64_t seed, const std::atomic<bool>* stop,
                                   sim::RunOutcome* outcome = nullptr,
-                                  const sim::MemoryWatchdog::Config* watchdog = nullptr);
+                                  const sim::MemoryWatchdog::Config* watchdog = nullptr,
+                                  bool keep_timeseries = false);
 
 struct MetricStats {
   std::string name;
@@ -56,6 +59,7 @@ struct ReplicationOptions {
   unsigned threads = 0;  // 0 = hardware concurrency
   const std::atomic<bool>* stop = nullptr;
   bool keep_first_outcome = true;
+  bool keep_timeseries = false;  // fill every ReplicationResult::timeseries_csv
   std::optional<sim::MemoryWatchdog::Config> watchdog;  // tests: a fake memory reading
   std::function<void(std::size_t done, std::size_t planned)> on_done;  // progress (any thread)
 };
@@ -85,6 +89,11 @@ unsigned resolve_threads(unsigned threads);
 analysis::io::Json replications_to_json(const ReplicationSet& set, const std::string& scenario,
                                         const std::string& path);
 std::string replications_csv(const ReplicationSet& set);
+
+// Every replication's time series in one tidy table (run --keep-replications): the columns of
+// timeseries.csv led by scenario, seed and policy, replications in seed order. Empty when the
+// set was run without keep_timeseries.
+std::string replications_timeseries_csv(const ReplicationSet& set);
 inline constexpr const char* kReplicationsSchema = "p2pcdn-sim/replications/1";
 
 // Means of a parsed replications.json as flat metrics (for `check`).

@@ -108,6 +108,8 @@ std::vector<AudienceFit> fit_audience(const std::vector<VaryAxis>& axes,
     if (distinct.size() < 3) continue;
     AudienceFit f;
     f.group = group;
+    f.viewers = xs;
+    f.values = ys;
     try {
       f.fit = analysis::fit_line(xs, ys, analysis::Scale::kLogLog);
       f.extrapolate_to = 10 * *distinct.rbegin();
@@ -159,6 +161,13 @@ SweepResult run_sweep(const SweepOptions& options) {
                                     grid.begin() + static_cast<std::ptrdiff_t>(result.runs.size()));
   result.fits = fit_audience(options.axes, done, result.runs);
   for (const auto& f : result.fits) {
+    analysis::AudienceFitChart chart;
+    chart.group = f.group;
+    chart.viewers = f.viewers;
+    chart.values = f.values;
+    chart.fit = f.fit;
+    chart.extrapolate_to = f.extrapolate_to;
+    result.report.audience_fits.push_back(std::move(chart));
     result.report.notes.push_back(fmt::format(
         "CDN peak vs audience{}: cdn.peak_gbps = {:.4g} x viewers^{:.3f} (log-log OLS, n = {}, "
         "R² = {:.3f}, slope ± SE {:.3f} ± {:.3f}). Extrapolated to {:.4g} viewers: {:.4g} Gbit/s "

@@ -36,6 +36,7 @@ struct AudienceFit {
   analysis::LineFit fit;
   double extrapolate_to = 0;  // audience size of the prediction
   analysis::Prediction prediction;
+  std::vector<double> viewers, values;  // the samples fitted, one per replication
 };
 
 struct SweepOptions {

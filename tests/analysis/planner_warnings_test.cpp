@@ -71,6 +71,26 @@ TEST(PlannerWarnings, BitrateSwitchStorm) {
   EXPECT_TRUE(planner_warnings(Summary{}, {}).empty());  // nobody watched
 }
 
+// Issue 24: a policy waking every few milliseconds ran 100x the decision epochs, unnoticed.
+TEST(PlannerWarnings, WakeUpStorm) {
+  Summary s;
+  for (int i = 0; i < 3; ++i) {
+    TimeseriesRow row;
+    row.t_start_s = 10.0 * i;
+    row.t_end_s = row.t_start_s + 10;
+    row.viewers = 100;  // 3 000 viewer-seconds in all
+    s.timeseries.push_back(row);
+  }
+  s.scheduler.decision_epochs = 1500000;  // 500 per viewer-second
+  const auto w = planner_warnings(s, {});
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_NE(w[0].find("wake-up storm: 500 policy decision epochs per viewer-second"),
+            std::string::npos)
+      << w[0];
+  s.scheduler.decision_epochs = 49000;  // 16 per viewer-second: deadline-aware's normal
+  EXPECT_TRUE(planner_warnings(s, {}).empty());
+}
+
 TEST(PlannerWarnings, InSummaryJsonAndOnTheReport) {
   RunInfo info;
   info.warnings = {"2 of 6 PoPs served no byte (jfk, atl)"};

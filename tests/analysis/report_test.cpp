@@ -270,7 +270,8 @@ TEST_F(OutDir, WriteRunOutputsCreatesTheDirectory) {
   EXPECT_TRUE(fs::exists(paths.summary_json));
   EXPECT_TRUE(fs::exists(paths.timeseries_csv));
   EXPECT_TRUE(fs::exists(paths.report_html));
-  EXPECT_EQ(io::read_file(paths.timeseries_csv), timeseries_csv(sample_summary()));
+  const RunInfo info = sample_info();
+  EXPECT_EQ(io::read_file(paths.timeseries_csv), timeseries_csv(sample_summary(), &info));
   io::write_file_atomic(dir_ / "file", "x");
   EXPECT_THROW(write_run_outputs(dir_ / "file" / "sub", sample_summary(), sample_info()),
                std::runtime_error);
@@ -289,6 +290,20 @@ TEST(TimeseriesCsv, OneRowPerIntervalWithPopColumns) {
       csv.substr(csv.find('\n') + 1, csv.find('\n', csv.find('\n') + 1) - csv.find('\n') - 1);
   EXPECT_EQ(row1.rfind("0,10,", 0), 0u) << row1;
   EXPECT_EQ(row1, "0,10,5.5,10,0.096,0.064,0,0.4,0,,0.096,0");
+}
+
+// Issue 24: files of many runs concatenate into one table; every row says which run it is.
+TEST(TimeseriesCsv, RowsCarryTheRunsIdentity) {
+  RunInfo info = sample_info();
+  info.scenario_name = "a, \"b\"";  // quoted as RFC 4180 says
+  info.seed = 42;
+  info.policy = "windowed";
+  const std::string csv = timeseries_csv(sample_summary(), &info);
+  EXPECT_EQ(csv.rfind("scenario,seed,policy,t_start_s,t_end_s,", 0), 0u) << csv;
+  const std::string row1 =
+      csv.substr(csv.find('\n') + 1, csv.find('\n', csv.find('\n') + 1) - csv.find('\n') - 1);
+  EXPECT_EQ(row1, "\"a, \"\"b\"\"\",42,windowed,0,10,5.5,10,0.096,0.064,0,0.4,0,,0.096,0");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 7);
 }
 
 TEST(ReportHtml, IsSelfContainedWithSvgsAndKeyFigures) {

@@ -1,5 +1,6 @@
 // Statistics against known values: Student-t table, hand-computed confidence intervals,
-// Welford against two-pass, OLS against a hand-solved set and Anscombe's quartet I.
+// Boost.Math over a grid (issue 24), Welford against two-pass, OLS against a hand-solved set and
+// Anscombe's quartet I.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,6 +8,9 @@
 #include <limits>
 #include <stdexcept>
 #include <vector>
+
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/students_t.hpp>
 
 #include "analysis/stats/confidence.hpp"
 #include "analysis/stats/regression.hpp"
@@ -32,6 +36,27 @@ TEST(StudentT, QuantileMatchesTable) {
   EXPECT_NEAR(student_t_quantile(0.975, 1e7), 1.959964, 1e-5);
   EXPECT_NEAR(normal_quantile(0.975), 1.959963985, 1e-8);
   EXPECT_NEAR(normal_quantile(0.05), -1.644853627, 1e-8);
+}
+
+// Issue 24: our Student-t against Boost.Math's over the degrees of freedom and levels the study
+// verbs use (2-100 replications, Welch's fractional dof) and the tails.
+TEST(StudentT, MatchesBoostMath) {
+  for (const double df : {1.0, 1.5, 2.0, 3.0, 4.0, 4.7, 9.0, 29.0, 99.0, 1000.0}) {
+    const boost::math::students_t dist(df);
+    for (const double p :
+         {1e-6, 0.001, 0.025, 0.05, 0.1, 0.3, 0.5, 0.8, 0.95, 0.975, 0.995, 0.9995, 1 - 1e-6}) {
+      const double want = boost::math::quantile(dist, p);
+      EXPECT_NEAR(student_t_quantile(p, df), want, 1e-9 * std::max(1.0, std::fabs(want)))
+          << "df " << df << " p " << p;
+    }
+    for (const double t : {-50.0, -4.0, -1.0, -0.1, 0.0, 0.7, 2.0, 6.0, 300.0}) {
+      EXPECT_NEAR(student_t_cdf(t, df), boost::math::cdf(dist, t), 1e-12)
+          << "df " << df << " t " << t;
+    }
+  }
+  const boost::math::normal normal;
+  for (const double p : {1e-9, 0.01, 0.2, 0.5, 0.9, 0.999})
+    EXPECT_NEAR(normal_quantile(p), boost::math::quantile(normal, p), 1e-8) << p;
 }
 
 TEST(StudentT, CdfClosedForms) {

@@ -76,6 +76,45 @@ TEST(StudyReport, ShareBandsStayInTheirDomain) {
   EXPECT_NE(chart.find("clipped to [0, 100 %]"), std::string::npos);
 }
 
+// Issue 24: the sweep page plots CDN peak against the audience on log-log axes, with the
+// samples, the fit and its band, extended to the extrapolation.
+TEST(StudyReport, AudienceFitIsDrawnOnLogLogAxesWithItsSamples) {
+  AudienceFitChart a;
+  std::vector<double> ln_x, ln_y;
+  for (const double v : {1000.0, 10000.0, 100000.0}) {
+    for (const double wobble : {0.98, 1.0, 1.02}) {
+      a.viewers.push_back(v);
+      a.values.push_back(2.0 * std::pow(v / 1000, 0.8) * wobble);
+    }
+  }
+  a.fit = fit_line(a.viewers, a.values, Scale::kLogLog);
+  a.extrapolate_to = 1e6;
+  SweepReportData d = sweep_data(false);
+  d.audience_fits = {a};
+  const std::string h = sweep_html(d);
+  expect_self_contained(h);
+  EXPECT_NE(h.find("CDN peak against the audience"), std::string::npos);
+  const auto begin = h.find("<svg");
+  const std::string chart = h.substr(begin, h.find("</svg>", begin) - begin);
+  EXPECT_EQ(count(chart, "<circle"), 9u);  // one dot per replication
+  EXPECT_NE(chart.find("viewers^0.800"), std::string::npos) << chart;
+  EXPECT_NE(chart.find("95 % prediction interval"), std::string::npos);
+  EXPECT_NE(chart.find("no gain with the audience"), std::string::npos);
+  // Ticks name the quantities, not their logarithms: 1000 and 1M viewers are on the x axis.
+  EXPECT_NE(chart.find(">1000<"), std::string::npos) << chart;
+  EXPECT_NE(chart.find(">1.00M<"), std::string::npos) << chart;
+  EXPECT_NE(chart.find("extended to 1e+06 viewers"), std::string::npos) << chart;
+  // The reading beside it: an exponent of 0.8 with a tight interval is a CDN peak growing slower
+  // than the audience; an exponent of 1 is proportional.
+  EXPECT_NE(h.find("grows slower than the audience"), std::string::npos);
+  a.values.clear();
+  for (std::size_t i = 0; i < a.viewers.size(); ++i)
+    a.values.push_back(a.viewers[i] / 500 * (i % 3 == 0 ? 0.98 : i % 3 == 1 ? 1.0 : 1.02));
+  a.fit = fit_line(a.viewers, a.values, Scale::kLogLog);
+  d.audience_fits = {a};
+  EXPECT_NE(sweep_html(d).find("grows in proportion to the audience"), std::string::npos);
+}
+
 TEST(StudyReport, SweepPageDrawsOneLinePerSecondKeyValue) {
   const std::string h = sweep_html(sweep_data(true));
   expect_self_contained(h);

@@ -83,6 +83,22 @@ bool wait_for(const fs::path& path) {
   return false;
 }
 
+// Polls until the run holds its lock on `out`: the lock file exists from the run's open(O_CREAT),
+// but the run owns it only once it has written its pid there. Removing the directory between the
+// two is a failure of the pre-flight check (exit 1, "cannot open the lock file"), not of the run.
+bool wait_for_lock(const fs::path& out) {
+  const fs::path lock = out / ".p2pcdn-sim.lock";
+  for (int i = 0; i < 60'000; ++i) {
+    std::error_code ec;
+    if (fs::exists(lock, ec) && fs::file_size(lock, ec) > 0 && !ec) {
+      const std::string pid = read_text(lock);
+      if (!pid.empty() && pid.back() == '\n') return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return false;
+}
+
 TEST(CliOutput, AFileInTheWayStopsEveryWritingVerbBeforeItsFirstEvent) {
   ScratchDir scratch;
   const fs::path file = scratch / "file";
@@ -194,9 +210,10 @@ TEST(CliOutput, TheDirectoryRemovedDuringTheRunIsRescuedWithTheSameResults) {
   const fs::path out = scratch / "out";
   const auto r =
       cli(scratch, {"run", scenario("smoke.yaml"), "--quiet", "--out", out.string()}, [&] {
-        // The lock file, not the directory: the run creates the directory and then its lock,
-        // and removing the directory between the two is a different failure (the lock's).
-        ASSERT_TRUE(wait_for(out / ".p2pcdn-sim.lock"));
+        // The lock held, not the directory made: the run creates the directory, then its lock
+        // file, then locks it and writes its pid; removing the directory before that is a
+        // different failure (the lock's, exit 1).
+        ASSERT_TRUE(wait_for_lock(out));
         fs::remove_all(out);
       });
   EXPECT_EQ(r.status, 4) << r.err;
@@ -226,7 +243,7 @@ TEST(CliOutput, ADiskThatFillsDuringTheRunLeavesNothingHalfWritten) {
   const fs::path out = scratch / "small" / "out";
   const auto r =
       cli(scratch, {"run", scenario("smoke.yaml"), "--quiet", "--out", out.string()}, [&] {
-        ASSERT_TRUE(wait_for(out / ".p2pcdn-sim.lock"));
+        ASSERT_TRUE(wait_for_lock(out));
         p2pcdn::testing::fill_filesystem(scratch / "small");
       });
   EXPECT_EQ(r.status, 4) << r.err;
