@@ -62,7 +62,7 @@ RunOutcome run_once(const models::Scenario& scenario, const RunRequest& request)
   info.scenario_path = request.scenario_path;
   info.scenario_name = scenario.name;
   info.seed = request.seed;
-  info.policy = scenario.p2p.enabled ? policy_name(scenario.p2p.policy) : "cdn-only";
+  info.policy = std::string(policy_name(scenario));
   info.partial = outcome.result.partial;
   if (info.partial) info.run.stopped_by = watchdog.reason();
   info.events_processed = outcome.result.host.events;

@@ -28,22 +28,6 @@ const char* to_string(DeviceClass d) {
   return "?";
 }
 
-const char* to_string(P2pPolicy p) {
-  switch (p) {
-    case P2pPolicy::kCdnOnly:
-      return "cdn-only";
-    case P2pPolicy::kWindowed:
-      return "windowed";
-    case P2pPolicy::kBufferThreshold:
-      return "buffer-threshold";
-    case P2pPolicy::kDeadlineAware:
-      return "deadline-aware";
-    case P2pPolicy::kReference:
-      return "reference";
-  }
-  return "?";
-}
-
 const char* to_string(AccessKind k) { return k == AccessKind::kFixed ? "fixed" : "cellular"; }
 
 const char* to_string(SessionLawKind k) {
@@ -336,9 +320,9 @@ void check_scenario(Ctx& ctx, Scenario& s) {
                  fmt::format("must be > bola_min_buffer_s ({}) (got {})", a.bola_min_buffer_s,
                              a.bola_buffer_target_s));
   }
-  if (!s.p2p.enabled && s.p2p.policy != P2pPolicy::kCdnOnly) {
+  if (!s.p2p.enabled && s.p2p.policy != kCdnOnlyPolicy) {
     // p2p.enabled: false is the CDN-only baseline whatever policy an extended file named.
-    s.p2p.policy = P2pPolicy::kCdnOnly;
+    s.p2p.policy = std::string(kCdnOnlyPolicy);
   }
 }
 

@@ -3,6 +3,8 @@
 #include <limits>
 #include <string>
 
+#include "p2pcdn/scheduler/policies.hpp"
+
 namespace p2pcdn::models::detail {
 namespace {
 
@@ -380,12 +382,8 @@ void decode_player(Ctx& ctx, const Node* n, PlayerParams& p, AbrParams& a) {
 void decode_p2p(Ctx& ctx, const Node* n, P2pSpec& p) {
   MapReader m(ctx, n, "p2p");
   m.boolean("enabled", p.enabled);
-  m.choice("policy", p.policy,
-           {{"cdn-only", P2pPolicy::kCdnOnly},
-            {"windowed", P2pPolicy::kWindowed},
-            {"buffer-threshold", P2pPolicy::kBufferThreshold},
-            {"deadline-aware", P2pPolicy::kDeadlineAware},
-            {"reference", P2pPolicy::kReference}});
+  // The scheduler's registry is the list: a policy added there is accepted here unchanged.
+  m.one_of("policy", p.policy, sched::policy_names());
   m.integer("neighbours", p.neighbours, 1, 64);
   m.number("upload_share_of_uplink", p.upload_share_of_uplink, unit());
   if (const Node* knobs = m.take("scheduler_knobs")) {

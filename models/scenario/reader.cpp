@@ -301,6 +301,26 @@ void MapReader::name(std::string_view key, std::string& out) {
   if (const auto* n = take(key)) read_name(ctx_, *n, child(key), out);
 }
 
+void MapReader::one_of(std::string_view key, std::string& out,
+                       std::span<const std::string_view> names) {
+  const yaml::Node* n = take(key);
+  if (n == nullptr) return;
+  std::string value;
+  if (!read_name(ctx_, *n, child(key), value)) return;
+  std::vector<std::string> known;
+  for (const std::string_view name : names) {
+    if (value == name) {
+      out = value;
+      return;
+    }
+    known.emplace_back(name);
+  }
+  std::string list;
+  for (const auto& s : known) list += (list.empty() ? "" : ", ") + s;
+  ctx_.error(n->mark, child(key),
+             "unknown value '" + value + "' (one of: " + list + ")" + did_you_mean(value, known));
+}
+
 void MapReader::finish() {
   if (finished_) return;
   finished_ = true;

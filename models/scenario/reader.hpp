@@ -6,6 +6,7 @@
 #include <functional>
 #include <initializer_list>
 #include <limits>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -94,6 +95,9 @@ class MapReader {
   void name(std::string_view key, std::string& out);
   template <class E>
   void choice(std::string_view key, E& out, std::initializer_list<std::pair<const char*, E>> opts);
+  // A name that must be one of `names` (a list another library owns, e.g. the scheduler's
+  // policies); the error lists them all and suggests the closest.
+  void one_of(std::string_view key, std::string& out, std::span<const std::string_view> names);
   void finish();
 
  private:

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/cdn/cdn_params.hpp"
@@ -13,6 +14,7 @@
 #include "models/network/topology_params.hpp"
 #include "models/player/player_params.hpp"
 #include "models/stream/stream_params.hpp"
+#include "p2pcdn/scheduler/config.hpp"
 
 namespace p2pcdn::models {
 
@@ -189,19 +191,16 @@ struct TurnSpec {
 };
 
 // ---------------------------------------------------------------- p2p
-enum class P2pPolicy : std::uint8_t {
-  kCdnOnly,
-  kWindowed,
-  kBufferThreshold,
-  kDeadlineAware,
-  kReference
-};
+// The CDN-only baseline's policy name (the scheduler registry's first).
+inline constexpr std::string_view kCdnOnlyPolicy = "cdn-only";
 
 struct P2pSpec {
-  bool enabled = true;                      // false = the CDN-only baseline
-  P2pPolicy policy = P2pPolicy::kWindowed;  // scheduler AgentConfig default policy
-  int neighbours = 32;                      // tracker neighbours K (scheduler peers_max = 32)
-  double upload_share_of_uplink = 0.5;      // §3.3 `peer.upload_share_of_uplink` (U)
+  bool enabled = true;  // false = the CDN-only baseline
+  // A name of the scheduler's registry (sched::policy_names(), checked by the loader); the
+  // default is the library's own (AgentConfig::policy).
+  std::string policy = std::string(sched::AgentConfig{}.policy);
+  int neighbours = 32;                  // tracker neighbours K (scheduler peers_max = 32)
+  double upload_share_of_uplink = 0.5;  // §3.3 `peer.upload_share_of_uplink` (U)
   // Scheduler knob overrides (AgentConfig field name -> value), applied by the host.
   std::map<std::string, double> scheduler_knobs{};
 };
@@ -254,7 +253,6 @@ struct Scenario {
 
 // Names used in YAML for the enums above (also used in error messages and reports).
 const char* to_string(DeviceClass d);
-const char* to_string(P2pPolicy p);
 const char* to_string(AccessKind k);
 const char* to_string(SessionLawKind k);
 

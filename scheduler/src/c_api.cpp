@@ -12,6 +12,7 @@
 #include <type_traits>
 
 #include "p2pcdn/scheduler/agent.hpp"
+#include "p2pcdn/scheduler/policies.hpp"
 
 using p2pcdn::sched::ActionKind;
 using p2pcdn::sched::Agent;
@@ -21,7 +22,7 @@ using p2pcdn::sched::SegmentKey;
 
 struct p2pcdn_config {
   AgentConfig config;
-  std::string policy = "windowed";
+  std::string_view policy = "windowed";  // always a registry name (static storage)
 };
 
 struct p2pcdn_agent {
@@ -123,11 +124,10 @@ void p2pcdn_config_free(p2pcdn_config* config) { delete config; }
 
 int p2pcdn_config_set_policy(p2pcdn_config* config, const char* name) {
   if (config == nullptr || name == nullptr) return P2PCDN_ERR_INVALID_ARGUMENT;
-  try {
-    config->policy = name;
-  } catch (...) {
-    return P2PCDN_ERR_INVALID_ARGUMENT;
-  }
+  // Refused where it is set, not later at agent creation: the caller sees which call was wrong.
+  const std::string_view known = p2pcdn::sched::find_policy_name(name);
+  if (known.empty()) return P2PCDN_ERR_INVALID_ARGUMENT;
+  config->policy = known;
   return P2PCDN_OK;
 }
 

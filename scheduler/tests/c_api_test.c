@@ -109,8 +109,13 @@ int main(void) {
   p2pcdn_config* cfg = p2pcdn_config_new();
   p2pcdn_agent* a = NULL;
   CHECK(cfg != NULL);
-  CHECK(p2pcdn_config_set_policy(cfg, "no-such-policy") == P2PCDN_OK);
-  CHECK(p2pcdn_agent_create(cfg, 1, 0, &a) == P2PCDN_ERR_INVALID_ARGUMENT && a == NULL);
+  /* An unknown policy is refused where it is set, and the config keeps the one it had. */
+  CHECK(p2pcdn_config_set_policy(cfg, "no-such-policy") == P2PCDN_ERR_INVALID_ARGUMENT);
+  CHECK(p2pcdn_config_set_policy(cfg, "") == P2PCDN_ERR_INVALID_ARGUMENT);
+  CHECK(p2pcdn_config_set_policy(cfg, "Windowed") == P2PCDN_ERR_INVALID_ARGUMENT);
+  CHECK(p2pcdn_agent_create(cfg, 1, 0, &a) == P2PCDN_OK && a != NULL);
+  p2pcdn_agent_destroy(a);
+  a = NULL;
   CHECK(p2pcdn_config_set(cfg, "no_such_knob", 1) == P2PCDN_ERR_INVALID_ARGUMENT);
   CHECK(p2pcdn_config_set(cfg, "simultaneous_http_downloads", 300) == P2PCDN_ERR_INVALID_ARGUMENT);
 

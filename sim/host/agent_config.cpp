@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "p2pcdn/scheduler/policies.hpp"
+
 namespace p2pcdn::sim {
 namespace {
 
@@ -93,20 +95,9 @@ const std::map<std::string, Setter>& knob_table() {
 
 }  // namespace
 
-const char* policy_name(models::P2pPolicy policy) {
-  switch (policy) {
-    case models::P2pPolicy::kCdnOnly:
-      return "cdn-only";
-    case models::P2pPolicy::kWindowed:
-      return "windowed";
-    case models::P2pPolicy::kBufferThreshold:
-      return "buffer-threshold";
-    case models::P2pPolicy::kDeadlineAware:
-      return "deadline-aware";
-    case models::P2pPolicy::kReference:
-      return "reference";
-  }
-  return "windowed";
+std::string_view policy_name(const models::Scenario& scenario) {
+  if (!scenario.p2p.enabled) return models::kCdnOnlyPolicy;
+  return sched::find_policy_name(scenario.p2p.policy);
 }
 
 std::uint16_t default_window_segments(const models::Scenario& scenario,
@@ -134,7 +125,15 @@ sched::AgentConfig make_agent_config(const models::Scenario& scenario,
                                      std::vector<ConfigProblem>& problems) {
   const models::P2pSpec& p2p = scenario.p2p;
   sched::AgentConfig config;
-  config.policy = p2p.enabled ? policy_name(p2p.policy) : "cdn-only";
+  config.policy = policy_name(scenario);
+  if (config.policy.empty()) {  // a Scenario built in code, past the loader's check
+    std::string known;
+    for (const std::string_view name : sched::policy_names())
+      known += (known.empty() ? "" : ", ") + std::string(name);
+    problems.push_back(
+        {"p2p.policy", "unknown policy '" + p2p.policy + "' (one of: " + known + ")"});
+    config.policy = sched::AgentConfig{}.policy;
+  }
   if (!p2p.enabled) config.p2p_disabled = true;
   const auto& table = knob_table();
   for (const auto& [name, value] : p2p.scheduler_knobs) {

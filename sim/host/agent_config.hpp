@@ -10,8 +10,9 @@
 
 namespace p2pcdn::sim {
 
-// Scheduler policy registry name of a scenario policy ("windowed", "cdn-only", ...).
-const char* policy_name(models::P2pPolicy policy);
+// The scheduler registry's spelling of the scenario's policy ("cdn-only" when p2p.enabled is
+// false), in static storage; empty if the registry has no such policy.
+std::string_view policy_name(const models::Scenario& scenario);
 
 // A problem with a scenario found by the simulator, by key path (the loader adds file:line).
 struct ConfigProblem {

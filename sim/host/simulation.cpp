@@ -185,7 +185,7 @@ class Host {
         owned_regions_(std::move(owned_regions)),
         audience_(scenario, options.seed),
         engine_(network_),
-        p2p_enabled_(scenario.p2p.enabled && scenario.p2p.policy != models::P2pPolicy::kCdnOnly),
+        p2p_enabled_(scenario.p2p.enabled && scenario.p2p.policy != models::kCdnOnlyPolicy),
         metrics_(metrics_config()),
         end_us_(from_seconds(scenario.run.duration_s)) {
     // The checks `validate` makes too (sim/host/run_checks.hpp), before any viewer exists.

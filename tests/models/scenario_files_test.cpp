@@ -64,7 +64,7 @@ TEST(ScenarioFiles, ShippedScenariosMatchTheirDescriptions) {
   ASSERT_TRUE(base_file.has_value());
   const Scenario& base = *base_file;
   EXPECT_FALSE(base.p2p.enabled);
-  EXPECT_EQ(base.p2p.policy, P2pPolicy::kCdnOnly);
+  EXPECT_EQ(base.p2p.policy, "cdn-only");
   // Same audience as default.yaml: same curve, seed and population.
   EXPECT_EQ(base.run.seed, def.run.seed);
   EXPECT_DOUBLE_EQ(base.audience.concurrency.peak_viewers, def.audience.concurrency.peak_viewers);
@@ -102,7 +102,7 @@ TEST(ScenarioFiles, OverridesOnAShippedScenario) {
   const auto r = load_scenario(scenarios_dir() / "default.yaml", sets);
   ASSERT_TRUE(r.scenario.has_value()) << format_error(r.errors.front());
   EXPECT_DOUBLE_EQ(r.scenario->cdn.pops[0].egress_gbps, 400.0);
-  EXPECT_EQ(r.scenario->p2p.policy, P2pPolicy::kDeadlineAware);
+  EXPECT_EQ(r.scenario->p2p.policy, "deadline-aware");
   EXPECT_DOUBLE_EQ(r.scenario->p2p.scheduler_knobs.at("seed_wait_us"), 2e6);
 }
 

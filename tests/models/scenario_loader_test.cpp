@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "models/scenario/loader.hpp"
+#include "p2pcdn/scheduler/policies.hpp"
 
 namespace p2pcdn::models {
 namespace {
@@ -208,6 +209,27 @@ TEST(ScenarioLoader, UnknownEnumValue) {
   EXPECT_EQ(e->line, 2);
   EXPECT_NE(e->message.find("unknown value 'windowd'"), std::string::npos);
   EXPECT_NE(e->message.find("did you mean 'windowed'?"), std::string::npos);
+}
+
+// Issue 24, item 5: the loader takes its policies from the scheduler's registry, so a policy
+// added there (one file + one registry line) is accepted with no change here, and the error for
+// an unknown one lists exactly the registry's names.
+TEST(ScenarioLoader, PoliciesAreTheSchedulersRegistry) {
+  std::string all;
+  for (const std::string_view name : p2pcdn::sched::policy_names()) {
+    const auto r = load_text("p2p:\n  policy: " + std::string(name) + "\n");
+    ASSERT_TRUE(r.scenario.has_value()) << name;
+    EXPECT_EQ(r.scenario->p2p.policy, name);
+    all += (all.empty() ? "" : ", ") + std::string(name);
+  }
+  const auto r = load_text("p2p:\n  policy: nope\n");
+  const auto* e = find_error(r, "p2p.policy");
+  ASSERT_NE(e, nullptr);
+  EXPECT_NE(e->message.find("(one of: " + all + ")"), std::string::npos) << e->message;
+  // The default is the library's own default.
+  const auto d = load_text("p2p: {}\n");
+  ASSERT_TRUE(d.scenario.has_value());
+  EXPECT_EQ(d.scenario->p2p.policy, p2pcdn::sched::AgentConfig{}.policy);
 }
 
 TEST(ScenarioLoader, SharesMustSumToOne) {
@@ -561,7 +583,7 @@ TEST(ScenarioLoader, OverridesSetValuesIncludingListIndices) {
   EXPECT_DOUBLE_EQ(r.scenario->cdn.pops[1].egress_gbps, 400.0);
   EXPECT_DOUBLE_EQ(r.scenario->cdn.pops[0].egress_gbps, 100.0);
   EXPECT_FALSE(r.scenario->p2p.enabled);
-  EXPECT_EQ(r.scenario->p2p.policy, P2pPolicy::kCdnOnly);
+  EXPECT_EQ(r.scenario->p2p.policy, "cdn-only");
   ASSERT_EQ(r.scenario->audience.channels.list.size(), 3u);
   EXPECT_EQ(r.scenario->audience.channels.list[0].name, "ch01");
   EXPECT_NEAR(r.scenario->audience.channels.list[0].share, 6.0 / 11.0, 1e-12);

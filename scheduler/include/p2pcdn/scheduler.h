@@ -92,6 +92,9 @@ typedef struct p2pcdn_agent p2pcdn_agent;
  * value that does not fit the field. */
 p2pcdn_config* p2pcdn_config_new(void);
 void p2pcdn_config_free(p2pcdn_config* config);
+/* The policy by its registry name ("cdn-only", "windowed", "buffer-threshold", "deadline-aware",
+ * "reference"): P2PCDN_ERR_INVALID_ARGUMENT for a name the library does not hold (the config
+ * keeps its previous policy). */
 int p2pcdn_config_set_policy(p2pcdn_config* config, const char* name);
 int p2pcdn_config_set(p2pcdn_config* config, const char* knob, double value);
 

@@ -24,8 +24,9 @@ inline constexpr std::size_t kTransfersMax =
 inline constexpr std::size_t kPendingActionsMax = 4 * kPeersMax + 64;  // queued, undrained actions
 
 struct AgentConfig {
-  // Decision policy, looked up by name in the registry: "cdn-only", "windowed",
-  // "buffer-threshold", "deadline-aware", "reference". Only read during create().
+  // Decision policy, looked up by name in the registry (policies.hpp: policy_names()):
+  // "cdn-only", "windowed", "buffer-threshold", "deadline-aware", "reference" in this build.
+  // Only read during create().
   std::string_view policy = "windowed";
 
   // --- concurrency (p2p-media-loader simultaneousHttpDownloads / simultaneousP2PDownloads)
