@@ -50,7 +50,7 @@ void hold(benchmark::State& state, Increments kind) {
   std::size_t j = 0;
   for (std::size_t i = 0; i < n; ++i) {
     queue.push(Event{inc[j++ & (kTableSize - 1)], seq++, static_cast<std::uint32_t>(i), 0,
-                     EventKind::kUser, 0});
+                     EventKind::kNote, 0});
   }
   // Warm-up towards the steady state of the hold model (not timed).
   const std::size_t warm = n < 2'000'000 ? n : 2'000'000;

@@ -1,9 +1,9 @@
-// The engine's plain event (32 bytes, no pointers, no allocation) and the
-// generation table used to cancel events lazily. Events carry data only: what
-// happens is decided by the dispatcher, never by code stored in the event.
+// The engine's plain event (32 bytes, no pointers, no allocation). Events carry data only: what
+// happens is decided by the dispatcher, never by code stored in the event. Lazy cancellation is
+// the target's: an event whose generation is not its target's current one is dropped (the host
+// keeps one generation per viewer slot).
 #pragma once
 #include <cstdint>
-#include <vector>
 
 #include "sim/time.hpp"
 
@@ -19,9 +19,8 @@ enum class EventKind : std::uint8_t {
   kAgentWake,
   kPlayerTick,
   kSample,
-  kPopOutage,
-  kPopRecover,
-  kUser,  // spare, for tests and experiments
+  kPopOutage,  // a PoP goes down or comes back (the outage schedule's next change)
+  kNote,       // a note deferred to the same instant: a transfer outcome or a peer disconnect
 };
 
 struct Event {
@@ -38,28 +37,5 @@ static_assert(sizeof(Event) == 32, "Event must stay 32 bytes: the queue's speed 
 constexpr bool fires_before(const Event& a, const Event& b) {
   return a.at < b.at || (a.at == b.at && a.seq < b.seq);
 }
-
-// One generation counter per target. Cancelling every pending event of a target
-// is bump(target): O(1), and the stale events are dropped when popped
-// (is_current() false) instead of being searched for in the queue.
-class GenerationTable {
- public:
-  GenerationTable() = default;
-  explicit GenerationTable(std::size_t targets) : generation_(targets, 0) {}
-
-  void resize(std::size_t targets) { generation_.resize(targets, 0); }
-  [[nodiscard]] std::size_t size() const { return generation_.size(); }
-
-  // The generation to stamp on a new event for this target.
-  [[nodiscard]] std::uint32_t current(std::uint32_t target) const { return generation_.at(target); }
-  // Invalidates every event already scheduled for target; returns the new generation.
-  std::uint32_t bump(std::uint32_t target) { return ++generation_.at(target); }
-  [[nodiscard]] bool is_current(const Event& event) const {
-    return event.target < generation_.size() && generation_[event.target] == event.generation;
-  }
-
- private:
-  std::vector<std::uint32_t> generation_;
-};
 
 }  // namespace p2pcdn::sim

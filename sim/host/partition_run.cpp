@@ -69,6 +69,7 @@ void add_stats(HostStats& sum, const HostStats& h) {
   sum.transfers_cancelled += h.transfers_cancelled;
   sum.segments_delivered += h.segments_delivered;
   sum.deliveries_without_download += h.deliveries_without_download;
+  sum.drains_cut += h.drains_cut;
   sum.completions_after_abort += h.completions_after_abort;
 }
 

@@ -78,6 +78,21 @@ constexpr std::uint32_t kNoSlot = 0xFFFFFFFFu;
 constexpr std::uint32_t kNoMeter = 0xFFFFFFFFu;
 constexpr std::uint32_t kNoList = ListPool<std::uint32_t>::kEmpty;
 constexpr std::size_t kPublishBackfillSegments = 6;  // told to an agent on join / switch
+// Rounds of one drain (agent actions, then the player told of deliveries) before it counts as
+// a contract violation: a round delivers at least one segment, and no buffer holds 4096.
+constexpr int kDrainRoundsMax = 4096;
+
+// models::NatType and sched::NatClass name the same RFC 3489 classes in the same order: the
+// host converts between them by value (peer_profile), so a reorder of either must not compile.
+template <models::NatType M, sched::NatClass S>
+constexpr bool same_nat = static_cast<int>(M) == static_cast<int>(S);
+static_assert(same_nat<models::NatType::kOpen, sched::NatClass::kOpen> &&
+              same_nat<models::NatType::kFullCone, sched::NatClass::kFullCone> &&
+              same_nat<models::NatType::kRestricted, sched::NatClass::kRestricted> &&
+              same_nat<models::NatType::kPortRestricted, sched::NatClass::kPortRestricted> &&
+              same_nat<models::NatType::kSymmetric, sched::NatClass::kSymmetric> &&
+              same_nat<models::NatType::kUdpBlocked, sched::NatClass::kUdpBlocked> &&
+              same_nat<models::NatType::kCount, sched::NatClass::kCount>);
 // The stream was live before t = 0, so model segment indices can be negative; the scheduler's
 // indices are unsigned. Scheduler index = model index + this offset (2^20 segments: weeks).
 constexpr models::SegmentIndex kIndexOffset = 1 << 20;
@@ -314,10 +329,9 @@ class Host {
         on_sample(event.at);
         break;
       case EventKind::kPopOutage:
-      case EventKind::kPopRecover:
         on_pop_change();
         break;
-      case EventKind::kUser:
+      case EventKind::kNote:
         on_note(event.target);
         break;
     }
@@ -756,8 +770,15 @@ class Host {
 
   // Performs every action the agent queued, then re-arms its wake-up. Player deliveries
   // change what the agent should know, so the player view is re-sent after them.
+  // The host contract: drain the agent's actions to quiescence. A delivery to the player can
+  // make the agent act again (the player wants the next segment), hence rounds; an agent
+  // that keeps producing work past kDrainRoundsMax is a defect, counted as a violation.
   void drain(std::uint32_t slot) {
-    for (int round = 0; round < 64; ++round) {
+    for (int round = 0;; ++round) {
+      if (round == kDrainRoundsMax) {
+        ++host_.drains_cut;
+        break;
+      }
       bool delivered = false;
       Viewer& v = viewer_state_[slot];
       send_run_.clear();
@@ -832,7 +853,7 @@ class Host {
   }
 
   void post_note(const Note& note) {
-    engine_.schedule(engine_.now(), EventKind::kUser, notes_.put(note));
+    engine_.schedule(engine_.now(), EventKind::kNote, notes_.put(note));
   }
 
   void on_note(std::uint32_t index) {
@@ -1543,6 +1564,11 @@ class Host {
                                      std::to_string(sent_[source]) + ") != bytes received (" +
                                      std::to_string(received_[source]) + ")"});
       }
+    }
+    if (host_.drains_cut != 0) {
+      result.violations.push_back({std::to_string(host_.drains_cut) + " drains stopped after " +
+                                   std::to_string(kDrainRoundsMax) +
+                                   " rounds with the agent still acting (no quiescence)"});
     }
     if (host_.deliveries_without_download != 0) {
       result.violations.push_back({std::to_string(host_.deliveries_without_download) +

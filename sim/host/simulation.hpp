@@ -53,6 +53,9 @@ struct HostStats {
   std::uint64_t transfers_cancelled = 0;
   std::uint64_t segments_delivered = 0;
   std::uint64_t deliveries_without_download = 0;  // invariant: must stay 0
+  // Drains stopped at kDrainRoundsMax with the agent still producing work (the host contract
+  // says drain to quiescence); invariant: must stay 0.
+  std::uint64_t drains_cut = 0;
   // Completions of flows whose transfer a handler aborted earlier in the same network batch
   // (several flows ending at one instant); ignored, their bytes counted at the abort.
   std::uint64_t completions_after_abort = 0;

@@ -65,9 +65,9 @@ struct Recorder {
 TEST(Engine, NetworkFirstOnTiesThenFifo) {
   FakeNetwork net;
   Engine<FakeNetwork> engine(net);
-  engine.schedule(10, EventKind::kUser, 0, 0, 100);
-  engine.schedule(5, EventKind::kUser, 0, 0, 101);
-  engine.schedule(10, EventKind::kUser, 0, 0, 102);
+  engine.schedule(10, EventKind::kNote, 0, 0, 100);
+  engine.schedule(5, EventKind::kNote, 0, 0, 101);
+  engine.schedule(10, EventKind::kNote, 0, 0, 102);
   net.add(7, 10);
   net.add(3, 10);
   net.add(9, 4);
@@ -92,7 +92,7 @@ TEST(Engine, MatchesSortedReferenceOnRandomWorkloads) {
     for (std::uint32_t i = 0; i < 300; ++i) {
       const auto at = static_cast<Time>(rs.next_below(50));  // many ties
       if (rs.next_below(2) == 0) {
-        engine.schedule(at, EventKind::kUser, 0, 0, i);
+        engine.schedule(at, EventKind::kNote, 0, 0, i);
         expected.emplace_back(at, 1, i);
       } else {
         net.add(i, at);
@@ -110,8 +110,8 @@ TEST(Engine, EventsScheduledNowRunAfterThoseAlreadyDue) {
   FakeNetwork net;
   Engine<FakeNetwork> engine(net);
   std::vector<std::uint32_t> order;
-  engine.schedule(1, EventKind::kUser, 0, 0, 1);
-  engine.schedule(1, EventKind::kUser, 0, 0, 2);
+  engine.schedule(1, EventKind::kNote, 0, 0, 1);
+  engine.schedule(1, EventKind::kNote, 0, 0, 2);
   struct {
     Engine<FakeNetwork>* engine;
     std::vector<std::uint32_t>* order;
@@ -119,7 +119,7 @@ TEST(Engine, EventsScheduledNowRunAfterThoseAlreadyDue) {
     void operator()(const Event& e) {
       order->push_back(e.payload);
       if (e.payload == 1) {
-        engine->schedule(1, EventKind::kUser, 0, 0, 3);  // same instant: after 2
+        engine->schedule(1, EventKind::kNote, 0, 0, 3);  // same instant: after 2
         net->add(50, 1);  // a completion due now: dispatched before event 2
       }
     }
@@ -152,7 +152,7 @@ TEST(Engine, RunUntilIsInclusiveAndAdvancesClock) {
 TEST(Engine, RequestStopReturnsEarlyAndIsSticky) {
   FakeNetwork net;
   Engine<FakeNetwork> engine(net);
-  for (std::uint32_t i = 0; i < 20; ++i) engine.schedule(i, EventKind::kUser, 0, 0, i);
+  for (std::uint32_t i = 0; i < 20; ++i) engine.schedule(i, EventKind::kNote, 0, 0, i);
   int seen = 0;
   auto dispatch = [&](const auto& item) {
     (void)item;
@@ -167,26 +167,6 @@ TEST(Engine, RequestStopReturnsEarlyAndIsSticky) {
   engine.clear_stop();
   EXPECT_EQ(engine.run_until(kNever, dispatch), RunStatus::kDrained);
   EXPECT_EQ(engine.events_processed(), 20u);
-}
-
-TEST(Engine, LazyCancellationWithGenerations) {
-  FakeNetwork net;
-  Engine<FakeNetwork> engine(net);
-  GenerationTable generations(3);
-  for (std::uint32_t k = 0; k < 3; ++k) {
-    engine.schedule(10 + k, EventKind::kAgentWake, k, generations.current(k), k);
-  }
-  generations.bump(1);  // viewer 1 left: its wake-up must be ignored
-  engine.schedule(20, EventKind::kAgentWake, 1, generations.current(1), 7);
-  std::vector<std::uint32_t> fired;
-  auto dispatch = [&](const auto& item) {
-    if constexpr (std::is_same_v<std::decay_t<decltype(item)>, Event>) {
-      if (generations.is_current(item)) fired.push_back(item.payload);
-    }
-  };
-  engine.run_until(kNever, dispatch);
-  EXPECT_EQ(fired, (std::vector<std::uint32_t>{0, 2, 7}));
-  EXPECT_EQ(engine.events_processed(), 4u);  // the stale one was popped, then dropped
 }
 
 // A broken network that never makes progress must not hang the loop.
@@ -207,8 +187,8 @@ TEST(Engine, NetworkWithoutProgressThrows) {
 TEST(Engine, SequenceNumbersAreStampedInOrder) {
   FakeNetwork net;
   Engine<FakeNetwork> engine(net);
-  EXPECT_EQ(engine.schedule(5, EventKind::kUser, 0), 0u);
-  EXPECT_EQ(engine.schedule(5, EventKind::kUser, 0), 1u);
+  EXPECT_EQ(engine.schedule(5, EventKind::kNote, 0), 0u);
+  EXPECT_EQ(engine.schedule(5, EventKind::kNote, 0), 1u);
   EXPECT_EQ(engine.queue().top().seq, 0u);
 }
 

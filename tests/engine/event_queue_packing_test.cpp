@@ -128,9 +128,9 @@ TEST(EventQueuePacking, DuplicateKeysInARedistributedBucketAllPop) {
   // Identical (at, seq) pairs pop in an unspecified order, but every one of them pops, with its
   // own fields, including when the bucket holding them is redistributed around one of them.
   EventQueue q;
-  q.push(Event{5, 1, 1, 0, EventKind::kUser, 0});
-  for (std::uint32_t k = 0; k < 3; ++k) q.push(Event{1000, 7, 10 + k, k, EventKind::kUser, k});
-  q.push(Event{2000, 8, 20, 0, EventKind::kUser, 0});
+  q.push(Event{5, 1, 1, 0, EventKind::kNote, 0});
+  for (std::uint32_t k = 0; k < 3; ++k) q.push(Event{1000, 7, 10 + k, k, EventKind::kNote, k});
+  q.push(Event{2000, 8, 20, 0, EventKind::kNote, 0});
   EXPECT_EQ(q.pop().target, 1u);
   std::vector<std::uint32_t> targets;
   for (int k = 0; k < 3; ++k) {

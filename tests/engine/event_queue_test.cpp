@@ -18,7 +18,7 @@ namespace p2pcdn::sim {
 namespace {
 
 Event make_event(Time at, std::uint64_t seq, std::uint32_t target = 0, std::uint32_t payload = 0) {
-  return Event{at, seq, target, static_cast<std::uint32_t>(seq * 7), EventKind::kUser, payload};
+  return Event{at, seq, target, static_cast<std::uint32_t>(seq * 7), EventKind::kNote, payload};
 }
 
 // base + delta, saturating at kNever (time never wraps around).
@@ -271,47 +271,6 @@ TEST(EventQueue, ReserveKeepsContents) {
   q.push(make_event(2, 2));
   EXPECT_EQ(q.pop().at, 2);
   EXPECT_EQ(q.pop().at, 3);
-}
-
-TEST(GenerationTable, LazyCancellation) {
-  rng::RandomStream rs(7, 0, rng::Purpose::kTest);
-  constexpr std::uint32_t kTargets = 50;
-  GenerationTable generations(kTargets);
-  EventQueue q;
-  std::multiset<std::uint64_t> live;  // seqs that must be delivered
-  std::uint64_t seq = 0;
-  for (int round = 0; round < 2000; ++round) {
-    const auto target = static_cast<std::uint32_t>(rs.next_below(kTargets));
-    if (rs.next_below(10) < 2) {
-      generations.bump(target);  // cancels everything pending for target
-      std::erase_if(live, [&](std::uint64_t s) { return s % 1000 == target; });
-    } else {
-      const std::uint64_t s = seq++ * 1000 + target;  // target encoded in the seq
-      q.push(Event{static_cast<Time>(rs.next_below(100000)), s, target, generations.current(target),
-                   EventKind::kAgentWake, 0});
-      live.insert(s);
-    }
-  }
-  std::multiset<std::uint64_t> delivered;
-  while (!q.empty()) {
-    const Event e = q.pop();
-    if (generations.is_current(e)) delivered.insert(e.seq);
-  }
-  EXPECT_EQ(delivered, live);
-  EXPECT_FALSE(delivered.empty());
-}
-
-TEST(GenerationTable, BasicsAndOutOfRange) {
-  GenerationTable g(2);
-  EXPECT_EQ(g.current(1), 0u);
-  const Event e{0, 0, 1, 0, EventKind::kSample, 0};
-  EXPECT_TRUE(g.is_current(e));
-  EXPECT_EQ(g.bump(1), 1u);
-  EXPECT_FALSE(g.is_current(e));
-  EXPECT_FALSE(g.is_current(Event{0, 0, 9, 0, EventKind::kSample, 0}));
-  EXPECT_THROW((void)g.current(9), std::out_of_range);
-  g.resize(10);
-  EXPECT_EQ(g.current(9), 0u);
 }
 
 }  // namespace

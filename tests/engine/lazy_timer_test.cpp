@@ -30,8 +30,8 @@ TEST(EngineReservedSeq, SortsWhereScheduleWouldHave) {
   IdleNetwork network;
   Engine<IdleNetwork> engine(network);
   const std::uint64_t reserved = engine.reserve_seq();                    // taken first...
-  const std::uint64_t later = engine.schedule(100, EventKind::kUser, 2);  // ...queued first
-  engine.schedule_reserved(100, reserved, EventKind::kUser, 1);
+  const std::uint64_t later = engine.schedule(100, EventKind::kNote, 2);  // ...queued first
+  engine.schedule_reserved(100, reserved, EventKind::kNote, 1);
   std::vector<std::uint32_t> order;
   engine.run_until(kNever, [&](const auto& e) {
     if constexpr (std::is_same_v<std::decay_t<decltype(e)>, Event>) order.push_back(e.target);
@@ -44,21 +44,21 @@ TEST(EngineReservedSeq, RejectsThePastUnreservedSeqsAndNonMonotoneKeys) {
   IdleNetwork network;
   Engine<IdleNetwork> engine(network);
   const std::uint64_t early = engine.reserve_seq();
-  EXPECT_THROW(engine.schedule_reserved(10, early + 1, EventKind::kUser, 0),
+  EXPECT_THROW(engine.schedule_reserved(10, early + 1, EventKind::kNote, 0),
                std::invalid_argument);  // never reserved
-  engine.schedule(50, EventKind::kUser, 0);
+  engine.schedule(50, EventKind::kNote, 0);
   const std::uint64_t reserved_late = engine.reserve_seq();
   int calls = 0;
   engine.run_until(kNever, [&](const auto& e) {
     if constexpr (std::is_same_v<std::decay_t<decltype(e)>, Event>) {
       if (++calls > 1) return;
-      EXPECT_THROW(engine.schedule_reserved(49, reserved_late, EventKind::kUser, 0),
+      EXPECT_THROW(engine.schedule_reserved(49, reserved_late, EventKind::kNote, 0),
                    std::invalid_argument);  // in the past
       // At now = 50 a seq below the event being dispatched would break the queue's order.
-      EXPECT_THROW(engine.schedule_reserved(50, early, EventKind::kUser, 0), std::invalid_argument);
+      EXPECT_THROW(engine.schedule_reserved(50, early, EventKind::kNote, 0), std::invalid_argument);
       // A later time accepts an old seq (monotone on (at, seq)); now with a newer seq too.
-      engine.schedule_reserved(60, early, EventKind::kUser, 0);
-      engine.schedule_reserved(50, reserved_late, EventKind::kUser, 0);
+      engine.schedule_reserved(60, early, EventKind::kNote, 0);
+      engine.schedule_reserved(50, reserved_late, EventKind::kNote, 0);
     }
   });
   EXPECT_EQ(calls, 3);
@@ -94,7 +94,7 @@ void run_script(std::uint64_t seed, int timers, int steps) {
       ++earlier_moves;
       ++stale_queued;  // the old live event stays queued
     }
-    if (t.arm(at, seq)) engine.schedule_reserved(at, seq, EventKind::kUser, std::uint32_t(timer));
+    if (t.arm(at, seq)) engine.schedule_reserved(at, seq, EventKind::kNote, std::uint32_t(timer));
     Key& r = ref.armed[static_cast<std::size_t>(timer)];
     if (r.first != kNever) ref.pending.erase({r, timer});
     r = Key{at, seq};
@@ -205,9 +205,9 @@ TEST(LazyTimer, RearmToASupersededTimeFiresAtTheNewSeq) {
   LazyTimer timer;
   const std::uint64_t s1 = engine.reserve_seq();
   ASSERT_TRUE(timer.arm(10, s1));
-  engine.schedule_reserved(10, s1, EventKind::kUser, 0);
+  engine.schedule_reserved(10, s1, EventKind::kNote, 0);
   EXPECT_FALSE(timer.arm(20, engine.reserve_seq()));  // later: recorded only
-  const std::uint64_t other = engine.schedule(10, EventKind::kUser, 1);
+  const std::uint64_t other = engine.schedule(10, EventKind::kNote, 1);
   const std::uint64_t s3 = engine.reserve_seq();
   EXPECT_FALSE(timer.arm(10, s3));  // back to 10: the queued event serves
   std::vector<Key> order;
