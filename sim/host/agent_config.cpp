@@ -129,7 +129,7 @@ sched::AgentConfig make_agent_config(const models::Scenario& scenario,
   if (config.policy.empty()) {  // a Scenario built in code, past the loader's check
     std::string known;
     for (const std::string_view name : sched::policy_names())
-      known += (known.empty() ? "" : ", ") + std::string(name);
+      known.append(known.empty() ? "" : ", ").append(name);
     problems.push_back(
         {"p2p.policy", "unknown policy '" + p2p.policy + "' (one of: " + known + ")"});
     config.policy = sched::AgentConfig{}.policy;

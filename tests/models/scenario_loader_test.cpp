@@ -217,10 +217,12 @@ TEST(ScenarioLoader, UnknownEnumValue) {
 TEST(ScenarioLoader, PoliciesAreTheSchedulersRegistry) {
   std::string all;
   for (const std::string_view name : p2pcdn::sched::policy_names()) {
-    const auto r = load_text("p2p:\n  policy: " + std::string(name) + "\n");
+    std::string text = "p2p:\n  policy: ";  // appended piece by piece: GCC 12's -Wrestrict
+    text.append(name).append("\n");
+    const auto r = load_text(text);
     ASSERT_TRUE(r.scenario.has_value()) << name;
     EXPECT_EQ(r.scenario->p2p.policy, name);
-    all += (all.empty() ? "" : ", ") + std::string(name);
+    all.append(all.empty() ? "" : ", ").append(name);
   }
   const auto r = load_text("p2p:\n  policy: nope\n");
   const auto* e = find_error(r, "p2p.policy");
