@@ -1,36 +1,9 @@
-// Policy registry: name -> factory. Adding a policy = its own file defining
-// make_<id>(const AgentConfig&, void* storage) plus ONE line in P2PCDN_POLICIES below; the
-// scenario loader, the C API and the simulator take their names from policy_names().
-#include <array>
+// Policy registry: name -> factory, from the one list (policy_list.hpp: adding a policy is its
+// own file plus one line there).
 #include <string_view>
 
-#include "p2pcdn/scheduler/policies.hpp"
 #include "policy/policy.hpp"
-
-#define P2PCDN_POLICIES(X)                \
-  X(cdn_only, "cdn-only")                 \
-  X(windowed, "windowed")                 \
-  X(buffer_threshold, "buffer-threshold") \
-  X(deadline_aware, "deadline-aware")     \
-  X(reference, "reference")
-
-namespace p2pcdn::sched {
-
-namespace {
-#define P2PCDN_NAME(id, str) std::string_view(str),
-constexpr std::array kPolicyNames = {P2PCDN_POLICIES(P2PCDN_NAME)};
-#undef P2PCDN_NAME
-}  // namespace
-
-std::span<const std::string_view> policy_names() { return kPolicyNames; }
-
-std::string_view find_policy_name(std::string_view name) {
-  for (const std::string_view known : kPolicyNames)
-    if (known == name) return known;
-  return {};
-}
-
-}  // namespace p2pcdn::sched
+#include "policy/policy_list.hpp"
 
 namespace p2pcdn::sched::policy {
 

@@ -1,4 +1,4 @@
-// The decision policies this build of the library holds (src/policy/registry.cpp is the one
+// The decision policies this build of the library holds (src/policy/policy_list.hpp is the one
 // list): hosts and scenario loaders validate and list names from here, never from a copy.
 #pragma once
 #include <span>
