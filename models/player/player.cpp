@@ -169,15 +169,15 @@ void Player::advance_to(TimeUs now, const PlayerConfig& cfg) {
 }
 
 bool Player::on_segment_delivered(TimeUs now, SegmentIndex segment, std::size_t rendition,
-                                  std::uint64_t bytes, TimeUs download_us,
-                                  const PlayerConfig& cfg) {
+                                  std::uint64_t bytes, TimeUs download_us, const PlayerConfig& cfg,
+                                  bool abr_sample) {
   if (rendition >= cfg.ladder_kbps.size()) {
     throw std::invalid_argument("player: rendition " + std::to_string(rendition) +
                                 " is not on the ladder");
   }
   advance_to(now, cfg);
   if (!active()) return false;
-  cfg.abr.on_download(abr_, bytes, download_us);
+  if (abr_sample) cfg.abr.on_download(abr_, bytes, download_us);
   if (segment != next_segment_) return false;
   const TimeUs new_end = (segment + 1) * cfg.stream.segment_duration_us;
   const TimeUs added = new_end - buffer_end_us_;

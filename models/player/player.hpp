@@ -67,11 +67,13 @@ class Player {
   // Brings the state to `now` (no-op if now <= last update or not joined).
   void advance_to(TimeUs now, const PlayerConfig& cfg);
   // Segment `segment` of `rendition` finished downloading at `now` (bytes in download_us).
-  // Updates the throughput estimate, then appends the segment if it is next_needed().segment
-  // (returns true), else ignores it (returns false: stale after a skip, or out of order — the
-  // host must deliver in order). Throws std::invalid_argument on a rendition off the ladder.
+  // Updates the throughput estimate (unless abr_sample is false: a download the ABR must not
+  // learn from), then appends the segment if it is next_needed().segment (returns true), else
+  // ignores it (returns false: stale after a skip, or out of order — the host must deliver in
+  // order). Throws std::invalid_argument on a rendition off the ladder.
   bool on_segment_delivered(TimeUs now, SegmentIndex segment, std::size_t rendition,
-                            std::uint64_t bytes, TimeUs download_us, const PlayerConfig& cfg);
+                            std::uint64_t bytes, TimeUs download_us, const PlayerConfig& cfg,
+                            bool abr_sample = true);
   // Ends the session at `now` (accounts the time up to now).
   //
   // Ties: the buffer runs dry at the µs the playhead reaches its end, so a segment delivered

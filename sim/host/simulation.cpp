@@ -150,6 +150,7 @@ struct DownloadNote {  // a completed download not yet handed to the player (its
   SegmentKey segment{};
   std::uint64_t bytes = 0;
   TimeUs duration_us = 0;
+  bool from_peer = false;  // player.abr_learns_from_p2p: false keeps it out of the ABR
 };
 
 // Fields touched by every event for the viewer (agent, timers, flags) come first: they
@@ -628,8 +629,9 @@ class Host {
                                    : 0.0;
       duration = meters_[v.meter].reported_download_us(now, level_bps, bytes, duration);
     }
-    const bool appended = v.player.on_segment_delivered(now, to_model_index(segment.index),
-                                                        segment.rendition, bytes, duration, pc);
+    const bool abr_sample = !note->from_peer || scenario_.player.abr_learns_from_p2p;
+    const bool appended = v.player.on_segment_delivered(
+        now, to_model_index(segment.index), segment.rendition, bytes, duration, pc, abr_sample);
     // Downloads the playhead has passed (another rendition, a duplicate) will not be delivered.
     const models::SegmentIndex next = v.player.next_segment();
     download_lists_.erase_if(
@@ -1040,8 +1042,9 @@ class Host {
     Viewer& receiver = viewer_state_[t.receiver];
     trace(t.receiver, t.kind == TransferKind::kHttp ? "http-done" : "p2p-done", t.segment,
           static_cast<std::uint64_t>(now - t.requested_at));
-    download_lists_.push_back(receiver.downloads,
-                              DownloadNote{t.segment, t.size_bytes, now - t.requested_at});
+    download_lists_.push_back(
+        receiver.downloads,
+        DownloadNote{t.segment, t.size_bytes, now - t.requested_at, t.kind != TransferKind::kHttp});
     progress_if_due(t.receiver);
     if (t.kind == TransferKind::kHttp) {
       receiver.agent->handle_transfer_done(now, t.receiver_id, Outcome::kCompleted);

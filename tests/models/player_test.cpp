@@ -146,6 +146,26 @@ TEST(Player, RequestTimeFollowsBufferTarget) {
   EXPECT_EQ(p.next_request_time_us(cfg), sec(102.5) + 1);
 }
 
+// player.abr_learns_from_p2p: false: a delivery the ABR must not learn from (a peer's) is
+// appended like any other but leaves the throughput estimate as it was.
+TEST(Player, ADeliveryOutsideTheAbrLeavesItsEstimate) {
+  const Stream stream(stream_params(), 1);
+  const PlayerConfig cfg(PlayerParams{}, AbrParams{}, stream);
+  Player learns, ignores;
+  learns.join(sec(100), cfg);
+  ignores.join(sec(100), cfg);
+  EXPECT_TRUE(learns.on_segment_delivered(sec(100.5), 21, 0, 150'000, sec(0.5), cfg));
+  EXPECT_TRUE(ignores.on_segment_delivered(sec(100.5), 21, 0, 150'000, sec(0.5), cfg));
+  const AbrState before = ignores.abr_state();
+  // A slow peer transfer: 150 kB in 10 s.
+  EXPECT_TRUE(learns.on_segment_delivered(sec(101), 22, 0, 150'000, sec(10), cfg));
+  EXPECT_TRUE(ignores.on_segment_delivered(sec(101), 22, 0, 150'000, sec(10), cfg, false));
+  EXPECT_EQ(ignores.abr_state().fast_estimate_bps, before.fast_estimate_bps);
+  EXPECT_EQ(ignores.abr_state().slow_estimate_bps, before.slow_estimate_bps);
+  EXPECT_LT(learns.abr_state().fast_estimate_bps, before.fast_estimate_bps);
+  EXPECT_EQ(ignores.buffer_us(), learns.buffer_us());  // appended all the same
+}
+
 TEST(Player, SkipAheadWhileStalledDropsBufferAndRebuffers) {
   const Stream stream(stream_params(), 1);
   PlayerParams pp;
