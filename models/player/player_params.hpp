@@ -43,8 +43,8 @@ struct PlayerParams {
   // started long before the segment is due, enters the throughput estimate as if it were the
   // viewer's own link. false: the loader reports only HTTP downloads, where the viewer's access
   // link is what limits the transfer, the rate the CDN fallback would get. ci.yaml,
-  // deadline-aware, 5 paired seeds: switches per viewer 3.18 -> 1.09 (CDN-only 1.04), stalled
-  // 0.41 -> 0.30 % (U: no vendor documents what its loader reports).
+  // deadline-aware, 5 paired seeds: switches per viewer 3.18 -> 1.07 (CDN-only 1.04), stalled
+  // 0.41 -> 0.26 % (U: no vendor documents what its loader reports).
   bool abr_learns_from_p2p = true;
 };
 
