@@ -6,6 +6,8 @@
 
 namespace p2pcdn::models {
 
+enum class AbrPeerSamples : std::uint8_t { kPolicy, kAll, kHttpOnly };
+
 struct PlayerParams {
   // Buffered media needed before the first frame. hls.js/dash.js start as soon as the first
   // fragment is appended (§5.4 [HLSJS], no threshold key): 2 s means "one segment" for any
@@ -38,14 +40,15 @@ struct PlayerParams {
   // seed 42 doubled rebuffering (0.056 -> 0.12), but over 8 seeds the means do not differ
   // (0.19 vs 0.21, 95 % CIs [0.11, 0.27] and [0.15, 0.27]): that regime is chaotic (U).
   bool report_core_bandwidth = false;
-  // Whether the ABR learns from segments that peers delivered. true (as a plain player under a
-  // P2P loader that reports each transfer): a peer transfer, paced by the sender's uplink and
-  // started long before the segment is due, enters the throughput estimate as if it were the
-  // viewer's own link. false: the loader reports only HTTP downloads, where the viewer's access
-  // link is what limits the transfer, the rate the CDN fallback would get. ci.yaml,
-  // deadline-aware, 5 paired seeds: switches per viewer 3.18 -> 1.07 (CDN-only 1.04), stalled
-  // 0.41 -> 0.26 % (U: no vendor documents what its loader reports).
-  bool abr_learns_from_p2p = true;
+  // Whether the ABR learns from segments that peers delivered. kPolicy: as the viewer's
+  // scheduler says (Agent::abr_learns_from_peers: deadline-aware no, the vendor policies yes).
+  // kAll: every transfer's own time, as a plain player under a loader that reports each one: a
+  // peer transfer, paced by the sender's uplink and started long before the segment is due,
+  // enters the estimate as if it were the viewer's link. kHttpOnly: only HTTP downloads, the
+  // rate the CDN fallback would get. ci.yaml, deadline-aware, 5 paired seeds, all -> HTTP only:
+  // switches per viewer 3.18 -> 1.07 (CDN-only 1.04), stalled 0.41 -> 0.26 % (U: no vendor
+  // documents what its loader reports).
+  AbrPeerSamples abr_peer_samples = AbrPeerSamples::kPolicy;
 };
 
 // Which ABR rule a player runs (per scenario).

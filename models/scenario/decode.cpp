@@ -375,7 +375,10 @@ void decode_player(Ctx& ctx, const Node* n, PlayerParams& p, AbrParams& a) {
   m.number("rebuffer_resume_s", p.rebuffer_resume_s, positive());
   m.boolean("live_skip_ahead_enabled", p.live_skip_ahead_enabled);
   m.boolean("report_core_bandwidth", p.report_core_bandwidth);
-  m.boolean("abr_learns_from_p2p", p.abr_learns_from_p2p);
+  m.choice("abr_peer_samples", p.abr_peer_samples,
+           {{"policy", AbrPeerSamples::kPolicy},
+            {"all", AbrPeerSamples::kAll},
+            {"http_only", AbrPeerSamples::kHttpOnly}});
   m.number("live_max_latency_s", p.live_max_latency_s, positive());
   decode_abr(ctx, m.take("abr"), a);
 }

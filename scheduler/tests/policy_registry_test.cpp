@@ -29,6 +29,18 @@ TEST(PolicyRegistry, EveryListedNameMakesAnAgent) {
   EXPECT_EQ(unique.count(AgentConfig{}.policy), 1u) << "the default is a registered policy";
 }
 
+// What the loader tells the player's ABR: deadline-aware keeps peer transfers out of it (their
+// time measures the sender and the swarm's pacing); the policies reproducing a vendor do not.
+TEST(PolicyRegistry, OnlyDeadlineAwareKeepsPeerTransfersFromTheAbr) {
+  for (const std::string_view name : policy_names()) {
+    AgentConfig config;
+    config.policy = name;
+    auto agent = Agent::create(config, 1, 0);
+    ASSERT_TRUE(agent.ok()) << name;
+    EXPECT_EQ(agent.value().abr_learns_from_peers(), name != "deadline-aware") << name;
+  }
+}
+
 TEST(PolicyRegistry, UnknownNamesAreNotFoundAndMakeNoAgent) {
   for (const std::string_view bad : {"", "Windowed", "windowed ", "deadline_aware", "nope"}) {
     EXPECT_TRUE(find_policy_name(bad).empty()) << bad;

@@ -150,7 +150,7 @@ struct DownloadNote {  // a completed download not yet handed to the player (its
   SegmentKey segment{};
   std::uint64_t bytes = 0;
   TimeUs duration_us = 0;
-  bool from_peer = false;  // player.abr_learns_from_p2p: false keeps it out of the ABR
+  bool from_peer = false;  // player.abr_peer_samples may keep it out of the ABR
 };
 
 // Fields touched by every event for the viewer (agent, timers, flags) come first: they
@@ -629,7 +629,10 @@ class Host {
                                    : 0.0;
       duration = meters_[v.meter].reported_download_us(now, level_bps, bytes, duration);
     }
-    const bool abr_sample = !note->from_peer || scenario_.player.abr_learns_from_p2p;
+    const models::AbrPeerSamples peer_samples = scenario_.player.abr_peer_samples;
+    const bool abr_sample =
+        !note->from_peer || peer_samples == models::AbrPeerSamples::kAll ||
+        (peer_samples == models::AbrPeerSamples::kPolicy && v.agent->abr_learns_from_peers());
     const bool appended = v.player.on_segment_delivered(
         now, to_model_index(segment.index), segment.rendition, bytes, duration, pc, abr_sample);
     // Downloads the playhead has passed (another rendition, a duplicate) will not be delivered.

@@ -146,7 +146,7 @@ TEST(Player, RequestTimeFollowsBufferTarget) {
   EXPECT_EQ(p.next_request_time_us(cfg), sec(102.5) + 1);
 }
 
-// player.abr_learns_from_p2p: false: a delivery the ABR must not learn from (a peer's) is
+// player.abr_peer_samples: http_only: a delivery the ABR must not learn from (a peer's) is
 // appended like any other but leaves the throughput estimate as it was.
 TEST(Player, ADeliveryOutsideTheAbrLeavesItsEstimate) {
   const Stream stream(stream_params(), 1);

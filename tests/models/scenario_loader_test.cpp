@@ -234,6 +234,19 @@ TEST(ScenarioLoader, PoliciesAreTheSchedulersRegistry) {
   EXPECT_EQ(d.scenario->p2p.policy, p2pcdn::sched::AgentConfig{}.policy);
 }
 
+TEST(ScenarioLoader, AbrPeerSamples) {
+  const auto d = load_text("name: tiny\n");
+  ASSERT_TRUE(d.scenario.has_value());
+  EXPECT_EQ(d.scenario->player.abr_peer_samples, AbrPeerSamples::kPolicy);
+  const auto h = load_text("player: {abr_peer_samples: http_only}\n");
+  ASSERT_TRUE(h.scenario.has_value());
+  EXPECT_EQ(h.scenario->player.abr_peer_samples, AbrPeerSamples::kHttpOnly);
+  const auto bad = load_text("player: {abr_peer_samples: some}\n");
+  const auto* e = find_error(bad, "player.abr_peer_samples");
+  ASSERT_NE(e, nullptr);
+  EXPECT_NE(e->message.find("one of: policy, all, http_only"), std::string::npos) << e->message;
+}
+
 TEST(ScenarioLoader, SharesMustSumToOne) {
   const auto r = load_text(
       "topology:\n"

@@ -43,6 +43,7 @@ Core::Core(std::shared_ptr<const AgentConfig> cfg, const PeerTraits& self_in, st
     p2p_on_ = !config().p2p_disabled && made->uses_peers();
     upload_on_ = p2p_on_ && !config().upload_disabled;
     deadline_fallback_ = made->deadline_fallback();
+    abr_learns_from_peers_ = made->abr_learns_from_peers();
     upload_slots_ = static_cast<std::uint8_t>(
         std::min({std::size_t{config().upload_slots}, made->upload_slots_max(), kUploadsMax}));
   }
@@ -375,5 +376,7 @@ const AgentStats& Agent::stats() const { return state_->stats; }
 std::size_t Agent::heap_bytes() const { return state_->heap_bytes(); }
 std::size_t Agent::peer_table_bytes() const { return state_->peers.heap_bytes(); }
 std::size_t Agent::peer_count() const { return state_->peers.size(); }
+
+bool Agent::abr_learns_from_peers() const { return state_->abr_learns_from_peers_; }
 
 }  // namespace p2pcdn::sched

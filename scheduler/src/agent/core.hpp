@@ -182,6 +182,7 @@ struct Core {
   bool p2p_on_ = false;
   bool upload_on_ = false;
   bool deadline_fallback_ = false;
+  bool abr_learns_from_peers_ = true;  // policy->abr_learns_from_peers()
   // min(config.upload_slots, policy->upload_slots_max(), kUploadsMax), fixed at construction.
   std::uint8_t upload_slots_ = 0;
   bool policy_ok = false;  // policy_storage holds the named policy (false: unknown name)

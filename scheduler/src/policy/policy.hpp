@@ -135,6 +135,11 @@ class Policy {
   // upload_slots knob). A policy that schedules against deadlines may prefer serving one copy
   // at the whole uplink: whole-segment store-and-forward spreads fastest that way.
   [[nodiscard]] virtual std::size_t upload_slots_max() const { return kUploadsMax; }
+  // Whether the loader lets the player's ABR learn from segments peers delivered (the host
+  // asks Agent::abr_learns_from_peers). A peer transfer is paced by the sender's uplink and
+  // starts long before its deadline: as a throughput sample it describes the swarm, not this
+  // viewer's link. Policies reproducing a vendor keep the plain player's behaviour (true).
+  [[nodiscard]] virtual bool abr_learns_from_peers() const { return true; }
   [[nodiscard]] virtual std::size_t heap_bytes() const = 0;
 };
 

@@ -199,6 +199,11 @@ class Agent {
   // reports it apart from the rest (issue 7's budget is 2 KB per viewer plus this).
   [[nodiscard]] std::size_t peer_table_bytes() const;
   [[nodiscard]] std::size_t peer_count() const;
+  // What this loader tells the player: whether the player's ABR should take segments that
+  // peers delivered as throughput samples (false: HTTP downloads only; a peer transfer's time
+  // measures the sender's uplink and the swarm's pacing, not this viewer's link). Fixed by the
+  // policy at creation.
+  [[nodiscard]] bool abr_learns_from_peers() const;
   // Verifies the internal invariants (every table within its cap, no segment downloaded twice
   // at once, per-peer counters consistent). For tests, fuzzers and debug hosts; O(state).
   [[nodiscard]] Status check_invariants() const;
