@@ -43,12 +43,14 @@ struct Variant {
 // seeding, the 2 s urgent window, the holder's single estimate, one peer download at a time).
 // deadline-aware re-recorded for issue 17's fourth step (in-flight downloads in every
 // deadline's backlog, an urgent in-flight segment keeps the downlink, no seeding by a viewer
-// that never uploads, seeding weighted by the viewer's own uplink).
+// that never uploads, seeding weighted by the viewer's own uplink). buffer-threshold and
+// deadline-aware re-recorded for the core's fallback margin scaled by the segment's slack (a
+// sixth of it, 1-3 times fallback_margin_us).
 constexpr Golden kGolden[] = {
     {"cdn-only", 0x33368c29e17b0cf3ULL, 18103},
     {"windowed", 0x9648a3c703b30bc5ULL, 101665},
-    {"buffer-threshold", 0x9a75c616374c5ccaULL, 70919},
-    {"deadline-aware", 0x6f5c5ed4cf40f5c3ULL, 112329},
+    {"buffer-threshold", 0x27b0b46ee906354cULL, 71111},
+    {"deadline-aware", 0x4b14b4552a51c4fbULL, 112556},
     {"reference", 0xc6f07170bdae66c9ULL, 91380},
 };
 

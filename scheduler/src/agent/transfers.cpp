@@ -75,7 +75,14 @@ TimeUs Core::deadline_of(std::uint32_t index) const {
 TimeUs Core::fallback_at(const Transfer& t) const {
   const TimeUs d = deadline_of(t.index);
   if (d == kNever) return kNever;
-  return d - http_estimate_us(t.size_bytes) - config().fallback_margin_us;
+  // The margin grows with the segment's whole slack, availability to deadline (a sixth of it,
+  // between 1 and 3 times the knob): a rescue must absorb its request's start and the HTTP
+  // estimate's error, and a long live delay can afford to rescue earlier; a short one cannot.
+  const TimeUs margin = config().fallback_margin_us;
+  const TimeUs available = available_at(slot(t.index));
+  const TimeUs slack = available == kNever || available > d ? 0 : d - available;
+  const TimeUs scaled = std::clamp(slack / 6, margin, 3 * margin);
+  return d - http_estimate_us(t.size_bytes) - scaled;
 }
 
 void Core::erase_transfer(std::size_t ti) {

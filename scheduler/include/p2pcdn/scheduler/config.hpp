@@ -69,8 +69,11 @@ struct AgentConfig {
   TimeUs http_retry_delay_us = 1'000'000;
   TimeUs http_retry_delay_max_us = 8'000'000;
   std::uint8_t p2p_error_retries = 3;  // PML p2pErrorRetries: strikes before dropping a peer
-  // Slack kept when falling back from P2P to HTTP: switch when the HTTP estimate plus this
-  // margin no longer fits before the deadline (the "P2P segment timeout" of issue 3).
+  // Slack kept when falling back from P2P to HTTP: switch when the HTTP estimate plus the
+  // margin no longer fits before the deadline (the "P2P segment timeout" of issue 3). The
+  // margin is a sixth of the segment's slack (availability to deadline), between 1 and 3 times
+  // this: a long live delay rescues earlier (default.yaml at 10 k, deadline-aware: stalled
+  // viewers 1.1 -> 0.55 % for 0.2 pt of offload), a short one keeps its peers.
   TimeUs fallback_margin_us = 1'000'000;
   // HTTP throughput assumed before the first measurement (estimates fallback time).
   std::uint32_t http_rate_guess_kbps = 8'000;
