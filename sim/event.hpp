@@ -12,6 +12,7 @@ namespace p2pcdn::sim {
 enum class EventKind : std::uint8_t {
   kViewerArrive,
   kViewerDepart,
+  kPlaylistsLoaded,  // a viewer's player has its playlists: it starts asking for segments
   kSegmentPublished,
   kConnectResult,
   kMessageArrive,

@@ -58,6 +58,11 @@ PlayerConfig::PlayerConfig(const PlayerParams& player, const AbrParams& abr_para
       std::min(positive_us(player.startup_buffer_s, "startup_buffer_s"), buffer_target_us);
   rebuffer_resume_us =
       std::min(positive_us(player.rebuffer_resume_s, "rebuffer_resume_s"), buffer_target_us);
+  const double first_frame_s = player.startup.first_frame_s;
+  if (!std::isfinite(first_frame_s) || first_frame_s < 0.0) {
+    throw std::invalid_argument("player: startup.first_frame_s must be >= 0");
+  }
+  first_frame_delay_us = from_seconds(first_frame_s);
   if (player.live_delay_s > 0.0 && std::isfinite(player.live_delay_s)) {
     live_sync_delay_us = from_seconds(player.live_delay_s);
   } else if (player.live_sync_segments >= 0 && player.live_delay_s == 0.0) {
@@ -77,10 +82,14 @@ PlayerConfig::PlayerConfig(const PlayerParams& player, const AbrParams& abr_para
   }
 }
 
-void Player::join(TimeUs now, const PlayerConfig& cfg, std::uint8_t max_rendition) {
+void Player::join(TimeUs now, const PlayerConfig& cfg, std::uint8_t max_rendition,
+                  TimeUs attempt_us) {
+  if (attempt_us == kNever) attempt_us = now;
+  if (attempt_us > now) throw std::invalid_argument("player: play attempt after the join");
   *this = Player{};
   state_ = static_cast<std::uint8_t>(PlayerState::kStartup);
   last_us_ = now;
+  startup_us_ = now - attempt_us;
   max_rendition_ = max_rendition;
   // The stream has been live since long before the scenario starts, so the sync position may
   // be negative media time (segments with negative indices): a viewer present at t = 0 gets
@@ -138,6 +147,7 @@ void Player::do_skip(const PlayerConfig& cfg) {
   playhead_us_ = pos;
   buffer_end_us_ = pos;
   next_segment_ = floor_div(pos, cfg.stream.segment_duration_us);
+  first_frame_at_us_ = kNever;  // the buffer that reached the start-up threshold is gone
   if (state() == PlayerState::kPlaying) {
     state_ = static_cast<std::uint8_t>(PlayerState::kStalled);
     ++stall_count_;
@@ -151,7 +161,7 @@ void Player::advance_to(TimeUs now, const PlayerConfig& cfg) {
     const TimeUs t_dry =
         state() == PlayerState::kPlaying ? last_us_ + (buffer_end_us_ - playhead_us_) : kNever;
     const TimeUs t_skip = skip_time(cfg);
-    const TimeUs t = std::min(t_dry, t_skip);
+    const TimeUs t = std::min({t_dry, t_skip, first_frame_at_us_});
     if (t > now) {
       accrue(now - last_us_);
       last_us_ = now;
@@ -161,6 +171,10 @@ void Player::advance_to(TimeUs now, const PlayerConfig& cfg) {
     last_us_ = t;
     if (t == t_skip) {
       do_skip(cfg);
+    } else if (t == first_frame_at_us_) {  // the first frame is on screen: playing from t
+      first_frame_at_us_ = kNever;
+      state_ = static_cast<std::uint8_t>(PlayerState::kPlaying);
+      started_ = 1;
     } else {  // the buffer ran dry at t: the stall starts at t
       state_ = static_cast<std::uint8_t>(PlayerState::kStalled);
       ++stall_count_;
@@ -192,8 +206,15 @@ bool Player::on_segment_delivered(TimeUs now, SegmentIndex segment, std::size_t 
   buffer_end_us_ = new_end;
   next_segment_ = segment + 1;
   const TimeUs buffered = buffer_end_us_ - playhead_us_;
-  if ((state() == PlayerState::kStartup && buffered >= cfg.startup_buffer_us) ||
-      (state() == PlayerState::kStalled && buffered >= cfg.rebuffer_resume_us)) {
+  if (state() == PlayerState::kStartup && buffered >= cfg.startup_buffer_us &&
+      !first_frame_pending()) {
+    if (cfg.first_frame_delay_us > 0) {
+      first_frame_at_us_ = now + cfg.first_frame_delay_us;  // decoding: still starting up
+    } else {
+      state_ = static_cast<std::uint8_t>(PlayerState::kPlaying);
+      started_ = 1;
+    }
+  } else if (state() == PlayerState::kStalled && buffered >= cfg.rebuffer_resume_us) {
     state_ = static_cast<std::uint8_t>(PlayerState::kPlaying);
     started_ = 1;
   }
@@ -219,14 +240,20 @@ NeededSegment Player::next_needed(const PlayerConfig& cfg) const {
     if (last_rendition() >= 0 && rungs[k] <= last_rendition()) previous = static_cast<int>(k);
   }
   n.rendition = rungs[cfg.abr.choose(abr_, to_seconds(buffer_us()), previous, cap)];
-  n.deadline_us = state() == PlayerState::kPlaying ? last_us_ + buffer_us() : last_us_;
+  if (state() == PlayerState::kPlaying) {
+    n.deadline_us = last_us_ + buffer_us();
+  } else if (first_frame_pending()) {  // the playhead moves once the first frame is shown
+    n.deadline_us = first_frame_at_us_ + buffer_us();
+  } else {
+    n.deadline_us = last_us_;
+  }
   return n;
 }
 
 TimeUs Player::next_event_time(const PlayerConfig& cfg) const {
   if (!active()) return kNever;
   const TimeUs t_dry = state() == PlayerState::kPlaying ? last_us_ + buffer_us() : kNever;
-  return std::min(t_dry, skip_time(cfg));
+  return std::min({t_dry, skip_time(cfg), first_frame_at_us_});
 }
 
 TimeUs Player::next_request_time_us(const PlayerConfig& cfg) const {
@@ -236,6 +263,8 @@ TimeUs Player::next_request_time_us(const PlayerConfig& cfg) const {
   return kNever;
 }
 
-static_assert(sizeof(Player) <= 104, "Player must stay compact: one per viewer");
+// 112 since the first-frame delay (player.startup.first_frame_s); the host's Viewer record
+// dropped its join time for it (Player::attempt_us), so a viewer slot did not grow.
+static_assert(sizeof(Player) <= 112, "Player must stay compact: one per viewer");
 
 }  // namespace p2pcdn::models

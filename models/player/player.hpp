@@ -1,6 +1,6 @@
 // A per-viewer live video player driven by the host with integer µs time: start-up, live
 // sync position, buffer, stalls and recovery, ABR choice of the next segment, and exact
-// time accounting (startup_us + play_us + stall_us == time since join, to the µs).
+// time accounting (startup_us + play_us + stall_us == time since the play attempt, to the µs).
 // Lazy: advance_to(now) computes the state at `now` from the last update; there are no
 // per-frame ticks. Compact (one per viewer, millions of them): never add containers here.
 //
@@ -41,6 +41,7 @@ class PlayerConfig {
   TimeUs rebuffer_resume_us = 0;
   TimeUs live_sync_delay_us = 0;      // playhead position behind the live edge at join and skip
   TimeUs max_latency_us = kNever;     // kNever = skip-ahead off
+  TimeUs first_frame_delay_us = 0;    // start-up buffer reached -> first frame (player.startup)
   std::vector<std::uint8_t> offered;  // ladder index of each rung the ABR sees
   Abr abr;                            // over the offered rungs (indices into `offered`)
   std::vector<double> ladder_kbps;    // the whole ladder (indexed by rendition)
@@ -60,10 +61,19 @@ class Player {
  public:
   static constexpr std::uint8_t kNoRendition = 0xFF;
 
-  // Starts the session at `now`: playhead at the live sync position (negative media time is
-  // allowed: the stream was live before t = 0), start-up state.
-  // max_rendition caps the ABR (e.g. mobile cap); 255 = none.
-  void join(TimeUs now, const PlayerConfig& cfg, std::uint8_t max_rendition = 0xFF);
+  // The viewer tries to play at `now` (its join): the player is created, idle, and fetches
+  // its playlists; join() follows when it has them.
+  void begin_attempt(TimeUs now) {
+    *this = Player{};
+    last_us_ = now;
+  }
+  // Starts the session at `now`, when the player has its media playlist: playhead at the live
+  // sync position (negative media time is allowed: the stream was live before t = 0), start-up
+  // state. The play attempt began at `attempt_us` <= now (the viewer's join): the time before
+  // `now` (player init, DNS, handshakes, playlists) counts as start-up. max_rendition caps the
+  // ABR (e.g. mobile cap); 255 = none. Throws std::invalid_argument if attempt_us > now.
+  void join(TimeUs now, const PlayerConfig& cfg, std::uint8_t max_rendition = 0xFF,
+            TimeUs attempt_us = kNever);
   // Brings the state to `now` (no-op if now <= last update or not joined).
   void advance_to(TimeUs now, const PlayerConfig& cfg);
   // Segment `segment` of `rendition` finished downloading at `now` (bytes in download_us).
@@ -84,8 +94,8 @@ class Player {
   // What to fetch next (ABR decision with the buffer at the last update: call advance_to(now)
   // first).
   NeededSegment next_needed(const PlayerConfig& cfg) const;
-  // The next time the state changes by itself (buffer runs dry, or a live skip); kNever if
-  // none. The host schedules a wake-up and calls advance_to() then.
+  // The next time the state changes by itself (first frame, buffer runs dry, or a live
+  // skip); kNever if none. The host schedules a wake-up and calls advance_to() then.
   TimeUs next_event_time(const PlayerConfig& cfg) const;
   // The earliest time >= last update at which the buffer is below the target (when to
   // request the next segment); kNever if not joined or never.
@@ -104,7 +114,14 @@ class Player {
   // Glass-to-glass latency at the last update: wall time minus the media time played.
   TimeUs latency_us() const { return last_us_ - playhead_us_; }
 
-  TimeUs startup_us() const { return startup_us_; }  // join -> first frame (or -> now/leave)
+  // Play attempt -> first frame (or -> now/leave). The first frame comes first_frame_delay_us
+  // after the start-up buffer is reached.
+  TimeUs startup_us() const { return startup_us_; }
+  // When the play attempt began (begin_attempt, or the join without one): the accounting
+  // covers every µs from then to the last update.
+  TimeUs attempt_us() const { return last_us_ - startup_us_ - play_us_ - stall_us_; }
+  // The start-up buffer is reached and the first frame is being decoded.
+  bool first_frame_pending() const { return first_frame_at_us_ != kNever; }
   TimeUs play_us() const { return play_us_; }
   TimeUs stall_us() const { return stall_us_; }
   std::uint32_t stall_count() const { return stall_count_; }
@@ -134,6 +151,7 @@ class Player {
   TimeUs play_us_ = 0;
   TimeUs stall_us_ = 0;
   TimeUs media_appended_us_ = 0;
+  TimeUs first_frame_at_us_ = kNever;  // kNever unless first_frame_pending()
   double kbps_media_us_ = 0.0;
   SegmentIndex next_segment_ = 0;
   AbrState abr_{};

@@ -8,6 +8,31 @@ namespace p2pcdn::models {
 
 enum class AbrPeerSamples : std::uint8_t { kPolicy, kAll, kHttpOnly };
 
+// What happens between the play attempt (the viewer's join) and the first segment request, and
+// between the first segment's arrival and the first frame: the video start time (Conviva VST,
+// attempt -> first frame, parameters.md §6) beyond the first segment's own download. Sources
+// in scenarios/README.md (player.startup). Not modelled: page and player script loading, DRM
+// licences, pre-roll ads, TCP slow start of the first segment, retries.
+struct StartupParams {
+  // Creating the player and its MediaSource (hls.js attachMedia -> sourceopen) (U).
+  double player_init_s = 0.1;
+  // Resolving the CDN's host name at the viewer's resolver: 15-40 ms typical, < 100 ms
+  // acceptable (S: resolver measurements; a cache miss adds the authoritative round trips).
+  double dns_s = 0.03;
+  // Round trips to the PoP before the first request: TCP (RFC 9293) 1 + TLS 1.3 (RFC 8446) 1;
+  // TLS 1.2 makes it 3, QUIC (RFC 9000/9001) 1, a resumed session 0 (V).
+  int connection_rtts = 2;
+  // Playlists fetched one after the other before the first segment: the multivariant (master)
+  // playlist, then the chosen rendition's media playlist (RFC 8216 §6.3); 3 with an fMP4
+  // init segment (EXT-X-MAP) (V). Each costs a round trip, the server's time and its bytes.
+  int playlist_fetches = 2;
+  // Bytes of each playlist: ~70 B a segment line, a 20-segment live window plus headers (D).
+  double playlist_bytes = 1500.0;
+  // First segment appended -> first frame: MSE append, decoder start, first render (S: a
+  // tuned hls.js page reaches its first frame 65 ms after play with every byte inlined).
+  double first_frame_s = 0.05;
+};
+
 struct PlayerParams {
   // Buffered media needed before the first frame. hls.js/dash.js start as soon as the first
   // fragment is appended (§5.4 [HLSJS], no threshold key): 2 s means "one segment" for any
@@ -49,6 +74,7 @@ struct PlayerParams {
   // switches per viewer 3.18 -> 1.07 (CDN-only 1.04), stalled 0.41 -> 0.26 % (U: no vendor
   // documents what its loader reports).
   AbrPeerSamples abr_peer_samples = AbrPeerSamples::kPolicy;
+  StartupParams startup;
 };
 
 // Which ABR rule a player runs (per scenario).

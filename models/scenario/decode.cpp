@@ -366,6 +366,16 @@ void decode_abr(Ctx& ctx, const Node* n, AbrParams& a) {
   m.number("bola_buffer_target_s", a.bola_buffer_target_s, positive());
 }
 
+void decode_startup(Ctx& ctx, const Node* n, StartupParams& p) {
+  MapReader m(ctx, n, "player.startup");
+  m.number("player_init_s", p.player_init_s, between(0.0, 60.0));
+  m.number("dns_s", p.dns_s, between(0.0, 60.0));
+  m.integer("connection_rtts", p.connection_rtts, 0, 10);
+  m.integer("playlist_fetches", p.playlist_fetches, 0, 10);
+  m.number("playlist_bytes", p.playlist_bytes, between(0.0, 1e8));
+  m.number("first_frame_s", p.first_frame_s, between(0.0, 60.0));
+}
+
 void decode_player(Ctx& ctx, const Node* n, PlayerParams& p, AbrParams& a) {
   MapReader m(ctx, n, "player");
   m.number("startup_buffer_s", p.startup_buffer_s, positive());
@@ -380,6 +390,7 @@ void decode_player(Ctx& ctx, const Node* n, PlayerParams& p, AbrParams& a) {
             {"all", AbrPeerSamples::kAll},
             {"http_only", AbrPeerSamples::kHttpOnly}});
   m.number("live_max_latency_s", p.live_max_latency_s, positive());
+  decode_startup(ctx, m.take("startup"), p.startup);
   decode_abr(ctx, m.take("abr"), a);
 }
 

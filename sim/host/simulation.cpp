@@ -17,6 +17,7 @@
 #include "models/base/random_stream.hpp"
 #include "models/network/nat.hpp"
 #include "models/player/loading_meter.hpp"
+#include "models/player/startup_time.hpp"
 #include "p2pcdn/scheduler/agent.hpp"
 #include "p2pcdn/scheduler/tracker.hpp"
 #include "sim/engine.hpp"
@@ -168,7 +169,6 @@ struct Viewer {
   std::uint32_t transfers = kNoList;    // transfer slots it takes part in (Host::transfer_lists_)
   models::Player player;
   ViewerProfile profile;  // attributes drawn from the viewer's own streams
-  TimeUs joined_at = 0;
   std::uint64_t bytes_cdn = 0, bytes_p2p = 0, bytes_turn = 0;
   // Completed downloads awaiting delivery (Host::download_lists_). Unbounded on purpose: a
   // fixed array lost notes when the agent prefetched more than it held slots for, and the
@@ -308,6 +308,9 @@ class Host {
       case EventKind::kViewerDepart:
         if (viewers_.is_current(event.target, event.generation)) depart(event.target);
         break;
+      case EventKind::kPlaylistsLoaded:
+        if (viewers_.is_current(event.target, event.generation)) on_playlists_loaded(event.target);
+        break;
       case EventKind::kSegmentPublished:
         on_segment_published(event.target, event.payload);
         break;
@@ -369,7 +372,7 @@ class Host {
     pending_attempts_[slot] = 0;  // attempts of the slot's previous viewer are stale
     connections_.ensure_slot(slot);
     v.profile = profile;
-    v.joined_at = now;
+    v.player.begin_attempt(now);  // the play attempt: start-up time counts from here
     ++host_.viewers_total;
     // Access links: an uplink resource per slot, reused by later viewers, and a downlink one
     // in the exact model only (sender-shared caps a transfer by the downlink instead: a
@@ -424,17 +427,38 @@ class Host {
     if (p2p && scenario_.player.report_core_bandwidth)
       v.meter = meters_.put(models::LoadingMeter(now));
 
+    engine_.schedule(std::min(now + audience_.session_us(arrival), kNever - 1),
+                     EventKind::kViewerDepart, slot, viewers_.generation(slot));
+    // The player asks for segments (and the loader for peers) once it has its playlists.
+    engine_.schedule(now + session_setup_us(v), EventKind::kPlaylistsLoaded, slot,
+                     viewers_.generation(slot));
+  }
+
+  // Player init, DNS, handshakes and playlists to the PoP the viewer would be routed to
+  // (the nearest, up or not: a viewer with every PoP down still waits for its playlists).
+  TimeUs session_setup_us(const Viewer& v) const {
+    const models::Cdn& cdn = world_->cdn;
+    const auto& pops = cdn.pops_by_distance(v.profile.region);
+    models::PopId pop = cdn.route(v.profile.region, engine_.now());
+    if (pop == models::kNoPop && !pops.empty()) pop = pops.front();
+    const TimeUs rtt = pop == models::kNoPop ? 0 : cdn.pop_rtt_us(pop, v.profile.isp_class);
+    return models::session_setup_us(scenario_.player.startup, rtt, cdn.http_server_latency_us(),
+                                    v.profile.down_bps);
+  }
+
+  // The play attempt began at the join; now the player has its media playlist.
+  void on_playlists_loaded(std::uint32_t slot) {
+    const TimeUs now = engine_.now();
+    Viewer& v = viewer_state_[slot];
     const models::PlayerConfig& pc = player_config(v);
-    v.player.join(now, pc, v.profile.max_rendition);
+    v.player.join(now, pc, v.profile.max_rendition, v.player.attempt_us());
     const models::NeededSegment need = v.player.next_needed(pc);
     v.swarm_rendition = need.rendition;
 
-    if (p2p) {
+    if (p2p_enabled_ && v.profile.can_webrtc) {
       const sched::Status joined = tracker_->handle_join(now, PeerId{slot}, peer_profile(v));
       v.in_tracker = joined.ok();
     }
-    engine_.schedule(std::min(now + audience_.session_us(arrival), kNever - 1),
-                     EventKind::kViewerDepart, slot, viewers_.generation(slot));
     backfill_manifest(slot, need.rendition);
     tell_player(slot);
     if (v.in_tracker) find_neighbours(slot);
@@ -515,7 +539,7 @@ class Host {
     outcome.bytes_cdn = v.bytes_cdn;
     outcome.bytes_p2p = v.bytes_p2p;
     outcome.bytes_turn = v.bytes_turn;
-    outcome.watch_us = now - v.joined_at;
+    outcome.watch_us = now - v.player.attempt_us();
     metrics_.viewer_outcome(outcome);
     // Received bytes are counted from the viewers' own totals, once, when they leave (or at
     // the end): bytes settled to a viewer after its outcome break the equality with sent_.
@@ -536,6 +560,7 @@ class Host {
     for (std::size_t i = 0; i < members.size(); ++i) {
       const std::uint32_t slot = members[i];
       Viewer& v = viewer_state_[slot];
+      if (v.player.state() == models::PlayerState::kIdle) continue;  // no playlist yet
       progress_if_due(slot);
       v.agent->handle_segment_published(now, segment_info(stream, v.swarm_rendition, index));
       if (v.waiting_for_edge) tell_player(slot);
@@ -1507,6 +1532,7 @@ class Host {
     for (std::uint32_t s = 0; s < viewer_state_.size(); ++s) {
       if (!viewers_.is_live(s)) continue;
       const Viewer& v = viewer_state_[s];
+      if (v.player.state() == models::PlayerState::kIdle) continue;  // no playlist: no demand
       const std::size_t key = v.profile.channel * renditions + v.swarm_rendition;
       if (index_of[key] < 0) {
         index_of[key] = static_cast<std::int32_t>(sample.swarms.size());

@@ -331,6 +331,9 @@ TEST(ReportHtml, IsSelfContainedWithSvgsAndKeyFigures) {
   EXPECT_NE(html.find("Peak concurrency"), std::string::npos);
   EXPECT_NE(html.find("Rebuffering ratio"), std::string::npos);
   EXPECT_NE(html.find("Start-up time"), std::string::npos);
+  // The field's start-up range beside the simulated one, with what it counts beyond ours.
+  EXPECT_NE(html.find("Start-up time in the field</td><td>1.7–6.1 s"), std::string::npos);
+  EXPECT_NE(html.find("the simulated start-up is a floor"), std::string::npos);
   EXPECT_NE(html.find("Offload by NAT type"), std::string::npos);
   EXPECT_NE(html.find("Offload by device class"), std::string::npos);
   EXPECT_NE(html.find("Egress by source"), std::string::npos);

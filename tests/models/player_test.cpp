@@ -28,13 +28,21 @@ StreamParams stream_params() {
 
 TimeUs sec(double s) { return from_seconds(s); }
 
+// The state machine's tests show the first frame the instant the start-up buffer is reached;
+// FirstFrameComesAfterTheDecoderStarts tests the delay.
+PlayerParams instant_params() {
+  PlayerParams p;
+  p.startup.first_frame_s = 0.0;
+  return p;
+}
+
 void expect_accounting(const Player& p, TimeUs join, TimeUs now) {
   EXPECT_EQ(p.startup_us() + p.play_us() + p.stall_us(), now - join);
 }
 
 TEST(Player, ScriptedTraceExactAccounting) {
   const Stream stream(stream_params(), 1);
-  const PlayerConfig cfg(PlayerParams{}, AbrParams{}, stream);  // startup 2 s, sync 3 segments
+  const PlayerConfig cfg(instant_params(), AbrParams{}, stream);  // startup 2 s, sync 3 segments
   Player p;
   p.join(sec(100), cfg);
   // Live edge at 100 s: floor((100 - 1) / 4) * 4 = 96 s of media; 3 x 4 s behind -> 84 s,
@@ -100,7 +108,7 @@ TEST(Player, ScriptedTraceExactAccounting) {
 
 TEST(Player, LeavingDuringStartupCountsStartupOnly) {
   const Stream stream(stream_params(), 1);
-  const PlayerConfig cfg(PlayerParams{}, AbrParams{}, stream);
+  const PlayerConfig cfg(instant_params(), AbrParams{}, stream);
   Player p;
   p.join(sec(50), cfg);
   p.leave(sec(57.25), cfg);
@@ -111,14 +119,14 @@ TEST(Player, LeavingDuringStartupCountsStartupOnly) {
 
 TEST(Player, JoinEarlyInTheStreamUsesPrerollAndLiveDelayOverrides) {
   const Stream stream(stream_params(), 1);
-  const PlayerConfig cfg(PlayerParams{}, AbrParams{}, stream);
+  const PlayerConfig cfg(instant_params(), AbrParams{}, stream);
   Player p;
   // The stream was live before t = 0: edge media 4 s, 12 s behind -> media -8 s, segment -2.
   p.join(sec(6), cfg);
   EXPECT_EQ(p.playhead_us(), -sec(8));
   EXPECT_EQ(p.next_segment(), -2);
   EXPECT_NE(p.next_needed(cfg).segment, kNoSegment);
-  PlayerParams pp;
+  PlayerParams pp = instant_params();
   pp.live_delay_s = 10.0;
   const PlayerConfig cfg2(pp, AbrParams{}, stream);
   p.join(sec(100), cfg2);  // edge 96 s - 10 s = 86 s: inside segment 21
@@ -132,7 +140,7 @@ TEST(Player, JoinEarlyInTheStreamUsesPrerollAndLiveDelayOverrides) {
 
 TEST(Player, RequestTimeFollowsBufferTarget) {
   const Stream stream(stream_params(), 1);
-  PlayerParams pp;
+  PlayerParams pp = instant_params();
   pp.buffer_target_s = 10.0;
   const PlayerConfig cfg(pp, AbrParams{}, stream);
   Player p;
@@ -150,7 +158,7 @@ TEST(Player, RequestTimeFollowsBufferTarget) {
 // appended like any other but leaves the throughput estimate as it was.
 TEST(Player, ADeliveryOutsideTheAbrLeavesItsEstimate) {
   const Stream stream(stream_params(), 1);
-  const PlayerConfig cfg(PlayerParams{}, AbrParams{}, stream);
+  const PlayerConfig cfg(instant_params(), AbrParams{}, stream);
   Player learns, ignores;
   learns.join(sec(100), cfg);
   ignores.join(sec(100), cfg);
@@ -168,7 +176,7 @@ TEST(Player, ADeliveryOutsideTheAbrLeavesItsEstimate) {
 
 TEST(Player, SkipAheadWhileStalledDropsBufferAndRebuffers) {
   const Stream stream(stream_params(), 1);
-  PlayerParams pp;
+  PlayerParams pp = instant_params();
   pp.live_skip_ahead_enabled = true;
   pp.live_max_latency_s = 20.0;  // sync 12 s + one 4 s segment <= 20: valid
   const PlayerConfig cfg(pp, AbrParams{}, stream);
@@ -198,7 +206,7 @@ TEST(Player, SkipAheadWhileStalledDropsBufferAndRebuffers) {
 
 TEST(Player, SkipAheadWhilePlayingSeeksInsideTheBuffer) {
   const Stream stream(stream_params(), 1);
-  PlayerParams pp;
+  PlayerParams pp = instant_params();
   pp.live_skip_ahead_enabled = true;
   pp.live_max_latency_s = 16.0;
   pp.startup_buffer_s = 12.0;
@@ -227,17 +235,17 @@ TEST(Player, SkipAheadWhilePlayingSeeksInsideTheBuffer) {
 
 TEST(Player, ConfigValidation) {
   const Stream stream(stream_params(), 1);
-  PlayerParams pp;
+  PlayerParams pp = instant_params();
   pp.live_skip_ahead_enabled = true;
   pp.live_max_latency_s = 15.9;  // < 12 + 4
   EXPECT_THROW(PlayerConfig(pp, AbrParams{}, stream), std::invalid_argument);
-  pp = PlayerParams{};
+  pp = instant_params();
   pp.buffer_target_s = 0.0;
   EXPECT_THROW(PlayerConfig(pp, AbrParams{}, stream), std::invalid_argument);
-  pp = PlayerParams{};
+  pp = instant_params();
   pp.startup_buffer_s = 50.0;  // clamped to the 30 s target
   EXPECT_EQ(PlayerConfig(pp, AbrParams{}, stream).startup_buffer_us, sec(30));
-  const PlayerConfig cfg(PlayerParams{}, AbrParams{}, stream);
+  const PlayerConfig cfg(instant_params(), AbrParams{}, stream);
   Player p;
   p.join(0, cfg);
   EXPECT_THROW(p.on_segment_delivered(1, 0, 6, 1, 1, cfg), std::invalid_argument);
@@ -246,7 +254,7 @@ TEST(Player, ConfigValidation) {
 TEST(Player, ChannelOfferingASubsetChoosesOnlyAmongIt) {
   const Stream stream(stream_params(), 1);
   // The channel lists b, d and f of the six-rung ladder.
-  const PlayerConfig cfg(PlayerParams{}, AbrParams{}, stream, {1, 3, 5});
+  const PlayerConfig cfg(instant_params(), AbrParams{}, stream, {1, 3, 5});
   ASSERT_EQ(cfg.offered, (std::vector<std::uint8_t>{1, 3, 5}));
   EXPECT_EQ(cfg.abr.rendition_count(), 3u);
   Player p;
@@ -275,13 +283,65 @@ TEST(Player, ChannelOfferingASubsetChoosesOnlyAmongIt) {
   }
   EXPECT_EQ(capped.next_needed(cfg).rendition, 3);
   // The whole ladder (no list) is the identity mapping.
-  const PlayerConfig all(PlayerParams{}, AbrParams{}, stream);
+  const PlayerConfig all(instant_params(), AbrParams{}, stream);
   EXPECT_EQ(all.offered, (std::vector<std::uint8_t>{0, 1, 2, 3, 4, 5}));
-  EXPECT_THROW(PlayerConfig(PlayerParams{}, AbrParams{}, stream, {2, 1}), std::invalid_argument);
-  EXPECT_THROW(PlayerConfig(PlayerParams{}, AbrParams{}, stream, {6}), std::invalid_argument);
+  EXPECT_THROW(PlayerConfig(instant_params(), AbrParams{}, stream, {2, 1}), std::invalid_argument);
+  EXPECT_THROW(PlayerConfig(instant_params(), AbrParams{}, stream, {6}), std::invalid_argument);
 }
 
-TEST(Player, StaysCompact) { EXPECT_LE(sizeof(Player), 104u); }
+// player.startup: the attempt starts at the join (playlists still to fetch); the first frame
+// shows first_frame_s after the start-up buffer is reached. Hand-computed.
+TEST(Player, FirstFrameComesAfterTheDecoderStarts) {
+  const Stream stream(stream_params(), 1);
+  PlayerParams pp;
+  pp.startup.first_frame_s = 0.25;
+  const PlayerConfig cfg(pp, AbrParams{}, stream);
+  ASSERT_EQ(cfg.first_frame_delay_us, sec(0.25));
+  Player p;
+  p.begin_attempt(sec(99.6));  // the viewer presses play at 99.6 s
+  EXPECT_FALSE(p.active());
+  EXPECT_EQ(p.attempt_us(), sec(99.6));
+  p.join(sec(100), cfg, 0xFF, p.attempt_us());  // playlists loaded at 100 s
+  EXPECT_EQ(p.startup_us(), sec(0.4));
+  EXPECT_EQ(p.playhead_us(), sec(84));  // live sync from the playlist at 100 s
+  // Segment 21 arrives at 101.5 s: buffered, decoding until 101.75 s.
+  EXPECT_TRUE(p.on_segment_delivered(sec(101.5), 21, 0, 150'000, sec(1.5), cfg));
+  EXPECT_EQ(p.state(), PlayerState::kStartup);
+  EXPECT_TRUE(p.first_frame_pending());
+  EXPECT_FALSE(p.started());
+  EXPECT_EQ(p.next_event_time(cfg), sec(101.75));
+  // The next segment is due when the 4 s buffered after the first frame run out.
+  EXPECT_EQ(p.next_needed(cfg).deadline_us, sec(105.75));
+  // A second segment while decoding does not move the first frame.
+  EXPECT_TRUE(p.on_segment_delivered(sec(101.6), 22, 0, 150'000, sec(0.1), cfg));
+  EXPECT_EQ(p.next_event_time(cfg), sec(101.75));
+  p.advance_to(sec(101.75), cfg);
+  EXPECT_EQ(p.state(), PlayerState::kPlaying);
+  EXPECT_TRUE(p.started());
+  EXPECT_FALSE(p.first_frame_pending());
+  EXPECT_EQ(p.startup_us(), sec(2.15));  // 99.6 -> 101.75
+  EXPECT_EQ(p.playhead_us(), sec(84));
+  EXPECT_EQ(p.next_event_time(cfg), sec(109.75));  // 8 s buffered from 101.75 s
+  p.advance_to(sec(103), cfg);
+  EXPECT_EQ(p.play_us(), sec(1.25));
+  expect_accounting(p, sec(99.6), sec(103));
+  EXPECT_EQ(p.attempt_us(), sec(99.6));
+  // Leaving before the first frame: never started, the whole session was start-up.
+  Player q;
+  q.begin_attempt(sec(10));
+  q.join(sec(10.3), cfg, 0xFF, q.attempt_us());
+  EXPECT_TRUE(q.on_segment_delivered(sec(11), q.next_segment(), 0, 150'000, sec(0.5), cfg));
+  q.leave(sec(11.1), cfg);
+  EXPECT_FALSE(q.started());
+  EXPECT_EQ(q.startup_us(), sec(1.1));
+  EXPECT_EQ(q.attempt_us(), sec(10));
+  // An attempt after the join is refused.
+  EXPECT_THROW(q.join(sec(5), cfg, 0xFF, sec(6)), std::invalid_argument);
+  pp.startup.first_frame_s = -1.0;
+  EXPECT_THROW(PlayerConfig(pp, AbrParams{}, stream), std::invalid_argument);
+}
+
+TEST(Player, StaysCompact) { EXPECT_LE(sizeof(Player), 112u); }
 
 // ---- Random host-driven traces vs a naive 1 ms tick reference ----
 
@@ -417,13 +477,13 @@ std::pair<std::uint32_t, std::uint32_t> run_random_traces(const PlayerParams& pp
 }
 
 TEST(PlayerRandom, MatchesTickReferenceWithoutSkip) {
-  const auto [stalls, skips] = run_random_traces(PlayerParams{}, 1);
+  const auto [stalls, skips] = run_random_traces(instant_params(), 1);
   EXPECT_GT(stalls, 5u);
   EXPECT_EQ(skips, 0u);
 }
 
 TEST(PlayerRandom, MatchesTickReferenceWithSkipAndLiveDelay) {
-  PlayerParams pp;
+  PlayerParams pp = instant_params();
   pp.live_skip_ahead_enabled = true;
   pp.live_max_latency_s = 17.0;
   pp.live_delay_s = 9.0;  // not a multiple of the 4 s segment

@@ -247,6 +247,32 @@ TEST(ScenarioLoader, AbrPeerSamples) {
   EXPECT_NE(e->message.find("one of: policy, all, http_only"), std::string::npos) << e->message;
 }
 
+TEST(ScenarioLoader, StartupKeys) {
+  const auto d = load_text("name: tiny\n");
+  ASSERT_TRUE(d.scenario.has_value());
+  EXPECT_EQ(d.scenario->player.startup.connection_rtts, 2);   // TCP + TLS 1.3
+  EXPECT_EQ(d.scenario->player.startup.playlist_fetches, 2);  // master + media playlist
+  const auto q = load_text(
+      "player:\n  startup: {connection_rtts: 1, playlist_fetches: 3, dns_s: 0.1,\n"
+      "            player_init_s: 0, playlist_bytes: 4000, first_frame_s: 0.2}\n");
+  ASSERT_TRUE(q.scenario.has_value());
+  const StartupParams& s = q.scenario->player.startup;
+  EXPECT_EQ(s.connection_rtts, 1);
+  EXPECT_EQ(s.playlist_fetches, 3);
+  EXPECT_DOUBLE_EQ(s.dns_s, 0.1);
+  EXPECT_DOUBLE_EQ(s.player_init_s, 0.0);
+  EXPECT_DOUBLE_EQ(s.playlist_bytes, 4000.0);
+  EXPECT_DOUBLE_EQ(s.first_frame_s, 0.2);
+  EXPECT_NE(find_error(load_text("player: {startup: {connection_rtts: -1}}\n"),
+                       "player.startup.connection_rtts"),
+            nullptr);
+  EXPECT_NE(find_error(load_text("player: {startup: {dns_s: -0.5}}\n"), "player.startup.dns_s"),
+            nullptr);
+  EXPECT_NE(
+      find_error(load_text("player: {startup: {decoder_s: 1}}\n"), "player.startup.decoder_s"),
+      nullptr);
+}
+
 TEST(ScenarioLoader, SharesMustSumToOne) {
   const auto r = load_text(
       "topology:\n"
