@@ -97,6 +97,8 @@ void write_run_outputs(const std::filesystem::path& out, const models::Scenario&
   std::filesystem::create_directories(out);
   analysis::write_summary_json(out / "summary.json", outcome.result.summary, outcome.info);
   analysis::write_timeseries_csv(out / "timeseries.csv", outcome.result.summary, &outcome.info);
+  analysis::write_timeseries_pops_csv(out / "timeseries_pops.csv", outcome.result.summary,
+                                      &outcome.info);
   analysis::write_report_html(out / "report.html", outcome.result.summary, outcome.info, extra);
 }
 

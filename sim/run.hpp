@@ -1,5 +1,5 @@
 // One run of a scenario end to end, as the CLI and the tests use it: simulate,
-// time it, and write summary.json, timeseries.csv and report.html (each whole
+// time it, and write summary.json, timeseries.csv, timeseries_pops.csv and report.html (each whole
 // or not at all). Also the helpers every verb shares (peak memory, version).
 #pragma once
 #include <atomic>

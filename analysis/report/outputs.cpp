@@ -17,8 +17,10 @@ OutputPaths write_run_outputs(const std::filesystem::path& dir, const Summary& s
     throw std::runtime_error("cannot create output directory '" + dir.string() +
                              "': " + ec.message());
   }
-  OutputPaths p{dir / "summary.json", dir / "timeseries.csv", dir / "report.html"};
+  OutputPaths p{dir / "summary.json", dir / "timeseries.csv", dir / "timeseries_pops.csv",
+                dir / "report.html"};
   write_timeseries_csv(p.timeseries_csv, summary, &info);
+  write_timeseries_pops_csv(p.timeseries_pops_csv, summary, &info);
   write_report_html(p.report_html, summary, info, extra);
   write_summary_json(p.summary_json, summary, info);
   return p;

@@ -15,4 +15,11 @@ std::string timeseries_csv(const Summary& summary, const RunInfo* info = nullptr
 void write_timeseries_csv(const std::filesystem::path& path, const Summary& summary,
                           const RunInfo* info = nullptr);
 
+// timeseries_pops.csv: the per-PoP columns of timeseries.csv in long format, one row per
+// (interval, PoP): scenario, seed, policy (with `info`), t_start_s, t_end_s, pop, cdn_gbps. The
+// tidy shape pandas and ggplot group by (`df.pivot(columns="pop")` gives the wide one back).
+std::string timeseries_pops_csv(const Summary& summary, const RunInfo* info = nullptr);
+void write_timeseries_pops_csv(const std::filesystem::path& path, const Summary& summary,
+                               const RunInfo* info = nullptr);
+
 }  // namespace p2pcdn::analysis

@@ -185,8 +185,9 @@ std::string help_text(const std::string& verb) {
                        [--threads N] [--keep-replications] [--baseline] [--quiet]
                        [--no-memory-check]
 
-Runs one scenario and writes DIR/summary.json, DIR/timeseries.csv and DIR/report.html
-(default DIR: out/<scenario name>). Files are written whole or not at all. Both include the
+Runs one scenario and writes DIR/summary.json, DIR/timeseries.csv, DIR/timeseries_pops.csv (the
+per-PoP columns in long format, one row per interval and PoP) and DIR/report.html (default DIR:
+out/<scenario name>). Files are written whole or not at all. Both include the
 theoretical offload bounds (fluid and max-flow) and the cost (CDN per GB, 95th percentile of the
 5-minute CDN egress, TURN, saving against the CDN-only baseline).
 

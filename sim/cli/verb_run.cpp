@@ -220,7 +220,7 @@ analysis::io::OutputSet run_output_set(const models::Scenario& scenario,
                                        const analysis::CostFigures& cost,
                                        const analysis::BaselineComparison* baseline) {
   // The set outlives this call: it holds pointers to the caller's objects, not to parameters.
-  return {{"timeseries.csv", "report.html", "summary.json"},
+  return {{"timeseries.csv", "timeseries_pops.csv", "report.html", "summary.json"},
           [scenario = &scenario, outcome = &outcome, bounds = &bounds, cost = &cost,
            baseline](const std::filesystem::path& dir) {
             write_outputs_with_extras(dir, *scenario, *outcome, *bounds, *cost, baseline);
@@ -295,7 +295,7 @@ int run_replicated(const Args& args, const LoadedScenario& loaded, std::uint64_t
   std::fflush(stdout);
   const analysis::io::Delivery delivery = deliver(out, outputs);
   std::printf(
-      "  outputs: %s/{summary.json, timeseries.csv, report.html} (seed %llu), "
+      "  outputs: %s/{summary.json, timeseries.csv, timeseries_pops.csv, report.html} (seed %llu), "
       "replications.json, replications.csv%s\n",
       delivery.dir.string().c_str(), static_cast<unsigned long long>(seed),
       args.keep_replications ? ", replications_timeseries.csv" : "");
@@ -404,8 +404,10 @@ int verb_run(const Args& args, const std::atomic<bool>& stop) {
   const analysis::io::Delivery delivery = deliver(
       out,
       run_output_set(loaded.scenario, outcome, bounds, cost, comparison ? &*comparison : nullptr));
-  std::printf("  outputs            %s/{summary.json, timeseries.csv, report.html}\n",
-              delivery.dir.string().c_str());
+  std::printf(
+      "  outputs            %s/{summary.json, timeseries.csv, timeseries_pops.csv, "
+      "report.html}\n",
+      delivery.dir.string().c_str());
   if (!outcome.result.violations.empty()) {
     for (const auto& v : outcome.result.violations)
       std::fprintf(stderr, "invariant violated: %s\n", v.what.c_str());

@@ -49,7 +49,12 @@ std::uint64_t estimate_run_output_bytes(const models::Scenario& scenario) {
       kReportFixedBytes + groups * kBreakdownBytes +
       (kReportFixedCurves + pops) * std::min(2 * rows, kReportMaxPoints) * kPointBytes;
   const double summary = kSummaryFixedBytes + groups * kBreakdownBytes;
-  return static_cast<std::uint64_t>(timeseries + report + summary);
+  // timeseries_pops.csv: a row per interval and PoP (identity, two times, the name, a rate).
+  const double name = 2.0 * static_cast<double>(scenario.name.size()) + 3;
+  double pop_names = 0;
+  for (const auto& pop : scenario.cdn.pops) pop_names += 2.0 * static_cast<double>(pop.name.size());
+  const double pops_long = rows * (pops * (name + 4 * kFieldBytes) + pop_names);
+  return static_cast<std::uint64_t>(timeseries + pops_long + report + summary);
 }
 
 std::uint64_t estimate_replications_output_bytes(std::size_t replications) {

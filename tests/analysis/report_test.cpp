@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "analysis/io/atomic_file.hpp"
+#include "analysis/io/csv.hpp"
 #include "analysis/io/json.hpp"
 #include "analysis/metrics/collector.hpp"
 #include "analysis/report/outputs.hpp"
@@ -304,6 +305,37 @@ TEST(TimeseriesCsv, RowsCarryTheRunsIdentity) {
       csv.substr(csv.find('\n') + 1, csv.find('\n', csv.find('\n') + 1) - csv.find('\n') - 1);
   EXPECT_EQ(row1, "\"a, \"\"b\"\"\",42,windowed,0,10,5.5,10,0.096,0.064,0,0.4,0,,0.096,0");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 7);
+}
+
+// Issue 24: the per-PoP columns in long format, a row per (interval, PoP), the same numbers.
+TEST(TimeseriesCsv, PopsFileIsTheWideColumnsInLongFormat) {
+  RunInfo info = sample_info();
+  info.scenario_name = "s";
+  info.seed = 7;
+  info.policy = "windowed";
+  const Summary s = sample_summary();
+  const std::string csv = timeseries_pops_csv(s, &info);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 6 * 2);  // header + 6 intervals x 2
+  const auto line = [&](std::size_t k) {
+    std::size_t begin = 0;
+    for (std::size_t i = 0; i < k; ++i) begin = csv.find('\n', begin) + 1;
+    return csv.substr(begin, csv.find('\n', begin) - begin);
+  };
+  EXPECT_EQ(line(0), "scenario,seed,policy,t_start_s,t_end_s,pop,cdn_gbps");
+  EXPECT_EQ(line(1), "s,7,windowed,0,10,fra,0.096");
+  EXPECT_EQ(line(2), "s,7,windowed,0,10,lon,0");
+  // Every wide cell appears once in the long file.
+  for (std::size_t r = 0; r < s.timeseries.size(); ++r) {
+    for (std::size_t p = 0; p < s.pops.size(); ++p) {
+      io::CsvWriter w;
+      w.field(s.timeseries[r].t_start_s).field(s.timeseries[r].t_end_s).field(s.pops[p]);
+      w.field(s.timeseries[r].cdn_gbps_by_pop[p]);
+      w.end_row();
+      std::string want = w.str();
+      want.pop_back();
+      EXPECT_EQ(line(1 + r * s.pops.size() + p), "s,7,windowed," + want);
+    }
+  }
 }
 
 TEST(ReportHtml, IsSelfContainedWithSvgsAndKeyFigures) {

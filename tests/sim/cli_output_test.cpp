@@ -62,7 +62,7 @@ std::set<std::string> names_in(const fs::path& dir) {
 }
 
 const std::set<std::string> kRunFiles = {"outputs.json", "report.html", "summary.json",
-                                         "timeseries.csv"};
+                                         "timeseries.csv", "timeseries_pops.csv"};
 
 // The rescue directory the CLI made in its working directory (exactly one).
 fs::path rescue_dir(const ScratchDir& scratch) {
@@ -171,7 +171,8 @@ TEST(CliOutput, AWholeRunLeavesExactlyItsFilesInTheDestination) {
   std::set<std::string> listed;
   for (const auto& [name, content] : std::get<analysis::io::CommittedSet>(set).files)
     listed.insert(name);
-  EXPECT_EQ(listed, (std::set<std::string>{"report.html", "summary.json", "timeseries.csv"}));
+  EXPECT_EQ(listed, (std::set<std::string>{"report.html", "summary.json", "timeseries.csv",
+                                           "timeseries_pops.csv"}));
 }
 
 // A second run on the --out of a run in progress stops before its first event, naming the
