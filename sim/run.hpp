@@ -51,7 +51,7 @@ std::string format_memory(const MemoryBreakdown& memory);
 
 // Peak resident memory of this process so far, bytes.
 std::uint64_t peak_rss_bytes();
-// "p2pcdn-sim 0.1.0 (scheduler 0.1.0)".
+// "p2pcdn-sim 0.1.0 (scheduler 0.2.0)".
 std::string version_string();
 
 }  // namespace p2pcdn::sim

@@ -4,7 +4,10 @@
 // the C++ types: a C caller can pass any int where an enum is expected.
 #include "p2pcdn/scheduler.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <cstring>
 #include <limits>
 #include <new>
 #include <string>
@@ -39,6 +42,20 @@ static_assert(P2PCDN_ERR_INVALID_ARGUMENT == static_cast<int>(Errc::kInvalidArgu
 namespace {
 
 SegmentKey key_of(p2pcdn_segment_key k) { return SegmentKey{k.index, k.rendition}; }
+
+// A versioned output: the caller's struct holds out->struct_size bytes, maybe fewer (an older
+// caller) or more (a newer one) than ours; write the common prefix only.
+template <class T>
+void write_versioned(T* out, const T& full) {
+  static_assert(std::is_trivially_copyable_v<T>);
+  const std::size_t n = std::min<std::size_t>(out->struct_size, sizeof(T));
+  std::memcpy(static_cast<void*>(out), &full, n);
+}
+
+// The first version of each struct: a caller compiled against it sets at least this size.
+static_assert(P2PCDN_PLAYER_VIEW_SIZE_V1 <= sizeof(p2pcdn_player_view));
+static_assert(P2PCDN_ACTION_SIZE_V1 <= sizeof(p2pcdn_action));
+static_assert(P2PCDN_AGENT_STATS_SIZE_V1 <= sizeof(p2pcdn_agent_stats));
 
 template <class T>
 bool assign(T& field, double v) {
@@ -164,7 +181,9 @@ int p2pcdn_agent_handle_segment_published(p2pcdn_agent* agent, int64_t now_us,
 }
 
 int p2pcdn_agent_handle_player(p2pcdn_agent* agent, int64_t now_us, const p2pcdn_player_view* p) {
-  if (agent == nullptr || p == nullptr) return P2PCDN_ERR_INVALID_ARGUMENT;
+  if (agent == nullptr || p == nullptr || p->struct_size < P2PCDN_PLAYER_VIEW_SIZE_V1)
+    return P2PCDN_ERR_INVALID_ARGUMENT;
+  // Every field is in version 1; a later version reads its new fields only below struct_size.
   p2pcdn::sched::PlayerView v;
   v.playhead_us = p->playhead_us;
   v.buffer_end_us = p->buffer_end_us;
@@ -241,16 +260,20 @@ int p2pcdn_agent_handle_timeout(p2pcdn_agent* agent, int64_t now_us) {
 }
 
 int p2pcdn_agent_poll_action(p2pcdn_agent* agent, p2pcdn_action* out) {
-  if (agent == nullptr || out == nullptr) return -P2PCDN_ERR_INVALID_ARGUMENT;
+  if (agent == nullptr || out == nullptr || out->struct_size < P2PCDN_ACTION_SIZE_V1)
+    return -P2PCDN_ERR_INVALID_ARGUMENT;
   auto a = agent->agent.poll_action();
   if (!a) return 0;
-  out->kind = static_cast<p2pcdn_action_kind>(a->kind);
-  out->peer = static_cast<uint32_t>(a->peer);
-  out->transfer = static_cast<uint32_t>(a->transfer);
-  out->segment = p2pcdn_segment_key{a->segment.index, a->segment.rendition};
-  out->request_id = a->request_id;
-  out->bytes = reinterpret_cast<const uint8_t*>(a->bytes.data());
-  out->bytes_len = a->bytes.size();
+  p2pcdn_action full{};
+  full.struct_size = out->struct_size;
+  full.kind = static_cast<p2pcdn_action_kind>(a->kind);
+  full.peer = static_cast<uint32_t>(a->peer);
+  full.transfer = static_cast<uint32_t>(a->transfer);
+  full.segment = p2pcdn_segment_key{a->segment.index, a->segment.rendition};
+  full.request_id = a->request_id;
+  full.bytes = reinterpret_cast<const uint8_t*>(a->bytes.data());
+  full.bytes_len = a->bytes.size();
+  write_versioned(out, full);
   return 1;
 }
 
@@ -260,35 +283,18 @@ int64_t p2pcdn_agent_next_timeout(const p2pcdn_agent* agent) {
 }
 
 int p2pcdn_agent_get_stats(const p2pcdn_agent* agent, p2pcdn_agent_stats* out) {
-  if (agent == nullptr || out == nullptr) return P2PCDN_ERR_INVALID_ARGUMENT;
+  if (agent == nullptr || out == nullptr || out->struct_size < P2PCDN_AGENT_STATS_SIZE_V1)
+    return P2PCDN_ERR_INVALID_ARGUMENT;
   const auto& s = agent->agent.stats();
-  *out = p2pcdn_agent_stats{s.http_bytes,
-                            s.p2p_bytes,
-                            s.upload_bytes,
-                            s.http_segments,
-                            s.p2p_segments,
-                            s.http_failures,
-                            s.requests_sent,
-                            s.requests_rejected,
-                            s.requests_timed_out,
-                            s.requests_failed,
-                            s.p2p_to_http_fallbacks,
-                            s.uploads_served,
-                            s.uploads_rejected,
-                            s.integrity_failures,
-                            s.peers_banned,
-                            s.malformed_messages,
-                            s.segments_delivered,
-                            s.decision_epochs,
-                            s.peer_requests_asked,
-                            s.epochs_skipped,
-                            s.rejected_busy,
-                            s.rejected_not_found,
-                            s.rejected_rate_limited,
-                            s.http_seed,
-                            s.http_deadline,
-                            s.http_no_holder,
-                            s.http_rule};
+  const p2pcdn_agent_stats full{
+      out->struct_size,     s.http_bytes,         s.p2p_bytes,          s.upload_bytes,
+      s.http_segments,      s.p2p_segments,       s.http_failures,      s.requests_sent,
+      s.requests_rejected,  s.requests_timed_out, s.requests_failed,    s.p2p_to_http_fallbacks,
+      s.uploads_served,     s.uploads_rejected,   s.integrity_failures, s.peers_banned,
+      s.malformed_messages, s.segments_delivered, s.decision_epochs,    s.peer_requests_asked,
+      s.epochs_skipped,     s.rejected_busy,      s.rejected_not_found, s.rejected_rate_limited,
+      s.http_seed,          s.http_deadline,      s.http_no_holder,     s.http_rule};
+  write_versioned(out, full);
   return P2PCDN_OK;
 }
 

@@ -1,5 +1,5 @@
 #include "p2pcdn/scheduler/version.hpp"
 
 namespace p2pcdn::sched {
-const char* version() { return "0.1.0"; }
+const char* version() { return "0.2.0"; }
 }  // namespace p2pcdn::sched

@@ -28,8 +28,7 @@ static void publish(p2pcdn_agent* a, int64_t now, uint32_t index) {
 }
 
 static void need(p2pcdn_agent* a, int64_t now, uint32_t index, int64_t deadline) {
-  p2pcdn_player_view v;
-  memset(&v, 0, sizeof v);
+  p2pcdn_player_view v = P2PCDN_PLAYER_VIEW_INIT;
   v.next_needed.index = index;
   v.next_deadline_us = deadline;
   CHECK(p2pcdn_agent_handle_player(a, now, &v) == P2PCDN_OK);
@@ -38,7 +37,7 @@ static void need(p2pcdn_agent* a, int64_t now, uint32_t index, int64_t deadline)
 /* Counts actions of `kind` (and remembers the last one) while draining the agent. */
 static int drain(p2pcdn_agent* a, p2pcdn_action_kind kind, p2pcdn_action* last) {
   int n = 0;
-  p2pcdn_action act;
+  p2pcdn_action act = P2PCDN_ACTION_INIT;
   while (p2pcdn_agent_poll_action(a, &act) == 1) {
     if (act.kind == kind) {
       ++n;
@@ -53,11 +52,10 @@ static void check_null_arguments(void) {
   const int bad = P2PCDN_ERR_INVALID_ARGUMENT;
   p2pcdn_segment_info segment;
   memset(&segment, 0, sizeof segment);
-  p2pcdn_player_view view;
-  memset(&view, 0, sizeof view);
+  p2pcdn_player_view view = P2PCDN_PLAYER_VIEW_INIT;
   p2pcdn_segment_key key = {0, 0};
-  p2pcdn_action act;
-  p2pcdn_agent_stats st;
+  p2pcdn_action act = P2PCDN_ACTION_INIT;
+  p2pcdn_agent_stats st = P2PCDN_AGENT_STATS_INIT;
   const uint8_t byte = 0;
   CHECK(p2pcdn_config_set_policy(NULL, "windowed") == bad);
   CHECK(p2pcdn_config_set(NULL, "peers_max", 10) == bad);
@@ -105,6 +103,67 @@ static void check_null_arguments(void) {
   p2pcdn_agent_destroy(a);
 }
 
+/* Versioned structs: a size below the first version's is refused (nothing consumed); a newer
+ * caller's larger struct keeps its extra fields; an older caller's smaller one gets the prefix. */
+static void check_versioned_structs(void) {
+  const int bad = P2PCDN_ERR_INVALID_ARGUMENT;
+  p2pcdn_config* cfg = p2pcdn_config_new();
+  p2pcdn_agent* a = NULL;
+  CHECK(p2pcdn_config_set_policy(cfg, "cdn-only") == P2PCDN_OK);
+  CHECK(p2pcdn_agent_create(cfg, 1, 0, &a) == P2PCDN_OK);
+  p2pcdn_config_free(cfg);
+  drain(a, P2PCDN_ACTION_HTTP_FETCH, NULL);
+  publish(a, 0, 3);
+  p2pcdn_player_view old_view = P2PCDN_PLAYER_VIEW_INIT;
+  old_view.struct_size = 0; /* a caller that never set it */
+  CHECK(p2pcdn_agent_handle_player(a, 0, &old_view) == bad);
+  old_view.struct_size = (uint32_t)P2PCDN_PLAYER_VIEW_SIZE_V1 - 1;
+  CHECK(p2pcdn_agent_handle_player(a, 0, &old_view) == bad);
+  need(a, 0, 3, 4000000);
+  /* The fetch is queued: a bad size takes nothing from the queue. */
+  p2pcdn_action act = P2PCDN_ACTION_INIT;
+  act.struct_size = 4;
+  CHECK(p2pcdn_agent_poll_action(a, &act) == -bad);
+  CHECK(act.struct_size == 4);
+  struct newer_action {
+    p2pcdn_action v1;
+    uint64_t added_later;
+  } newer;
+  memset(&newer, 0, sizeof newer);
+  newer.v1.struct_size = (uint32_t)sizeof newer;
+  newer.added_later = 0x5EED;
+  int fetches = 0;
+  while (p2pcdn_agent_poll_action(a, &newer.v1) == 1)
+    if (newer.v1.kind == P2PCDN_ACTION_HTTP_FETCH && newer.v1.segment.index == 3) ++fetches;
+  CHECK(fetches == 1);
+  CHECK(newer.added_later == 0x5EED && newer.v1.struct_size == sizeof newer);
+
+  p2pcdn_agent_stats st = P2PCDN_AGENT_STATS_INIT;
+  st.struct_size = 0;
+  st.http_bytes = 77;
+  CHECK(p2pcdn_agent_get_stats(a, &st) == bad);
+  CHECK(st.http_bytes == 77); /* untouched */
+  struct newer_stats {
+    p2pcdn_agent_stats v1;
+    uint32_t added_later;
+  } big;
+  memset(&big, 0, sizeof big);
+  big.v1.struct_size = (uint32_t)sizeof big;
+  big.added_later = 99;
+  big.v1.http_rule = 12345;
+  CHECK(p2pcdn_agent_get_stats(a, &big.v1) == P2PCDN_OK);
+  CHECK(big.added_later == 99 && big.v1.struct_size == sizeof big);
+  CHECK(big.v1.http_rule != 12345 &&
+        big.v1.http_seed + big.v1.http_deadline + big.v1.http_rule + big.v1.http_no_holder >= 1);
+  /* Exactly the first version's size: every field of it is written. */
+  p2pcdn_agent_stats exact = P2PCDN_AGENT_STATS_INIT;
+  exact.struct_size = (uint32_t)P2PCDN_AGENT_STATS_SIZE_V1;
+  exact.http_rule = 12345;
+  CHECK(p2pcdn_agent_get_stats(a, &exact) == P2PCDN_OK);
+  CHECK(exact.http_rule == big.v1.http_rule);
+  p2pcdn_agent_destroy(a);
+}
+
 int main(void) {
   p2pcdn_config* cfg = p2pcdn_config_new();
   p2pcdn_agent* a = NULL;
@@ -144,7 +203,7 @@ int main(void) {
   p2pcdn_action deliver;
   CHECK(drain(a, P2PCDN_ACTION_DELIVER_SEGMENT, &deliver) == 1);
   CHECK(deliver.segment.index == 5);
-  p2pcdn_agent_stats st;
+  p2pcdn_agent_stats st = P2PCDN_AGENT_STATS_INIT;
   CHECK(p2pcdn_agent_get_stats(a, &st) == P2PCDN_OK);
   CHECK(st.http_segments == 1 && st.http_bytes == 1000000 && st.segments_delivered == 1);
   CHECK(p2pcdn_agent_heap_bytes(a) > 0);
@@ -191,6 +250,7 @@ int main(void) {
   p2pcdn_agent_destroy(a);
 
   check_null_arguments();
+  check_versioned_structs();
 
   if (failures != 0) {
     fprintf(stderr, "%d check(s) failed\n", failures);

@@ -13,6 +13,16 @@ extern "C" {
 
 #define P2PCDN_NEVER INT64_MAX
 
+/* Versioned structs. p2pcdn_player_view, p2pcdn_action and p2pcdn_agent_stats start with
+ * `struct_size`, which the caller sets to sizeof the struct it was compiled with (the
+ * P2PCDN_*_INIT initialisers do it). Fields are only ever appended, so a library and a caller
+ * built against different versions agree on the common prefix, as in ngtcp2's versioned
+ * settings: the library reads an input only up to struct_size (later fields take their
+ * defaults) and writes an output only up to struct_size (a newer caller's extra fields are left
+ * as they were). A struct_size below the first version's size (P2PCDN_*_SIZE_V1) is refused
+ * with P2PCDN_ERR_INVALID_ARGUMENT. */
+#define P2PCDN_STRUCT_END(type, last) (offsetof(type, last) + sizeof(((type*)0)->last))
+
 /* Return codes: 0 = ok, otherwise the p2pcdn::sched::Errc value (see p2pcdn_errc_name). */
 enum { P2PCDN_OK = 0, P2PCDN_ERR_INVALID_ARGUMENT = 7 };
 
@@ -46,12 +56,16 @@ typedef struct p2pcdn_segment_info {
 } p2pcdn_segment_info;
 
 typedef struct p2pcdn_player_view {
+  uint32_t struct_size; /* sizeof(p2pcdn_player_view) (versioned, see above) */
   int64_t playhead_us;
   int64_t buffer_end_us;
   p2pcdn_segment_key next_needed;
   int64_t next_deadline_us; /* P2PCDN_NEVER when unknown */
   uint16_t rendition;
 } p2pcdn_player_view;
+#define P2PCDN_PLAYER_VIEW_SIZE_V1 P2PCDN_STRUCT_END(p2pcdn_player_view, rendition)
+#define P2PCDN_PLAYER_VIEW_INIT \
+  { (uint32_t)sizeof(p2pcdn_player_view) }
 
 typedef struct p2pcdn_peer_traits {
   uint16_t region;
@@ -60,6 +74,7 @@ typedef struct p2pcdn_peer_traits {
 } p2pcdn_peer_traits;
 
 typedef struct p2pcdn_action {
+  uint32_t struct_size; /* sizeof(p2pcdn_action) (versioned, see above) */
   p2pcdn_action_kind kind;
   uint32_t peer;
   uint32_t transfer;
@@ -68,8 +83,12 @@ typedef struct p2pcdn_action {
   const uint8_t* bytes; /* SEND_MESSAGE: valid until the next non-const call on the agent */
   size_t bytes_len;
 } p2pcdn_action;
+#define P2PCDN_ACTION_SIZE_V1 P2PCDN_STRUCT_END(p2pcdn_action, bytes_len)
+#define P2PCDN_ACTION_INIT \
+  { (uint32_t)sizeof(p2pcdn_action) }
 
 typedef struct p2pcdn_agent_stats {
+  uint32_t struct_size; /* sizeof(p2pcdn_agent_stats) (versioned, see above) */
   uint64_t http_bytes, p2p_bytes, upload_bytes;
   uint32_t http_segments, p2p_segments, http_failures;
   uint32_t requests_sent, requests_rejected, requests_timed_out, requests_failed;
@@ -82,6 +101,9 @@ typedef struct p2pcdn_agent_stats {
   /* HTTP fetches the policy started, by reason: seed, deadline, no holder, the policy's rule */
   uint32_t http_seed, http_deadline, http_no_holder, http_rule;
 } p2pcdn_agent_stats;
+#define P2PCDN_AGENT_STATS_SIZE_V1 P2PCDN_STRUCT_END(p2pcdn_agent_stats, http_rule)
+#define P2PCDN_AGENT_STATS_INIT \
+  { (uint32_t)sizeof(p2pcdn_agent_stats) }
 
 typedef struct p2pcdn_config p2pcdn_config;
 typedef struct p2pcdn_agent p2pcdn_agent;
@@ -106,7 +128,8 @@ void p2pcdn_agent_destroy(p2pcdn_agent* agent);
 
 /* Every argument crossing the ABI is checked before it reaches the agent: the handle_*
  * functions return P2PCDN_OK, or P2PCDN_ERR_INVALID_ARGUMENT (the agent untouched) for a NULL
- * agent, a NULL struct pointer (traits may be NULL: unknown) or an enum value out of range.
+ * agent, a NULL struct pointer (traits may be NULL: unknown), a versioned struct whose
+ * struct_size is below its first version's, or an enum value out of range.
  * Enum-valued parameters are plain ints, so that a value out of range is an error, not
  * undefined behaviour in the C++ implementation. */
 int p2pcdn_agent_handle_segment_published(p2pcdn_agent* agent, int64_t now_us,
@@ -129,12 +152,16 @@ int p2pcdn_agent_handle_integrity(p2pcdn_agent* agent, int64_t now_us, p2pcdn_se
                                   int passed);
 int p2pcdn_agent_handle_timeout(p2pcdn_agent* agent, int64_t now_us);
 
-/* Writes the next action into *out and returns 1, returns 0 when there is none, or
- * -P2PCDN_ERR_INVALID_ARGUMENT for a NULL argument: drain with `while (poll(...) == 1)`. */
+/* Writes the next action into *out (up to out->struct_size) and returns 1, returns 0 when
+ * there is none, or -P2PCDN_ERR_INVALID_ARGUMENT for a NULL argument or an out->struct_size
+ * below P2PCDN_ACTION_SIZE_V1 (no action is taken from the queue then): drain with
+ * `while (poll(...) == 1)`. */
 int p2pcdn_agent_poll_action(p2pcdn_agent* agent, p2pcdn_action* out);
 /* P2PCDN_NEVER for a NULL agent (it wants no wake). */
 int64_t p2pcdn_agent_next_timeout(const p2pcdn_agent* agent);
-/* Returns P2PCDN_OK, or P2PCDN_ERR_INVALID_ARGUMENT (out untouched) for a NULL argument. */
+/* Writes the agent's counters into *out (up to out->struct_size). Returns P2PCDN_OK, or
+ * P2PCDN_ERR_INVALID_ARGUMENT (out untouched) for a NULL argument or an out->struct_size below
+ * P2PCDN_AGENT_STATS_SIZE_V1. */
 int p2pcdn_agent_get_stats(const p2pcdn_agent* agent, p2pcdn_agent_stats* out);
 /* 0 for a NULL agent. */
 size_t p2pcdn_agent_heap_bytes(const p2pcdn_agent* agent);
